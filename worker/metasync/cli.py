@@ -1,0 +1,12 @@
+"""The ``metasync`` command line: one typer app, sub-commands registered by their modules."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="metasync",
+    help="Keep a Postgres / Supabase database in step with the Meta Marketing API.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)

@@ -1,0 +1,54 @@
+"""Settings, read once from the environment (prefix ``METASYNC_``) and ``.env``.
+
+Every setting is listed with a comment in ``.env.example``. Nothing else in the package reads the
+environment: code receives a ``Settings`` object (or the values it needs) as an argument.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path.home() / ".metasync"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="METASYNC_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # --- database -------------------------------------------------------------------------
+    database_url: SecretStr | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="Postgres URL; unset means the embedded local cluster under home/pg.",
+    )
+    home: Path = Field(default_factory=_default_home)
+    embedded_port: int = 54329
+
+    # --- Meta Graph API -------------------------------------------------------------------
+    graph_base_url: str = "https://graph.facebook.com"
+    graph_api_version: str = "v25.0"
+    meta_app_id: str | None = None
+    meta_app_secret: SecretStr | None = None
+
+    # --- worker ---------------------------------------------------------------------------
+    worker_concurrency: int = Field(default=8, ge=1, le=256)
+    worker_per_account_concurrency: int = Field(default=2, ge=1, le=32)
+    lease_seconds: int = Field(default=120, ge=10, le=3600)
+    poll_interval_seconds: float = Field(default=5.0, gt=0)
+
+    @property
+    def embedded_data_dir(self) -> Path:
+        return self.home / "pg"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
