@@ -10,3 +10,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+from metasync.commands import db as _db  # noqa: E402
+
+app.add_typer(_db.app, name="db")

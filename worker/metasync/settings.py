@@ -6,6 +6,7 @@ environment: code receives a ``Settings`` object (or the values it needs) as an 
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _default_home() -> Path:
+    """~/.metasync, or /var/lib/metasync for root (whose home the database user cannot enter)."""
+    if os.geteuid() == 0:
+        return Path("/var/lib/metasync")
     return Path.home() / ".metasync"
 
 

@@ -1,0 +1,20 @@
+-- Tenants. Row-level security everywhere keys on organization membership.
+
+create table meta_sync.organizations (
+  id          uuid primary key default gen_random_uuid(),
+  name        text not null constraint organization_name_not_blank check (btrim(name) <> ''),
+  created_at  timestamptz not null default now()
+);
+comment on table meta_sync.organizations is 'A tenant: an agency, a brand or a SaaS customer owning ad accounts.';
+
+create table meta_sync.organization_members (
+  organization_id uuid not null references meta_sync.organizations (id) on delete cascade,
+  user_id         uuid not null,
+  role            text not null default 'member'
+                  constraint member_role_known check (role in ('owner', 'admin', 'member')),
+  created_at      timestamptz not null default now(),
+  primary key (organization_id, user_id)
+);
+create index organization_members_user_id_idx on meta_sync.organization_members (user_id);
+comment on table meta_sync.organization_members is
+  'Who belongs to an organization (user_id = auth.uid() on Supabase); owners and admins may change tiers.';

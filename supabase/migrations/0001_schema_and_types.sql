@@ -1,0 +1,1 @@
+../../sql/0001_schema_and_types.sql

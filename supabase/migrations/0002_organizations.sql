@@ -1,0 +1,1 @@
+../../sql/0002_organizations.sql

@@ -1,0 +1,1 @@
+../../sql/0003_connections_and_accounts.sql

@@ -1,0 +1,1 @@
+../../sql/0004_sync_config.sql

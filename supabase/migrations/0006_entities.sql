@@ -1,0 +1,1 @@
+../../sql/0006_entities.sql

@@ -1,0 +1,1 @@
+../../sql/0007_insights.sql

@@ -1,0 +1,1 @@
+../../sql/0008_rate_limit_state.sql

@@ -1,0 +1,1 @@
+"""Postgres plumbing: the embedded local cluster, connection resolution and migrations."""
