@@ -78,7 +78,7 @@ def applied_versions(url: str) -> list[str]:
 def _apply_compat(conn: psycopg.Connection, path: Path) -> None:
     if path.exists():
         with conn.transaction():
-            conn.execute(path.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+            conn.execute(path.read_text(encoding="utf-8"))
 
 
 def _ensure_history_table(conn: psycopg.Connection) -> None:
@@ -93,7 +93,7 @@ def _apply(conn: psycopg.Connection, migration: Migration) -> None:
     sql = migration.read()
     try:
         with conn.transaction():
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
             conn.execute(
                 "insert into supabase_migrations.schema_migrations (version, statements, name)"
                 " values (%s, %s, %s)", (migration.version, [sql], migration.name))
