@@ -208,7 +208,9 @@ def _buc_entries(headers: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]
     ]
 
 
-def retry_after_from_headers(headers: Mapping[str, str], use_case: str | None = None) -> float | None:
+def retry_after_from_headers(
+    headers: Mapping[str, str], use_case: str | None = None
+) -> float | None:
     """Seconds until access is regained, from the usage headers (the longest one wins)."""
     waits: list[float] = []
     for _, entry in _buc_entries(headers):
@@ -216,9 +218,12 @@ def retry_after_from_headers(headers: Mapping[str, str], use_case: str | None = 
         if isinstance(minutes, int | float) and (use_case is None or entry.get("type") == use_case):
             waits.append(float(minutes) * 60)
     acc = _header_json(headers, "x-ad-account-usage")
-    if isinstance(acc, dict) and isinstance(acc.get("reset_time_duration"), int | float):
-        if float(acc.get("acc_id_util_pct") or 0) >= 100:
-            waits.append(float(acc["reset_time_duration"]))
+    if (
+        isinstance(acc, dict)
+        and isinstance(acc.get("reset_time_duration"), int | float)
+        and float(acc.get("acc_id_util_pct") or 0) >= 100
+    ):
+        waits.append(float(acc["reset_time_duration"]))
     plain = _as_int(next((v for k, v in headers.items() if k.lower() == "retry-after"), None))
     if plain is not None:
         waits.append(float(plain))

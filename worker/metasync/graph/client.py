@@ -1,0 +1,337 @@
+"""GraphClient: one async HTTP entry point to the Graph API.
+
+Every call carries ``appsecret_proof`` when the app secret is known, reports its usage headers to
+the governor (errors included), is classified once (:func:`metasync.graph.errors.classify`) and
+retried only when transient. Throttles are never retried here: the governor stops the scope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import hmac
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from metasync.graph.errors import (
+    SECRET_PARAMS,
+    GraphError,
+    ThrottledError,
+    TransientError,
+    UnexpectedResponseError,
+    classify,
+    graph_error_from_transport,
+    redact,
+    redact_url,
+)
+from metasync.graph.governor import Governor
+from metasync.graph.ratelimit import INSIGHTS_USE_CASE, MANAGEMENT_USE_CASE
+
+if TYPE_CHECKING:
+    from metasync.settings import Settings
+
+log = logging.getLogger("metasync.graph")
+
+COMMA_LIST_PARAMS = frozenset({"fields", "breakdowns", "action_breakdowns"})
+_ACCOUNT_RE = re.compile(r"^/?(?:v\d+\.\d+/)?(act_\d+)")
+
+
+class _RedactingFilter(logging.Filter):
+    """Scrubs secrets from httpx's own request logs (it logs full URLs)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact(a) if isinstance(a, str) else _maybe_url(a) for a in record.args
+            )
+        record.msg = redact(str(record.msg))
+        return True
+
+
+def _maybe_url(value: object) -> object:
+    return redact_url(value) if isinstance(value, httpx.URL) else value
+
+
+def install_log_redaction() -> None:
+    """Idempotent: add the redacting filter to the httpx and httpcore loggers."""
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactingFilter) for f in logger.filters):
+            logger.addFilter(_RedactingFilter())
+
+
+install_log_redaction()
+
+
+def appsecret_proof(app_secret: str, access_token: str) -> str:
+    """Hex HMAC-SHA256 of the token keyed by the app secret."""
+    return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
+
+
+def encode_params(params: Mapping[str, Any] | None) -> dict[str, str]:
+    """Graph query/form values: field lists comma-joined, structures as compact JSON."""
+    out: dict[str, str] = {}
+    for key, value in (params or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            out[key] = str(value)
+        elif key in COMMA_LIST_PARAMS and isinstance(value, list | tuple):
+            out[key] = ",".join(str(v) for v in value)
+        else:
+            out[key] = json.dumps(value, separators=(",", ":"), default=str)
+    return out
+
+
+def account_of(path: str) -> str | None:
+    match = _ACCOUNT_RE.match(path)
+    return match.group(1) if match else None
+
+
+def use_case_of(path: str) -> str:
+    return INSIGHTS_USE_CASE if "insights" in path.split("?")[0] else MANAGEMENT_USE_CASE
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Transient errors only: exponential backoff with jitter, bounded attempts."""
+
+    attempts: int = 5
+    initial_seconds: float = 1.0
+    max_seconds: float = 60.0
+    jitter_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class _Call:
+    method: str
+    url: str
+    params: dict[str, str]
+    account_id: str | None
+    use_case: str
+    log_path: str
+
+
+class GraphClient:
+    """Async Graph API client over an injected ``httpx.AsyncClient``. No I/O in ``__init__``."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        base_url: str,
+        api_version: str,
+        app_secret: str | None = None,
+        access_token: str | None = None,
+        governor: Governor | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float | httpx.Timeout = 60.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.api_version = api_version
+        self.governor = governor
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self._app_secret = app_secret
+        self._access_token = access_token
+        self._sleep = sleep
+
+    @classmethod
+    def from_settings(
+        cls, http: httpx.AsyncClient, settings: Settings, **kwargs: Any
+    ) -> GraphClient:
+        secret = settings.meta_app_secret
+        return cls(
+            http,
+            base_url=settings.graph_base_url,
+            api_version=settings.graph_api_version,
+            app_secret=secret.get_secret_value() if secret else None,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        return f"GraphClient(base_url={self.base_url!r}, api_version={self.api_version!r})"
+
+    def bind(self, access_token: str) -> GraphClient:
+        """A client sharing everything but bound to ``access_token``."""
+        bound = copy.copy(self)
+        bound._access_token = access_token
+        return bound
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/{self.api_version}/{path.lstrip('/')}"
+
+    def relative_url(self, path: str, params: Mapping[str, Any] | None = None) -> str:
+        """A batch item's ``relative_url`` (no credentials: the batch carries them)."""
+        query = urlencode(encode_params(params))
+        rel = f"{self.api_version}/{path.lstrip('/')}"
+        return f"{rel}?{query}" if query else rel
+
+    def auth_params(self, access_token: str | None = None) -> dict[str, str]:
+        token = access_token or self._access_token
+        if not token:
+            return {}
+        params = {"access_token": token}
+        if self._app_secret:
+            params["appsecret_proof"] = appsecret_proof(self._app_secret, token)
+        return params
+
+    async def get(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        access_token: str | None = None,
+        account_id: str | None = None,
+    ) -> dict[str, Any]:
+        call = self._call("GET", path, params, account_id)
+        return _expect_object(await self._with_retries(call, access_token), call)
+
+    async def post(
+        self,
+        path: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        access_token: str | None = None,
+        account_id: str | None = None,
+    ) -> Any:
+        """POST form data; returns the decoded JSON (an object, or a list for a batch)."""
+        return await self._with_retries(self._call("POST", path, data, account_id), access_token)
+
+    async def iter_pages(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        access_token: str | None = None,
+        account_id: str | None = None,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Yield each page's ``data``; follows ``paging.next`` until it is absent."""
+        call = self._call("GET", path, params, account_id)
+        while True:
+            page = _expect_object(await self._with_retries(call, access_token), call)
+            data = page.get("data")
+            if not isinstance(data, list):
+                raise UnexpectedResponseError(f"page without a data list: {call.log_path}")
+            yield data
+            next_url = (page.get("paging") or {}).get("next")
+            if not isinstance(next_url, str) or not next_url:
+                return
+            call = self._next_call(call, next_url)
+
+    async def get_all(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        access_token: str | None = None,
+        account_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        pages = self.iter_pages(path, params, access_token=access_token, account_id=account_id)
+        async for page in pages:
+            rows.extend(page)
+        return rows
+
+    def _call(
+        self, method: str, path: str, params: Mapping[str, Any] | None, account_id: str | None
+    ) -> _Call:
+        account = account_id or account_of(path)
+        return _Call(
+            method, self.url(path), encode_params(params), account, use_case_of(path), path
+        )
+
+    def _next_call(self, call: _Call, next_url: str) -> _Call:
+        """The next page, sent to our base URL: Meta's ``next`` embeds the token, drop it."""
+        url = httpx.URL(next_url)
+        params = {k: v for k, v in url.params.multi_items() if k not in SECRET_PARAMS}
+        base = httpx.URL(self.base_url)
+        target = str(base.copy_with(path=url.path, query=None))
+        return _Call(call.method, target, params, call.account_id, call.use_case, call.log_path)
+
+    async def _with_retries(self, call: _Call, access_token: str | None) -> Any:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.retry.attempts),
+            wait=wait_exponential_jitter(
+                self.retry.initial_seconds, self.retry.max_seconds, jitter=self.retry.jitter_seconds
+            ),
+            retry=retry_if_exception_type(TransientError),
+            sleep=self._sleep,
+            reraise=True,
+            before_sleep=_log_retry(call),
+        )
+        return await retrying(self._send_once, call, access_token)
+
+    async def _send_once(self, call: _Call, access_token: str | None) -> Any:
+        if self.governor is not None:
+            await self.governor.before_call(call.account_id, call.use_case)
+        params = call.params | self.auth_params(access_token)
+        started = time.monotonic()
+        try:
+            if call.method == "GET":
+                response = await self.http.get(call.url, params=params, timeout=self.timeout)
+            else:
+                response = await self.http.post(call.url, data=params, timeout=self.timeout)
+        except httpx.RequestError as exc:
+            raise graph_error_from_transport(exc) from None
+        await self._after_response(call, response, time.monotonic() - started)
+        return response.json()
+
+    async def _after_response(self, call: _Call, response: httpx.Response, elapsed: float) -> None:
+        if self.governor is not None:
+            await self.governor.observe(response.headers, call.account_id)
+        err = classify(
+            response.status_code, response.content, response.headers, account_id=call.account_id
+        )
+        fields: dict[str, Any] = {"graph_method": call.method, "graph_path": redact(call.log_path)}
+        fields |= {"http_status": response.status_code, "duration_ms": round(elapsed * 1000)}
+        if err is None:
+            log.debug("graph call", extra=fields)
+            return
+        log.warning("graph error", extra=fields | err.log_fields())
+        if isinstance(err, ThrottledError) and self.governor is not None:
+            await self.governor.observe_throttle(err, call.account_id)
+        raise err
+
+
+def _expect_object(value: Any, call: _Call) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UnexpectedResponseError(f"expected a JSON object from {redact(call.log_path)}")
+    return value
+
+
+def _log_retry(call: _Call) -> Callable[[RetryCallState], None]:
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        fields = exc.log_fields() if isinstance(exc, GraphError) else {}
+        log.info(
+            "graph retry",
+            extra=fields
+            | {
+                "graph_path": redact(call.log_path),
+                "attempt": state.attempt_number,
+                "sleep_seconds": round(state.upcoming_sleep, 3),
+            },
+        )
+
+    return before_sleep
