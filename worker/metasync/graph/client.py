@@ -154,7 +154,7 @@ class GraphClient:
         self.timeout = timeout
         self._app_secret = app_secret
         self._access_token = access_token
-        self._sleep = sleep
+        self.sleep = sleep
 
     @classmethod
     def from_settings(
@@ -276,7 +276,7 @@ class GraphClient:
                 self.retry.initial_seconds, self.retry.max_seconds, jitter=self.retry.jitter_seconds
             ),
             retry=retry_if_exception_type(TransientError),
-            sleep=self._sleep,
+            sleep=self.sleep,
             reraise=True,
             before_sleep=_log_retry(call),
         )
