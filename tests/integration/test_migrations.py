@@ -25,7 +25,8 @@ def _schema_snapshot(url: str) -> list[tuple[str, ...]]:
                select p.proname, pg_get_function_identity_arguments(p.oid), ''
                from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                where n.nspname = 'meta_sync'
-               order by 1, 2""").fetchall()
+               order by 1, 2"""
+        ).fetchall()
 
 
 def test_migrate_twice_does_no_harm(database_url: str) -> None:
@@ -60,20 +61,22 @@ def test_two_concurrent_migrations_apply_each_file_once(pg_cluster: EmbeddedPost
 def test_failed_migration_is_rolled_back_whole(database_url: str, tmp_path: Path) -> None:
     (tmp_path / "0001_good.sql").write_text("create table meta_sync.scratch_ok (id int);")
     (tmp_path / "0002_bad.sql").write_text(
-        "create table meta_sync.scratch_half (id int); select 1/0;")
+        "create table meta_sync.scratch_half (id int); select 1/0;"
+    )
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("delete from supabase_migrations.schema_migrations")
-    with pytest.raises(MigrationError, match="0002_bad.sql failed"):
+    with pytest.raises(MigrationError, match=r"0002_bad\.sql failed"):
         migrate(database_url, sql_dir=tmp_path)
     with psycopg.connect(database_url) as conn:
         assert conn.execute("select to_regclass('meta_sync.scratch_ok')").fetchone() == (
-            "meta_sync.scratch_ok",)
+            "meta_sync.scratch_ok",
+        )
         assert conn.execute("select to_regclass('meta_sync.scratch_half')").fetchone() == (None,)
 
 
 def test_misnamed_migration_is_refused(tmp_path: Path) -> None:
     (tmp_path / "create_things.sql").write_text("select 1;")
-    with pytest.raises(MigrationError, match="named <digits>_<name>.sql"):
+    with pytest.raises(MigrationError, match=r"named <digits>_<name>\.sql"):
         discover(tmp_path)
 
 

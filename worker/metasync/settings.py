@@ -47,6 +47,21 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(default=120, ge=10, le=3600)
     poll_interval_seconds: float = Field(default=5.0, gt=0)
 
+    # --- secrets (tokens at rest, webhooks, /tick) -----------------------------------------
+    # Token keyring "kid1:<base64 32 bytes>,kid2:..." (`metasync keys generate` prints an entry).
+    token_keys: SecretStr | None = None
+    # Key id new encryptions use; optional when the keyring holds one key.
+    token_key_id: str | None = None
+    # Meta webhook subscription verify token (GET hub.verify_token).
+    webhook_verify_token: SecretStr | None = None
+    # Largest accepted webhook POST body, in bytes (413 above it).
+    webhook_max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    # Bearer token required by POST /tick (pg_cron / pg_net nudge).
+    tick_token: SecretStr | None = None
+    # `metasync serve` listen address.
+    serve_host: str = "127.0.0.1"
+    serve_port: int = Field(default=8080, ge=1, le=65535)
+
     @property
     def embedded_data_dir(self) -> Path:
         return self.home / "pg"

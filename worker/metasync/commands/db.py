@@ -9,8 +9,9 @@ from metasync.postgres.connect import embedded_cluster, resolve_database_url
 from metasync.postgres.migrate import MigrationError, migrate
 from metasync.settings import get_settings
 
-app = typer.Typer(help="Database: migrations and the embedded local PostgreSQL.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Database: migrations and the embedded local PostgreSQL.", no_args_is_help=True
+)
 console = Console()
 
 

@@ -1,12 +1,12 @@
 """Errors raised by the SQL API, mapped from their stable SQLSTATEs (see sql/README.md).
 
-    MetaSyncDatabaseError          any refusal by a meta_sync SQL function
-    ├── InvalidArgumentError       22023: bad tier, date range, time zone, limit ...
-    ├── MalformedIdError           22007: not act_<digits> / not a Meta object id
-    ├── NotFoundError              P0002: no such account, job or chunk
-    ├── WrongStateError            55000: lease lost, job final, chunk not splittable
-    │   └── LeaseLostError         55000 with "lease" in the message
-    └── NotAllowedError            42501: not an admin of the organization
+MetaSyncDatabaseError          any refusal by a meta_sync SQL function
+├── InvalidArgumentError       22023: bad tier, date range, time zone, limit ...
+├── MalformedIdError           22007: not act_<digits> / not a Meta object id
+├── NotFoundError              P0002: no such account, job or chunk
+├── WrongStateError            55000: lease lost, job final, chunk not splittable
+│   └── LeaseLostError         55000 with "lease" in the message
+└── NotAllowedError            42501: not an admin of the organization
 """
 
 from __future__ import annotations
@@ -49,8 +49,13 @@ class NotAllowedError(MetaSyncDatabaseError):
 
 _BY_SQLSTATE: dict[str, type[MetaSyncDatabaseError]] = {
     cls.sqlstate: cls
-    for cls in (InvalidArgumentError, MalformedIdError, NotFoundError, WrongStateError,
-                NotAllowedError)
+    for cls in (
+        InvalidArgumentError,
+        MalformedIdError,
+        NotFoundError,
+        WrongStateError,
+        NotAllowedError,
+    )
     if cls.sqlstate is not None
 }
 # Postgres' own checks that mean "bad input": domain/check violations, bad enum text.

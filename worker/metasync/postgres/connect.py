@@ -11,7 +11,7 @@ def embedded_cluster(settings: Settings) -> EmbeddedPostgres:
 
 
 def resolve_database_url(settings: Settings) -> str:
-    """The URL to connect to, starting (and on first use creating) the embedded cluster if needed."""
+    """The URL to use, starting (and on first use creating) the embedded cluster if needed."""
     if settings.database_url is not None:
         return settings.database_url.get_secret_value()
     return embedded_cluster(settings).ensure_running()

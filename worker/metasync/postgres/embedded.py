@@ -58,21 +58,41 @@ class EmbeddedPostgres:
     def is_running(self) -> bool:
         if not (self.data_dir / "postmaster.pid").exists():
             return False
-        result = self._run([str(find_bindir() / "pg_ctl"), "status", "-D", str(self.data_dir)],
-                           check=False)
+        result = self._run(
+            [str(find_bindir() / "pg_ctl"), "status", "-D", str(self.data_dir)], check=False
+        )
         return result.returncode == 0
 
     def stop(self) -> None:
         if self.is_running():
-            self._run([str(find_bindir() / "pg_ctl"), "stop", "-D", str(self.data_dir),
-                       "-m", "fast", "-w"])
+            self._run(
+                [
+                    str(find_bindir() / "pg_ctl"),
+                    "stop",
+                    "-D",
+                    str(self.data_dir),
+                    "-m",
+                    "fast",
+                    "-w",
+                ]
+            )
 
     # --- steps ----------------------------------------------------------------------------
     def _initdb(self, bindir: Path) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._hand_over(self.data_dir)
-        self._run([str(bindir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER,
-                   "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"])
+        self._run(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
         with (self.data_dir / "postgresql.conf").open("a") as conf:
             conf.write(self._config(bindir))
 
@@ -86,28 +106,66 @@ class EmbeddedPostgres:
             "fsync = on",
         ]
         if has_pg_cron(bindir):
-            lines += ["shared_preload_libraries = 'pg_cron'",
-                      f"cron.database_name = '{self.database}'"]
+            lines += [
+                "shared_preload_libraries = 'pg_cron'",
+                f"cron.database_name = '{self.database}'",
+            ]
         return "\n".join(lines) + "\n"
 
     def _start(self, bindir: Path) -> None:
         self.log_file.touch(exist_ok=True)
         self._hand_over(self.log_file)
-        result = self._run([str(bindir / "pg_ctl"), "start", "-D", str(self.data_dir), "-w",
-                            "-t", "60", "-l", str(self.log_file), "-o", f"-p {self.port}"],
-                           check=False)
+        result = self._run(
+            [
+                str(bindir / "pg_ctl"),
+                "start",
+                "-D",
+                str(self.data_dir),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.log_file),
+                "-o",
+                f"-p {self.port}",
+            ],
+            check=False,
+        )
         if result.returncode != 0:
             raise EmbeddedPostgresError(
                 f"could not start the embedded PostgreSQL in {self.data_dir} on port {self.port}:"
-                f" {result.stderr.strip() or result.stdout.strip()} (log: {self.log_file})")
+                f" {result.stderr.strip() or result.stdout.strip()} (log: {self.log_file})"
+            )
 
     def _ensure_database(self, bindir: Path) -> None:
-        check = self._run([str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port),
-                           "-U", SUPERUSER, "-d", "postgres", "-tAc",
-                           f"select 1 from pg_database where datname = '{self.database}'"])
+        check = self._run(
+            [
+                str(bindir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                SUPERUSER,
+                "-d",
+                "postgres",
+                "-tAc",
+                f"select 1 from pg_database where datname = '{self.database}'",
+            ]
+        )
         if check.stdout.strip() != "1":
-            self._run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                       "-U", SUPERUSER, self.database])
+            self._run(
+                [
+                    str(bindir / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    SUPERUSER,
+                    self.database,
+                ]
+            )
 
     # --- running as an unprivileged user --------------------------------------------------
     def _hand_over(self, path: Path) -> None:
@@ -121,8 +179,14 @@ class EmbeddedPostgres:
         user = service_user()
         if user is not None:
             argv = ["runuser", "-u", user.pw_name, "--", *argv]
-        result = subprocess.run(argv, capture_output=True, text=True, check=False,
-                                cwd="/", env={**os.environ, "LC_ALL": "C.UTF-8"})
+        result = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd="/",
+            env={**os.environ, "LC_ALL": "C.UTF-8"},
+        )
         if check and result.returncode != 0:
             raise EmbeddedPostgresError(f"{tool} failed: {result.stderr.strip()}")
         return result
@@ -137,8 +201,10 @@ def service_user() -> pwd.struct_passwd | None:
             return pwd.getpwnam(name)
         except KeyError:
             continue
-    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                    "metasync"], check=True)
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "metasync"],
+        check=True,
+    )
     return pwd.getpwnam("metasync")
 
 
@@ -153,14 +219,16 @@ def _make_traversable(home: Path) -> None:
             raise EmbeddedPostgresError(
                 f"{ancestor} is closed to the database service user, so the embedded cluster"
                 f" under {home} cannot run there: set METASYNC_HOME to a directory outside it"
-                " (the default for root is /var/lib/metasync).")
+                " (the default for root is /var/lib/metasync)."
+            )
 
 
 def find_bindir() -> Path:
     """The newest installed PostgreSQL (>= 15) server binaries."""
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
-                        else 0)
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
     if candidates and int(candidates[-1].parent.parent.name) >= 15:
         return candidates[-1].parent
     pg_config = shutil.which("pg_config")
@@ -171,12 +239,14 @@ def find_bindir() -> Path:
             return bindir
     raise EmbeddedPostgresError(
         "PostgreSQL 15+ server binaries not found: install postgresql-15 (see scripts/bootstrap)"
-        " or set DATABASE_URL to use an existing database.")
+        " or set DATABASE_URL to use an existing database."
+    )
 
 
 def has_pg_cron(bindir: Path) -> bool:
-    libdir = subprocess.run([str(bindir / "pg_config"), "--pkglibdir"], capture_output=True,
-                            text=True, check=False).stdout.strip()
+    libdir = subprocess.run(
+        [str(bindir / "pg_config"), "--pkglibdir"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     if not libdir:
         libdir = str(bindir.parent / "lib")
     return (Path(libdir) / "pg_cron.so").exists()

@@ -58,8 +58,10 @@ def migrate(url: str, sql_dir: Path = SQL_DIR) -> list[Migration]:
         try:
             _apply_compat(conn, sql_dir / "compat" / "supabase_compat.sql")
             _ensure_history_table(conn)
-            done = {row[0] for row in conn.execute(
-                "select version from supabase_migrations.schema_migrations")}
+            done = {
+                row[0]
+                for row in conn.execute("select version from supabase_migrations.schema_migrations")
+            }
             pending = [m for m in migrations if m.version not in done]
             for migration in pending:
                 _apply(conn, migration)
@@ -71,7 +73,8 @@ def migrate(url: str, sql_dir: Path = SQL_DIR) -> list[Migration]:
 def applied_versions(url: str) -> list[str]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
-            "select version from supabase_migrations.schema_migrations order by version")
+            "select version from supabase_migrations.schema_migrations order by version"
+        )
         return [row[0] for row in rows]
 
 
@@ -86,7 +89,8 @@ def _ensure_history_table(conn: psycopg.Connection) -> None:
         conn.execute("create schema if not exists supabase_migrations")
         conn.execute(
             "create table if not exists supabase_migrations.schema_migrations"
-            " (version text primary key, statements text[], name text)")
+            " (version text primary key, statements text[], name text)"
+        )
 
 
 def _apply(conn: psycopg.Connection, migration: Migration) -> None:
@@ -96,6 +100,8 @@ def _apply(conn: psycopg.Connection, migration: Migration) -> None:
             conn.execute(sql)
             conn.execute(
                 "insert into supabase_migrations.schema_migrations (version, statements, name)"
-                " values (%s, %s, %s)", (migration.version, [sql], migration.name))
+                " values (%s, %s, %s)",
+                (migration.version, [sql], migration.name),
+            )
     except psycopg.Error as exc:
         raise MigrationError(f"{migration.path.name} failed and was rolled back: {exc}") from exc
