@@ -164,20 +164,30 @@ class GovernorPolicy:
 def delay_before_next_call(
     state: ScopeState | None, now: datetime, policy: GovernorPolicy = GovernorPolicy()
 ) -> float:
-    """Seconds to wait before the next call in this scope. Pure, monotonic in ``pct``."""
+    """Seconds to wait before the next call in this scope. Pure, monotonic in ``pct``.
+
+    A stop (``blocked_until``) holds until it ends; once it has ended, the usage read before it
+    is obsolete and calls resume at once (the next response brings fresh usage)."""
     if state is None:
         return 0.0
-    blocked = (state.blocked_until - now).total_seconds() if state.blocked_until else 0.0
     age = (now - state.observed_at).total_seconds()
-    if age >= policy.stale_after_seconds or state.pct < policy.slow_from_pct:
-        return max(0.0, blocked)
-    if state.pct >= policy.stop_at_pct:
-        pace = max(policy.max_spread_seconds, policy.stop_seconds - age)
-    else:
-        span = policy.stop_at_pct - policy.slow_from_pct
-        ratio = (state.pct - policy.slow_from_pct) / span
-        pace = policy.max_spread_seconds * ratio * ratio
-    return max(0.0, blocked, pace)
+    if state.blocked_until is None:
+        return _pace(state.pct, age, policy, regain_known=False)
+    remaining = (state.blocked_until - now).total_seconds()
+    if remaining <= 0:
+        return 0.0
+    return max(remaining, _pace(state.pct, age, policy, regain_known=True))
+
+
+def _pace(pct: float, age: float, policy: GovernorPolicy, *, regain_known: bool) -> float:
+    if age >= policy.stale_after_seconds or pct < policy.slow_from_pct:
+        return 0.0
+    if pct >= policy.stop_at_pct:
+        if regain_known:
+            return policy.max_spread_seconds
+        return max(policy.max_spread_seconds, policy.stop_seconds - age)
+    ratio = (pct - policy.slow_from_pct) / (policy.stop_at_pct - policy.slow_from_pct)
+    return policy.max_spread_seconds * ratio * ratio
 
 
 def relevant_scopes(account_id: str | None, use_case: str | None) -> list[Scope]:
