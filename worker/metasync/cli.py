@@ -14,3 +14,7 @@ app = typer.Typer(
 from metasync.commands import db as _db  # noqa: E402
 
 app.add_typer(_db.app, name="db")
+
+from metasync.commands import keys as _keys  # noqa: E402
+
+app.add_typer(_keys.app, name="keys")
