@@ -1,0 +1,59 @@
+-- Accounts due now: HIGH first, then medium, then low; within a tier the most overdue first.
+
+create function meta_sync.get_meta_accounts_due_for_sync(
+  p_limit integer default 100,
+  p_now timestamptz default now()
+)
+returns table (
+  account_id        text,
+  organization_id   uuid,
+  tier              meta_sync.sync_tier,
+  next_sync_at      timestamptz,
+  overdue_by        interval,
+  last_meta_sync_at timestamptz,
+  sync_error_count  integer,
+  timezone_name     text,
+  connection_id     uuid
+)
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  if p_limit is null or p_limit not between 1 and 10000 then
+    raise exception 'p_limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
+      using errcode = '22023';
+  end if;
+  return query
+  select a.id::text, a.organization_id, a.meta_sync_priority, a.next_sync_at,
+         p_now - a.next_sync_at, a.last_meta_sync_at, a.sync_error_count, a.timezone_name,
+         a.connection_id
+  from pg_catalog.unnest(pg_catalog.enum_range(null::meta_sync.sync_tier)) as t (tier)
+  cross join lateral (
+    -- One index range scan per tier (meta_ad_accounts_due_by_tier_idx), stopping at p_limit.
+    select acc.*
+    from meta_sync.meta_ad_accounts acc
+    where acc.meta_sync_priority = t.tier
+      and not acc.paused
+      and acc.next_sync_at is not null
+      and acc.next_sync_at <= p_now
+      and (acc.rate_limit_backoff_until is null or acc.rate_limit_backoff_until <= p_now)
+      and exists (
+        select 1 from meta_sync.meta_connections c
+        where c.id = acc.connection_id and c.status = 'active')
+      and not exists (
+        select 1 from meta_sync.sync_jobs j
+        where j.account_id = acc.id
+          and j.sync_phase = 'incremental'
+          and j.status in ('pending', 'in_progress'))
+    order by acc.next_sync_at, acc.id
+    limit p_limit
+  ) a
+  order by a.meta_sync_priority, a.next_sync_at, a.id
+  limit p_limit;
+end;
+$$;
+comment on function meta_sync.get_meta_accounts_due_for_sync(integer, timestamptz) is
+  'Accounts due at p_now (next_sync_at <= p_now), high tier first, then medium, then low, most overdue first within a tier. Skips paused, backed-off (rate_limit_backoff_until > p_now), connection missing or not active, and accounts with an open incremental job. p_limit outside 1..10000 -> 22023.';

@@ -1,0 +1,1 @@
+../../sql/0100_function_chunk_priority.sql

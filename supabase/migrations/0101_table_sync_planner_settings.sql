@@ -1,0 +1,1 @@
+../../sql/0101_table_sync_planner_settings.sql

@@ -1,0 +1,1 @@
+../../sql/0102_function_lock_ad_account.sql

@@ -1,0 +1,1 @@
+../../sql/0103_function_compute_next_sync_at.sql

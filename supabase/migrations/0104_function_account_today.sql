@@ -1,0 +1,1 @@
+../../sql/0104_function_account_today.sql

@@ -1,0 +1,1 @@
+../../sql/0110_trigger_tier_next_sync.sql

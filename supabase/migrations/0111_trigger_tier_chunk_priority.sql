@@ -1,0 +1,1 @@
+../../sql/0111_trigger_tier_chunk_priority.sql

@@ -1,0 +1,1 @@
+../../sql/0112_trigger_config_interval.sql

@@ -1,0 +1,1 @@
+../../sql/0120_function_set_sync_priority.sql

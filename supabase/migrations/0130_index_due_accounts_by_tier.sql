@@ -1,0 +1,1 @@
+../../sql/0130_index_due_accounts_by_tier.sql

@@ -1,0 +1,1 @@
+../../sql/0140_function_update_meta_sync_status.sql
