@@ -18,3 +18,7 @@ app.add_typer(_db.app, name="db")
 from metasync.commands import keys as _keys  # noqa: E402
 
 app.add_typer(_keys.app, name="keys")
+
+from metasync.commands import sync as _sync  # noqa: E402
+
+_sync.register(app)

@@ -1,0 +1,185 @@
+"""``metasync connect`` and ``metasync sync``: onboarding a token and asking for a manual sync."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import date
+from typing import Annotated, Any
+
+import httpx
+import psycopg
+import typer
+from rich.console import Console
+
+from metasync.crypto import TokenCipher, TokenCipherError
+from metasync.db.errors import MetaSyncDatabaseError, translated
+from metasync.graph import GraphClient, GraphError
+from metasync.logging import register_secret
+from metasync.onboarding import AppCredentials, ConnectError, ConnectResult, connect
+from metasync.postgres.connect import resolve_database_url
+from metasync.settings import Settings, get_settings
+
+console = Console()
+err_console = Console(stderr=True)
+TOKEN_ENV = "META_ACCESS_TOKEN"  # noqa: S105
+
+
+def app_credentials(settings: Settings) -> AppCredentials | None:
+    if settings.meta_app_id and settings.meta_app_secret:
+        return AppCredentials(settings.meta_app_id, settings.meta_app_secret.get_secret_value())
+    return None
+
+
+def read_token(option: str | None) -> str:
+    """``--token``, ``--token -`` (stdin), ``$META_ACCESS_TOKEN``, or a hidden prompt."""
+    token = option
+    if token is None:
+        token = os.environ.get(TOKEN_ENV)
+    if token == "-" or (token is None and not sys.stdin.isatty()):  # noqa: S105
+        token = sys.stdin.readline()
+    if token is None:
+        token = typer.prompt("Meta access token", hide_input=True)
+    token = token.strip()
+    if not token:
+        raise ConnectError(f"no token given (--token, --token - for stdin, or ${TOKEN_ENV})")
+    register_secret(token)
+    return token
+
+
+async def run_connect(
+    settings: Settings,
+    *,
+    organization: str,
+    token: str,
+    accounts: list[str],
+    tier: str | None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> ConnectResult:
+    cipher = TokenCipher.from_settings(settings)
+    url = resolve_database_url(settings)
+    async with httpx.AsyncClient(transport=transport) as http:
+        graph = GraphClient.from_settings(http, settings)
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+        async with conn, translated():
+            return await connect(
+                conn, graph, cipher, organization=organization, token=token,
+                account_ids=accounts, tier=tier, app=app_credentials(settings),
+            )  # fmt: skip
+
+
+def connect_command(
+    org: Annotated[str, typer.Option("--org", help="Organisation name (created if new).")],
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help=f"Meta access token; '-' reads stdin; default ${TOKEN_ENV} or a hidden prompt.",
+            show_default=False,
+        ),
+    ] = None,
+    account: Annotated[
+        list[str] | None,
+        typer.Option("--account", help="act_<digits> to connect (repeatable); default: all."),
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="high | medium | low (default medium).")
+    ] = None,
+) -> None:
+    """Connect a Meta token: validate, store encrypted, fetch the accounts, start phase 1."""
+    settings = get_settings()
+    try:
+        secret = read_token(token)
+        result = asyncio.run(
+            run_connect(settings, organization=org, token=secret, accounts=account or [], tier=tier)
+        )
+    except (ConnectError, GraphError, TokenCipherError, MetaSyncDatabaseError) as exc:
+        err_console.print(f"[red]connect failed:[/red] {exc}")
+        raise typer.Exit(1) from None
+    print_connect_result(result)
+
+
+def print_connect_result(result: ConnectResult) -> None:
+    expiry = result.token.expires_at.isoformat() if result.token.expires_at else "never"
+    how = "resumed existing connection" if result.resumed else "new connection"
+    swapped = ", exchanged for a long-lived token" if result.exchanged else ""
+    console.print(
+        f"connected: {how} {result.connection_id} ({result.token.token_type} token, "
+        f"expires {expiry}{swapped})"
+    )
+    for acc in result.accounts:
+        console.print(
+            f"  {acc.id}  {acc.name or '?'}  {acc.currency or '?'}  {acc.timezone_name or 'UTC'}"
+            "  phase 1 enqueued"
+        )
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
+async def request_manual_sync(
+    url: str, account_id: str, since: date | None, until: date | None
+) -> tuple[int, date, date]:
+    """The new manual job id and its range (defaults: the account's tier window up to today)."""
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    async with conn, translated():
+        since, until = await _default_range(conn, account_id, since, until)
+        cur = await conn.execute(
+            "select meta_sync.request_manual_sync(p_account_id => %s, p_since => %s,"
+            " p_until => %s, p_requested_by => 'cli')",
+            (account_id, since, until),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0]), since, until
+
+
+async def _default_range(
+    conn: psycopg.AsyncConnection[Any], account_id: str, since: date | None, until: date | None
+) -> tuple[date, date]:
+    """Missing ends: ``until`` = today in the account's zone, ``since`` = until - tier window."""
+    if since is not None and until is not None:
+        return since, until
+    cur = await conn.execute(
+        "select (now() at time zone a.timezone_name)::date, c.date_range_days"
+        " from meta_sync.meta_ad_accounts a join meta_sync.meta_sync_config c"
+        " on c.tier = a.meta_sync_priority where a.id = %s",
+        (account_id,),
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return since or date.today(), until or date.today()  # the SQL names the real problem
+    today, days = row
+    end = until or today
+    return since or date.fromordinal(end.toordinal() - days + 1), end
+
+
+def sync_command(
+    account_id: Annotated[str, typer.Argument(help="The ad account, act_<digits>.")],
+    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD.")] = None,
+) -> None:
+    """Ask for a manual sync of one account over a date range (the workers pick it up)."""
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    if first and last and first > last:
+        raise typer.BadParameter(f"--since {first} is after --until {last}", param_hint="--since")
+    url = resolve_database_url(get_settings())
+    try:
+        job_id, first, last = asyncio.run(request_manual_sync(url, account_id, first, last))
+    except MetaSyncDatabaseError as exc:
+        err_console.print(f"[red]sync refused:[/red] {exc}")
+        raise typer.Exit(2) from None
+    console.print(f"manual sync job {job_id} for {account_id}: {first} .. {last} (pending)")
+    console.print(f"follow it with: metasync watch {job_id}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("connect")(connect_command)
+    app.command("sync")(sync_command)
