@@ -16,7 +16,7 @@ from metasync.graph import (
     TokenDeadError,
     TransientError,
 )
-from metasync.graph.client import encode_params
+from metasync.graph.encoding import encode_params
 
 PROOF = hmac.new(APP_SECRET.encode(), TOKEN.encode(), hashlib.sha256).hexdigest()
 

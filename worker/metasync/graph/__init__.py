@@ -1,7 +1,8 @@
 """The Graph API client the sync worker uses: HTTP, errors, paging, batch, report runs, pacing."""
 
 from metasync.graph.batch import BatchItem, BatchRequest, BatchResult, execute_batch
-from metasync.graph.client import GraphClient, RetryPolicy, appsecret_proof
+from metasync.graph.client import GraphClient, RetryPolicy
+from metasync.graph.encoding import appsecret_proof
 from metasync.graph.errors import (
     ApiVersionError,
     BadRequestError,

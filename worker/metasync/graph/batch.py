@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from metasync.graph.client import GraphClient, account_of, encode_params
+from metasync.graph.client import GraphClient
+from metasync.graph.encoding import account_of, encode_params
 from metasync.graph.errors import (
     GraphError,
     ThrottledError,

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import hashlib
-import hmac
-import json
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +25,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from metasync.graph.encoding import account_of, appsecret_proof, encode_params, use_case_of
 from metasync.graph.errors import (
     SECRET_PARAMS,
     GraphError,
@@ -38,76 +35,15 @@ from metasync.graph.errors import (
     classify,
     graph_error_from_transport,
     redact,
-    redact_url,
 )
 from metasync.graph.governor import Governor
-from metasync.graph.ratelimit import INSIGHTS_USE_CASE, MANAGEMENT_USE_CASE
+from metasync.graph.redaction import install_log_redaction
 
 if TYPE_CHECKING:
     from metasync.settings import Settings
 
 log = logging.getLogger("metasync.graph")
-
-COMMA_LIST_PARAMS = frozenset({"fields", "breakdowns", "action_breakdowns"})
-_ACCOUNT_RE = re.compile(r"^/?(?:v\d+\.\d+/)?(act_\d+)")
-
-
-class _RedactingFilter(logging.Filter):
-    """Scrubs secrets from httpx's own request logs (it logs full URLs)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                redact(a) if isinstance(a, str) else _maybe_url(a) for a in record.args
-            )
-        record.msg = redact(str(record.msg))
-        return True
-
-
-def _maybe_url(value: object) -> object:
-    return redact_url(value) if isinstance(value, httpx.URL) else value
-
-
-def install_log_redaction() -> None:
-    """Idempotent: add the redacting filter to the httpx and httpcore loggers."""
-    for name in ("httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _RedactingFilter) for f in logger.filters):
-            logger.addFilter(_RedactingFilter())
-
-
 install_log_redaction()
-
-
-def appsecret_proof(app_secret: str, access_token: str) -> str:
-    """Hex HMAC-SHA256 of the token keyed by the app secret."""
-    return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
-
-
-def encode_params(params: Mapping[str, Any] | None) -> dict[str, str]:
-    """Graph query/form values: field lists comma-joined, structures as compact JSON."""
-    out: dict[str, str] = {}
-    for key, value in (params or {}).items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            out[key] = "true" if value else "false"
-        elif isinstance(value, str | int | float):
-            out[key] = str(value)
-        elif key in COMMA_LIST_PARAMS and isinstance(value, list | tuple):
-            out[key] = ",".join(str(v) for v in value)
-        else:
-            out[key] = json.dumps(value, separators=(",", ":"), default=str)
-    return out
-
-
-def account_of(path: str) -> str | None:
-    match = _ACCOUNT_RE.match(path)
-    return match.group(1) if match else None
-
-
-def use_case_of(path: str) -> str:
-    return INSIGHTS_USE_CASE if "insights" in path.split("?")[0] else MANAGEMENT_USE_CASE
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,13 @@ through :func:`redact` and URLs through :func:`redact_url`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from metasync.graph.redaction import SECRET_PARAMS, redact, redact_url
+
 ThrottleScope = Literal["app", "account", "business_use_case"]
 
-SECRET_PARAMS = ("access_token", "appsecret_proof", "client_secret", "fb_exchange_token")
-_SECRET_RE = re.compile(r"(?i)\b(" + "|".join(SECRET_PARAMS) + r")=[^&\s\"'#]*")
 
 TOKEN_DEAD_CODES = frozenset({102, 190})
 THROTTLE_APP_CODES = frozenset({4, 341})
@@ -51,16 +50,7 @@ BUC_TYPES = {
 }
 TOO_MANY_ROWS_SUBCODE = 1487534
 REPORT_RUN_RACE = (100, 33)
-
-
-def redact(text: str) -> str:
-    """``text`` with the value of every secret query parameter replaced by ``***``."""
-    return _SECRET_RE.sub(lambda m: f"{m.group(1)}=***", text)
-
-
-def redact_url(url: object) -> str:
-    """A URL safe to log or to put into a message."""
-    return redact(str(url))
+__all__ = ["SECRET_PARAMS", "redact", "redact_url"]  # re-exported
 
 
 class GraphError(Exception):
