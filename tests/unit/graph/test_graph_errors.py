@@ -19,8 +19,8 @@ from metasync.graph.errors import (
     TooMuchDataError,
     TransientError,
     classify,
-    redact,
 )
+from metasync.graph.redaction import redact
 
 REDUCE = "Please reduce the amount of data you're asking for, then retry your request"
 

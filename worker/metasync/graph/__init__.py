@@ -18,8 +18,6 @@ from metasync.graph.errors import (
     TransientError,
     UnexpectedResponseError,
     classify,
-    redact,
-    redact_url,
 )
 from metasync.graph.governor import Governor
 from metasync.graph.ratelimit import (
@@ -33,6 +31,7 @@ from metasync.graph.ratelimit import (
     merge_state,
     parse_usage,
 )
+from metasync.graph.redaction import redact, redact_url
 from metasync.graph.reports import (
     PollPolicy,
     ReportRun,

@@ -27,17 +27,15 @@ from tenacity import (
 
 from metasync.graph.encoding import account_of, appsecret_proof, encode_params, use_case_of
 from metasync.graph.errors import (
-    SECRET_PARAMS,
     GraphError,
     ThrottledError,
     TransientError,
     UnexpectedResponseError,
     classify,
     graph_error_from_transport,
-    redact,
 )
 from metasync.graph.governor import Governor
-from metasync.graph.redaction import install_log_redaction
+from metasync.graph.redaction import SECRET_PARAMS, install_log_redaction, redact
 
 if TYPE_CHECKING:
     from metasync.settings import Settings

@@ -28,7 +28,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from metasync.graph.redaction import SECRET_PARAMS, redact, redact_url
+from metasync.graph.redaction import redact
 
 ThrottleScope = Literal["app", "account", "business_use_case"]
 
@@ -50,7 +50,6 @@ BUC_TYPES = {
 }
 TOO_MANY_ROWS_SUBCODE = 1487534
 REPORT_RUN_RACE = (100, 33)
-__all__ = ["SECRET_PARAMS", "redact", "redact_url"]  # re-exported
 
 
 class GraphError(Exception):
