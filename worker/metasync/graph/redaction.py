@@ -7,7 +7,13 @@ import re
 
 import httpx
 
-SECRET_PARAMS = ("access_token", "appsecret_proof", "client_secret", "fb_exchange_token")
+SECRET_PARAMS = (
+    "access_token",
+    "appsecret_proof",
+    "client_secret",
+    "fb_exchange_token",
+    "input_token",
+)
 _SECRET_RE = re.compile(r"(?i)\b(" + "|".join(SECRET_PARAMS) + r")=[^&\s\"'#]*")
 
 
