@@ -1,0 +1,41 @@
+-- Realtime authorization: a private channel org:<organization_id>:sync may be joined (and its
+-- broadcasts received) only by signed-in members of that organization. Realtime checks this
+-- with RLS on realtime.messages, using realtime.topic() (the channel being joined).
+
+create function meta_sync.is_sync_topic_member(p_topic text)
+returns boolean
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_match text[] := pg_catalog.regexp_match(
+    p_topic, '^org:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):sync$');
+begin
+  if v_match is null then
+    return false;
+  end if;
+  return meta_sync.is_org_member(v_match[1]::uuid);
+end;
+$$;
+comment on function meta_sync.is_sync_topic_member(text) is
+  'True when the topic is org:<organization_id>:sync and the signed-in user belongs to that organization. Used by the policy on realtime.messages.';
+
+-- Only where Supabase Realtime's table exists (created on Supabase by Realtime itself).
+do $$
+begin
+  if pg_catalog.to_regclass('realtime.messages') is null then
+    return;
+  end if;
+  execute 'drop policy if exists meta_sync_members_receive_sync_progress on realtime.messages';
+  execute $p$
+    create policy meta_sync_members_receive_sync_progress on realtime.messages
+      for select to authenticated
+      using (
+        realtime.messages.extension = 'broadcast'
+        and meta_sync.is_sync_topic_member((select realtime.topic()))
+      )
+  $p$;
+end
+$$;

@@ -1,0 +1,1 @@
+../../sql/0300_roles_and_membership.sql

@@ -1,0 +1,1 @@
+../../sql/0301_member_read_policies.sql

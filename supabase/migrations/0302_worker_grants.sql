@@ -1,0 +1,1 @@
+../../sql/0302_worker_grants.sql

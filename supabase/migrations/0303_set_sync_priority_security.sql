@@ -1,0 +1,1 @@
+../../sql/0303_set_sync_priority_security.sql

@@ -1,0 +1,1 @@
+../../sql/0310_realtime_broadcast.sql

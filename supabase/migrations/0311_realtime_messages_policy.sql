@@ -1,0 +1,1 @@
+../../sql/0311_realtime_messages_policy.sql

@@ -1,0 +1,1 @@
+../../sql/0312_realtime_publication.sql

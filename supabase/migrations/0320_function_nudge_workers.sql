@@ -1,0 +1,1 @@
+../../sql/0320_function_nudge_workers.sql

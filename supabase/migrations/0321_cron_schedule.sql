@@ -1,0 +1,1 @@
+../../sql/0321_cron_schedule.sql

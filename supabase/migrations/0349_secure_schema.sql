@@ -1,0 +1,1 @@
+../../sql/0349_secure_schema.sql
