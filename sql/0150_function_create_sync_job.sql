@@ -1,0 +1,75 @@
+-- One job with its chunks: an optional structure chunk, then insights chunks newest first.
+
+create function meta_sync.create_sync_job(
+  p_account_id     text,
+  p_phase          meta_sync.sync_phase,
+  p_type           meta_sync.sync_type,
+  p_since          date,
+  p_until          date,
+  p_chunk_days     integer,
+  p_with_structure boolean,
+  p_updated_since  timestamptz default null,
+  p_requested_by   text default null,
+  p_now            timestamptz default now()
+)
+returns bigint
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  v_account   meta_sync.meta_ad_accounts;
+  v_priority  smallint;
+  v_job_id    bigint;
+  v_structure bigint;
+  v_order     integer := 0;
+  v_until     date := p_until;
+  v_since     date;
+begin
+  if p_since is null or p_until is null or p_since > p_until then
+    raise exception 'invalid date range % .. %', p_since, p_until using errcode = '22023';
+  end if;
+  if p_chunk_days is null or p_chunk_days < 1 then
+    raise exception 'chunk size must be at least 1 day, got %', p_chunk_days using errcode = '22023';
+  end if;
+  v_account := meta_sync.lock_ad_account(p_account_id);
+  v_priority := meta_sync.chunk_priority(p_phase, v_account.meta_sync_priority);
+
+  -- The unique partial indexes on sync_jobs refuse a second open job of the same kind.
+  insert into meta_sync.sync_jobs (account_id, organization_id, sync_phase, sync_type, date_since,
+                                   date_until, requested_by, created_at, updated_at)
+  values (v_account.id, v_account.organization_id, p_phase, p_type, p_since, p_until,
+          p_requested_by, p_now, p_now)
+  on conflict do nothing
+  returning id into v_job_id;
+  if v_job_id is null then
+    return null;
+  end if;
+
+  if p_with_structure then
+    insert into meta_sync.sync_job_chunks (job_id, account_id, chunk_type, updated_since,
+                                           chunk_order, priority, run_after, created_at)
+    values (v_job_id, v_account.id, 'structure', p_updated_since, 0, v_priority, p_now, p_now)
+    returning id into v_structure;
+  end if;
+
+  -- Newest slice first: chunk_order and id (the claim's tie-breaker) both run backwards in time.
+  while v_until >= p_since loop
+    v_order := v_order + 1;
+    v_since := greatest(p_since, v_until - (p_chunk_days - 1));
+    insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
+                                           date_since, date_until, chunk_order, priority,
+                                           run_after, created_at)
+    values (v_job_id, v_account.id, v_structure, 'insights', v_since, v_until, v_order, v_priority,
+            p_now, p_now);
+    v_until := v_since - 1;
+  end loop;
+
+  update meta_sync.sync_jobs j
+  set total_chunks = v_order + (case when p_with_structure then 1 else 0 end)
+  where j.id = v_job_id;
+  return v_job_id;
+end;
+$$;
+comment on function meta_sync.create_sync_job(text, meta_sync.sync_phase, meta_sync.sync_type, date, date, integer, boolean, timestamptz, text, timestamptz) is
+  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n), each depending on the structure chunk; priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';

@@ -1,0 +1,113 @@
+-- Turns the schedule into work: onboarding for new accounts, incremental jobs for due ones, the
+-- daily settle; while the app is throttled only HIGH accounts get anything.
+
+create function meta_sync.enqueue_due_syncs(
+  p_limit integer default 1000,
+  p_now timestamptz default now()
+)
+returns table (job_id bigint, account_id text, sync_phase meta_sync.sync_phase)
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_left      integer := p_limit;
+  v_throttled boolean;
+  v_account   text;
+  v_job_id    bigint;
+begin
+  if p_limit is null or p_limit not between 1 and 10000 then
+    raise exception 'p_limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
+      using errcode = '22023';
+  end if;
+  -- One enqueuer at a time; a concurrent caller returns at once (the other one does the work).
+  -- The unique partial indexes on sync_jobs are the second line: no duplicate job either way.
+  if not pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('meta_sync.enqueue_due_syncs')) then
+    return;
+  end if;
+  v_throttled := exists (
+    select 1 from meta_sync.meta_rate_limit_state r
+    where r.scope_type = 'app' and r.blocked_until > p_now);
+
+  -- (a) Accounts never onboarded: phase 1.
+  for v_account in
+    select a.id::text
+    from meta_sync.meta_ad_accounts a
+    where a.phase_1_completed_at is null
+      and not a.paused
+      and (not v_throttled or a.meta_sync_priority = 'high')
+      and (a.rate_limit_backoff_until is null or a.rate_limit_backoff_until <= p_now)
+      and exists (select 1 from meta_sync.meta_connections c
+                  where c.id = a.connection_id and c.status = 'active')
+      and not exists (select 1 from meta_sync.sync_jobs j
+                      where j.account_id = a.id and j.sync_phase = 'recent_90_days'
+                        and j.status in ('pending', 'in_progress', 'completed', 'completed_with_errors'))
+    order by a.meta_sync_priority, a.created_at, a.id
+    limit v_left
+  loop
+    v_job_id := meta_sync.start_account_onboarding(v_account, p_now);
+    job_id := v_job_id; account_id := v_account; sync_phase := 'recent_90_days';
+    return next;
+    v_left := v_left - 1;
+  end loop;
+
+  -- (b) Due accounts: the tier schedule (HIGH first, most overdue first).
+  if v_left > 0 then
+    for v_account in
+      select d.account_id
+      from meta_sync.get_meta_accounts_due_for_sync(v_left, p_now) d
+      where not v_throttled or d.tier = 'high'
+    loop
+      v_job_id := meta_sync.enqueue_incremental_sync(v_account, p_now);
+      if v_job_id is not null then
+        job_id := v_job_id; account_id := v_account; sync_phase := 'incremental';
+        return next;
+        v_left := v_left - 1;
+      end if;
+    end loop;
+  end if;
+
+  -- (c) The daily settle of onboarded accounts.
+  if v_left > 0 then
+    for v_account in
+      select a.id::text
+      from meta_sync.meta_sync_config cfg
+      join meta_sync.meta_ad_accounts a on a.meta_sync_priority = cfg.tier
+      where a.phase_1_completed_at is not null
+        and not a.paused
+        and (not v_throttled or a.meta_sync_priority = 'high')
+        and (a.last_settle_at is null
+             or a.last_settle_at <= p_now - pg_catalog.make_interval(mins => cfg.settle_interval_minutes))
+        and (a.rate_limit_backoff_until is null or a.rate_limit_backoff_until <= p_now)
+        and exists (select 1 from meta_sync.meta_connections c
+                    where c.id = a.connection_id and c.status = 'active')
+        and not exists (select 1 from meta_sync.sync_jobs j
+                        where j.account_id = a.id and j.sync_phase = 'settle'
+                          and j.status in ('pending', 'in_progress'))
+      order by a.meta_sync_priority, a.last_settle_at nulls first, a.id
+      limit v_left
+    loop
+      v_job_id := meta_sync.enqueue_settle_sync(v_account, p_now);
+      if v_job_id is not null then
+        job_id := v_job_id; account_id := v_account; sync_phase := 'settle';
+        return next;
+        v_left := v_left - 1;
+      end if;
+    end loop;
+  end if;
+end;
+$$;
+comment on function meta_sync.enqueue_due_syncs(integer, timestamptz) is
+  'Creates at most p_limit jobs and returns them: (a) phase 1 for accounts never onboarded, (b) an incremental job for each account of get_meta_accounts_due_for_sync, (c) a settle job for onboarded accounts whose last_settle_at is older than their tier''s settle_interval_minutes. Paused, backed-off and inactive-connection accounts are skipped; while an app-scope meta_rate_limit_state row is blocked past p_now only HIGH accounts are enqueued. Safe concurrently (advisory lock, unique partial indexes): a concurrent call returns nothing. p_limit outside 1..10000 -> 22023.';
+
+create index if not exists meta_ad_accounts_onboarding_idx
+  on meta_sync.meta_ad_accounts (meta_sync_priority, created_at)
+  where phase_1_completed_at is null and not paused;
+comment on index meta_sync.meta_ad_accounts_onboarding_idx is
+  'enqueue_due_syncs (a): the few accounts still waiting for onboarding phase 1.';
+create index if not exists meta_ad_accounts_settle_idx
+  on meta_sync.meta_ad_accounts (meta_sync_priority, last_settle_at)
+  where phase_1_completed_at is not null and not paused;
+comment on index meta_sync.meta_ad_accounts_settle_idx is
+  'enqueue_due_syncs (c): onboarded accounts by last settle, per tier.';

@@ -1,0 +1,1 @@
+../../sql/0150_function_create_sync_job.sql

@@ -1,0 +1,1 @@
+../../sql/0151_function_start_account_onboarding.sql

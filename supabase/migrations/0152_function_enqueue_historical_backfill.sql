@@ -1,0 +1,1 @@
+../../sql/0152_function_enqueue_historical_backfill.sql

@@ -1,0 +1,1 @@
+../../sql/0153_function_finish_onboarding_phase.sql

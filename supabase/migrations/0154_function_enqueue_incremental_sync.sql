@@ -1,0 +1,1 @@
+../../sql/0154_function_enqueue_incremental_sync.sql

@@ -1,0 +1,1 @@
+../../sql/0155_function_enqueue_settle_sync.sql

@@ -1,0 +1,1 @@
+../../sql/0160_function_enqueue_due_syncs.sql

@@ -1,0 +1,1 @@
+../../sql/0170_view_meta_sync_status.sql
