@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     graph_api_version: str = "v25.0"
     meta_app_id: str | None = None
     meta_app_secret: SecretStr | None = None
+    graph_timeout_seconds: float = Field(default=60.0, gt=0)
+    graph_retry_attempts: int = Field(default=5, ge=1, le=20)
 
     # --- worker ---------------------------------------------------------------------------
     worker_concurrency: int = Field(default=8, ge=1, le=256)

@@ -147,3 +147,33 @@ def test_encode_params() -> None:
     assert encoded["limit"] == "500"
     assert encoded["use_unified_attribution_setting"] == "true"
     assert "skip" not in encoded
+
+
+async def test_from_settings_uses_url_version_secret_and_retry_settings() -> None:
+    from pydantic import SecretStr
+
+    from metasync.graph import GraphClient
+    from metasync.settings import Settings
+
+    settings = Settings(
+        graph_base_url="https://emulator.test",
+        graph_api_version="v26.0",
+        meta_app_secret=SecretStr(APP_SECRET),
+        graph_retry_attempts=2,
+    )
+    server_requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        server_requests.append(request)
+        return reply(503, error(2))
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    client = GraphClient.from_settings(http, settings, access_token=TOKEN, sleep=no_sleep)
+    with pytest.raises(TransientError):
+        await client.get("me")
+    assert len(server_requests) == 2
+    assert str(server_requests[0].url).startswith("https://emulator.test/v26.0/me?")
+    assert params(server_requests[0])["appsecret_proof"] == PROOF

@@ -95,6 +95,8 @@ class GraphClient:
         cls, http: httpx.AsyncClient, settings: Settings, **kwargs: Any
     ) -> GraphClient:
         secret = settings.meta_app_secret
+        kwargs.setdefault("timeout", settings.graph_timeout_seconds)
+        kwargs.setdefault("retry", RetryPolicy(attempts=settings.graph_retry_attempts))
         return cls(
             http,
             base_url=settings.graph_base_url,
