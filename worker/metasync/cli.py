@@ -22,3 +22,7 @@ app.add_typer(_keys.app, name="keys")
 from metasync.commands import sync as _sync  # noqa: E402
 
 _sync.register(app)
+
+from metasync.commands import watch as _watch  # noqa: E402
+
+_watch.register(app)

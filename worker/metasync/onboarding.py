@@ -28,9 +28,10 @@ import psycopg
 from metasync import tokens
 from metasync.crypto import TokenCipher
 from metasync.graph import BatchItem, BatchRequest, GraphClient, GraphError, execute_batch
+from metasync.graph import tokens as graph_tokens
 from metasync.graph.errors import TokenDeadError
 from metasync.graph.fields import AD_ACCOUNT_FIELDS
-from metasync.graph.models import AdAccount, DebugTokenData, TokenExchange, parse
+from metasync.graph.models import AdAccount, parse
 
 TIERS = ("high", "medium", "low")
 _TOKEN_TYPES = {"USER": "user", "SYSTEM_USER": "system_user", "PAGE": "page"}
@@ -80,10 +81,9 @@ def _ts(value: int | None) -> datetime | None:
 async def inspect_token(graph: GraphClient, token: str) -> TokenInfo:
     """``GET /debug_token``; raises :class:`InvalidTokenError` unless Meta says it is valid."""
     try:
-        body = await graph.get("debug_token", {"input_token": token}, access_token=token)
+        data = await graph_tokens.debug_token(graph, token)
     except TokenDeadError as exc:
         raise InvalidTokenError(f"Meta refused the token: {exc}") from None
-    data = parse(DebugTokenData, body.get("data"), what="debug_token data")
     if not data.is_valid:
         raise InvalidTokenError("Meta says the token is not valid (expired, revoked or malformed)")
     return TokenInfo(
@@ -99,17 +99,12 @@ async def exchange_token(
     graph: GraphClient, token: str, app: AppCredentials
 ) -> tuple[str, datetime | None]:
     """A long-lived user token for ``token`` (``fb_exchange_token``) and its expiry."""
-    params = {
-        "grant_type": "fb_exchange_token",
-        "client_id": app.app_id,
-        "client_secret": app.app_secret,
-        "fb_exchange_token": token,
-    }
     try:
-        body = await graph.get("oauth/access_token", params, access_token=token)
+        answer = await graph_tokens.exchange_token(
+            graph, token, app_id=app.app_id, app_secret=app.app_secret
+        )
     except TokenDeadError as exc:
         raise InvalidTokenError(f"Meta refused to exchange the token: {exc}") from None
-    answer = parse(TokenExchange, body, what="token exchange")
     expires = (
         datetime.now(UTC) + timedelta(seconds=answer.expires_in) if answer.expires_in else None
     )
