@@ -1,0 +1,108 @@
+-- Workers claim chunks here: FOR UPDATE SKIP LOCKED, then a lease. Never two owners at once.
+
+create function meta_sync.claim_sync_chunks(
+  p_worker        text,
+  p_limit         integer default 1,
+  p_lease_seconds integer default 120,
+  p_now           timestamptz default now()
+)
+returns table (
+  chunk_id        bigint,
+  lease_token     uuid,
+  locked_until    timestamptz,
+  job_id          bigint,
+  account_id      text,
+  organization_id uuid,
+  connection_id   uuid,
+  timezone_name   text,
+  currency        text,
+  sync_phase      meta_sync.sync_phase,
+  chunk_type      meta_sync.chunk_type,
+  date_since      date,
+  date_until      date,
+  campaign_ids    text[],
+  updated_since   timestamptz,
+  retry_count     integer,
+  max_retries     integer,
+  claimed_count   integer,
+  parent_chunk_id bigint
+)
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  if p_worker is null or btrim(p_worker) = '' then
+    raise exception 'worker name must not be blank' using errcode = '22023';
+  end if;
+  if p_limit is null or p_limit not between 1 and 1000 then
+    raise exception 'limit must be between 1 and 1000, got %', p_limit using errcode = '22023';
+  end if;
+  if p_lease_seconds is null or p_lease_seconds not between 1 and 86400 then
+    raise exception 'lease must be between 1 and 86400 seconds, got %', p_lease_seconds
+      using errcode = '22023';
+  end if;
+
+  return query
+  with candidates as (
+    -- 1. The claimable chunks, best first (sync_job_chunks_claimable_idx), locked; rows
+    --    another claimer holds are skipped, rows it already took fail the recheck of status.
+    select c.id
+    from meta_sync.sync_job_chunks as c
+    join meta_sync.sync_jobs as j on j.id = c.job_id
+    join meta_sync.meta_ad_accounts as a on a.id = c.account_id
+    join meta_sync.meta_connections as mc on mc.id = a.connection_id
+    where c.status = 'pending'
+      and c.run_after <= p_now
+      and j.status in ('pending', 'in_progress')            -- not cancelled / final
+      and not a.paused
+      and (a.rate_limit_backoff_until is null or a.rate_limit_backoff_until <= p_now)
+      and mc.status = 'active'
+      and not exists (                                      -- its prerequisite is not done yet
+        select 1 from meta_sync.sync_job_chunks as d
+        where d.id = c.depends_on_chunk_id and d.status in ('pending', 'in_progress'))
+    order by c.priority, c.run_after, c.id
+    limit p_limit
+    for update of c skip locked
+  ),
+  claimed as (
+    -- 2. The lease: a new token on every claim, so an earlier owner can no longer finish.
+    update meta_sync.sync_job_chunks as c
+    set status        = 'in_progress',
+        locked_by     = p_worker,
+        locked_until  = p_now + make_interval(secs => p_lease_seconds),
+        lease_token   = gen_random_uuid(),
+        claimed_count = c.claimed_count + 1,
+        started_at    = p_now
+    from candidates
+    where c.id = candidates.id
+    returning c.*
+  ),
+  jobs_to_start as (
+    -- 3. Jobs still pending start now; locked in id order so claimers never deadlock.
+    select j.id
+    from meta_sync.sync_jobs as j
+    where j.id in (select claimed.job_id from claimed) and j.status = 'pending'
+    order by j.id
+    for update of j
+  ),
+  started as (
+    update meta_sync.sync_jobs as j
+    set status = 'in_progress', started_at = coalesce(j.started_at, p_now), updated_at = p_now
+    from jobs_to_start
+    where j.id = jobs_to_start.id
+    returning j.id
+  )
+  select cl.id, cl.lease_token, cl.locked_until, cl.job_id, cl.account_id::text,
+         a.organization_id, a.connection_id, a.timezone_name, a.currency, j.sync_phase,
+         cl.chunk_type, cl.date_since, cl.date_until, cl.campaign_ids, cl.updated_since,
+         cl.retry_count, cl.max_retries, cl.claimed_count, cl.parent_chunk_id
+  from claimed as cl
+  join meta_sync.sync_jobs as j on j.id = cl.job_id
+  join meta_sync.meta_ad_accounts as a on a.id = cl.account_id
+  order by cl.priority, cl.run_after, cl.id;
+end;
+$$;
+comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz) is
+  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection and jobs no longer open. Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts. Returns what the worker needs to run it.';

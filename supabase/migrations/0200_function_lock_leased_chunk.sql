@@ -1,0 +1,1 @@
+../../sql/0200_function_lock_leased_chunk.sql

@@ -1,0 +1,1 @@
+../../sql/0201_function_apply_chunk_outcome.sql

@@ -1,0 +1,1 @@
+../../sql/0202_function_finish_sync_job.sql

@@ -1,0 +1,1 @@
+../../sql/0203_function_claim_sync_chunks.sql

@@ -1,0 +1,1 @@
+../../sql/0204_function_heartbeat_sync_chunks.sql

@@ -1,0 +1,1 @@
+../../sql/0205_function_complete_sync_chunk.sql

@@ -1,0 +1,1 @@
+../../sql/0206_function_fail_sync_chunk.sql

@@ -1,0 +1,1 @@
+../../sql/0207_function_split_sync_chunk.sql

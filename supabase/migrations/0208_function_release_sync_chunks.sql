@@ -1,0 +1,1 @@
+../../sql/0208_function_release_sync_chunks.sql

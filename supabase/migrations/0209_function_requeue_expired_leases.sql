@@ -1,0 +1,1 @@
+../../sql/0209_function_requeue_expired_leases.sql

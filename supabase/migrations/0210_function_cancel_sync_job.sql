@@ -1,0 +1,1 @@
+../../sql/0210_function_cancel_sync_job.sql

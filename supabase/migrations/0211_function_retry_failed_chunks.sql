@@ -1,0 +1,1 @@
+../../sql/0211_function_retry_failed_chunks.sql

@@ -1,0 +1,1 @@
+../../sql/0212_function_request_manual_sync.sql

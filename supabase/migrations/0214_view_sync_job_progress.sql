@@ -1,0 +1,1 @@
+../../sql/0214_view_sync_job_progress.sql

@@ -1,0 +1,1 @@
+../../sql/0215_view_sync_analytics.sql

@@ -1,0 +1,1 @@
+../../sql/0216_function_record_rate_limit_state.sql
