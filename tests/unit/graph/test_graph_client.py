@@ -177,3 +177,16 @@ async def test_from_settings_uses_url_version_secret_and_retry_settings() -> Non
     assert len(server_requests) == 2
     assert str(server_requests[0].url).startswith("https://emulator.test/v26.0/me?")
     assert params(server_requests[0])["appsecret_proof"] == PROOF
+
+
+async def test_a_next_link_to_the_same_page_is_refused_instead_of_looping() -> None:
+    from metasync.graph import UnexpectedResponseError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nxt = f"{BASE}/v25.0/act_1/ads?after=c1"
+        return reply(body={"data": [{"id": "1"}], "paging": {"next": nxt}})
+
+    client, server, _ = make_client(handler)
+    with pytest.raises(UnexpectedResponseError):
+        await client.get_all("act_1/ads")
+    assert len(server.requests) == 2

@@ -173,7 +173,10 @@ class GraphClient:
             next_url = (page.get("paging") or {}).get("next")
             if not isinstance(next_url, str) or not next_url:
                 return
-            call = self._next_call(call, next_url)
+            following = self._next_call(call, next_url)
+            if following == call:
+                raise UnexpectedResponseError(f"paging.next repeats the page: {call.log_path}")
+            call = following
 
     async def get_all(
         self,
