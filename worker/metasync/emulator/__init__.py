@@ -1,0 +1,50 @@
+"""A deterministic emulator of the Meta Graph (Marketing) API, to test, demo and benchmark against.
+
+Python surface::
+
+    from metasync.emulator import Emulator, EmulatorConfig, Faults
+    emu = Emulator(world="small", seed=1, config=EmulatorConfig(), clock=datetime(2026, 3, 1, tzinfo=UTC))
+    emu.app                       # the ASGI app (Graph API + control API)
+    emu.client()                  # httpx.AsyncClient over httpx.ASGITransport (no sockets)
+    emu.clock.now() / .set(dt) / .advance(timedelta | seconds); emu.clock = dt
+    emu.credentials               # {app_id, app_secret, access_token, tokens[...], account_ids[...]}
+    emu.account_ids               # ["act_...", ...]
+    emu.truth_entities("act_X")   # {"campaigns","adsets","ads","adcreatives"}: visible objects,
+                                  #   archived and deleted included, all fields, as of the clock
+    emu.truth_insights("act_X", since, until)  # ad-level daily rows exactly as the API prints
+                                  #   them (TRUTH_FIELDS), deleted/archived ads included
+    emu.truth_ad_status("act_X")  # {ad_id: effective_status}
+    emu.stats / emu.call_log(n)   # counters (calls by kind/account, throttled, failed, batch items)
+    emu.faults / emu.set_faults(transient=0.05, ...)   # rates per class, see `Faults`
+    emu.reset()                   # clock, stats, faults, quotas, runs, tokens back to the start
+    await emu.deliver_webhooks(url, account_id=None, field="with_issues_ad_objects", count=10)
+
+World presets: ``small`` (1 account, 20 ads, 120 days), ``agency`` (50 accounts), ``large`` (one
+2-year-old account: 351 campaigns, 700 ad sets, 1000 ads), ``fleet`` (5000 small accounts). The
+world is generated relative to ``anchor`` (default: the clock's start date): fixed clock + seed
+give identical bytes. Without ``clock`` the emulator clock follows wall time from "now" (UTC).
+
+Graph API (``/vNN.0/...``; versions in ``EmulatorConfig.versions``, others answer 2635):
+``act_X`` node and edges ``campaigns|adsets|ads|adcreatives|insights``; ``/<id>`` for any object
+(deleted ones too), ``/<campaign>/adsets|ads|insights``, ``/<adset>/ads|insights``,
+``/<ad>/insights``; ``/me``, ``/me/adaccounts``, ``/me/businesses``,
+``/<business>/owned_ad_accounts``; ``POST .../insights`` -> ``{report_run_id}``, ``GET /<run>``,
+``GET /<run>/insights``; ``POST /`` with ``batch``; ``/oauth/access_token``, ``/debug_token``.
+
+Control API (JSON, no token, not counted):
+``GET /__emulator/health`` · ``GET|PUT /__emulator/clock`` (``{"now": iso}``) ·
+``POST /__emulator/clock/advance`` (``{"days"|"hours"|"seconds"}``) ·
+``GET /__emulator/credentials`` · ``GET /__emulator/truth/entities?account_id=`` ·
+``GET /__emulator/truth/insights?account_id=&since=&until=`` (``{"data","ad_status","clock"}``) ·
+``GET /__emulator/stats`` · ``GET /__emulator/calls?limit=`` · ``GET|PUT /__emulator/faults`` ·
+``POST /__emulator/reset`` · ``POST /__emulator/webhooks/deliver``
+(``{"url","account_id"?,"field"?,"count"?}``).
+
+CLI: ``metasync emulator --port 8787 --world small --seed 1 [--token T] [--latency-ms N]``.
+"""
+
+from metasync.emulator.app import Emulator
+from metasync.emulator.config import EmulatorConfig, Faults
+from metasync.emulator.runtime import TRUTH_FIELDS
+
+__all__ = ["TRUTH_FIELDS", "Emulator", "EmulatorConfig", "Faults"]

@@ -1,0 +1,98 @@
+"""Graph API errors as Meta shapes them: one exception carrying the envelope and HTTP status.
+
+Error tree (all are ``GraphError``; the code picks the HTTP status as in META_API.md):
+  1 unknown / reduce data (500) · 2 unavailable (503) · 4, 17, 613, 80000, 80004 throttles (400)
+  · 100 invalid parameter (400) · 190 token (400) · 10/200 permission (403) · 2635 version (400)
+  · 3018 range beyond 37 months (400)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TYPES = {
+    190: "OAuthException",
+    100: "OAuthException",
+    2635: "OAuthException",
+    10: "OAuthException",
+}
+_STATUS = {1: 500, 2: 503, 10: 403}
+
+
+class GraphError(Exception):
+    """An error answer: `envelope()` is the JSON body, `status` the HTTP status."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        *,
+        subcode: int | None = None,
+        status: int | None = None,
+        transient: bool = False,
+        user_title: str | None = None,
+        user_msg: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.subcode = subcode
+        self.status = status if status is not None else _STATUS.get(code, 400)
+        self.transient = transient
+        self.user_title = user_title
+        self.user_msg = user_msg
+        self.extra = extra or {}
+
+    def envelope(self, trace_id: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "message": self.message,
+            "type": _TYPES.get(
+                self.code, "OAuthException" if self.code < 100 else "GraphMethodException"
+            ),
+            "code": self.code,
+            "is_transient": self.transient,
+            "fbtrace_id": trace_id,
+        }
+        if self.subcode is not None:
+            body["error_subcode"] = self.subcode
+        if self.user_title is not None:
+            body["error_user_title"] = self.user_title
+        if self.user_msg is not None:
+            body["error_user_msg"] = self.user_msg
+        body.update(self.extra)
+        return {"error": body}
+
+
+def invalid(message: str, subcode: int | None = None) -> GraphError:
+    return GraphError(100, f"(#100) {message}" if subcode is None else message, subcode=subcode)
+
+
+def no_object(object_id: str) -> GraphError:
+    return GraphError(
+        100,
+        f"Unsupported get request. Object with ID '{object_id}' does not exist, cannot be loaded "
+        "due to missing permissions, or does not support this operation.",
+        subcode=33,
+    )
+
+
+def throttle(code: int, minutes: int, subcode: int | None = None) -> GraphError:
+    messages = {
+        4: "Application request limit reached",
+        17: "User request limit reached",
+        613: "Calls to this api have exceeded the rate limit.",
+        80000: "There have been too many calls from this ad-account. Wait a bit and try again.",
+        80004: "There have been too many calls to this ad-account. Wait a bit and try again.",
+    }
+    return GraphError(
+        code,
+        f"(#{code}) {messages[code]}",
+        subcode=subcode,
+        transient=True,
+        extra={"estimated_time_to_regain_access": minutes},
+    )
+
+
+def token_error(subcode: int | None = 463, message: str = "Error validating access token") -> GraphError:
+    return GraphError(190, message, subcode=subcode)

@@ -1,0 +1,118 @@
+"""Serving one Graph API call: version, token and proof checks, faults, quotas, dispatch, headers."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from metasync.emulator.errors import GraphError, invalid, no_object
+from metasync.emulator.faults import FaultInjector
+from metasync.emulator.routes import dispatch, resolve_account
+from metasync.emulator.runtime import Runtime
+
+VERSION = re.compile(r"^v\d+\.\d+$")
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    params: dict[str, str]
+    base_url: str
+    batch: bool = False
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def split(path: str, versions: tuple[str, ...]) -> tuple[str, list[str]]:
+    parts = [p for p in path.split("?")[0].split("/") if p]
+    if parts and VERSION.match(parts[0]):
+        version = parts.pop(0)
+        if version not in versions:
+            raise GraphError(2635, f"(#2635) You are calling a deprecated version of the Ads API. "
+                             f"Please update to the latest version: {versions[-1]}.")  # fmt: skip
+        return version, parts
+    return versions[-1], parts
+
+
+def kind_of(method: str, parts: list[str]) -> str:
+    if not parts:
+        return "root"
+    if parts[0] in ("oauth", "debug_token", "me"):
+        return "/".join(parts)
+    if len(parts) == 1:
+        return "node"
+    if parts[1] == "insights":
+        return "insights_async" if method == "POST" else "insights"
+    return f"edge:{parts[1]}"
+
+
+def serve(rt: Runtime, call: Call) -> Answer:
+    """Answer one call (an HTTP request or one batch item) and record it."""
+    now = rt.clock.timestamp()
+    parts = [p for p in call.path.split("?")[0].split("/") if p]
+    account: str | None = None
+    kind = "unknown"
+    entry: dict[str, Any] = {"t": now, "method": call.method, "path": call.path.split("?")[0], "batch": call.batch}
+    try:
+        version, parts = split(call.path, rt.config.versions)
+        kind = kind_of(call.method, parts)
+        account = resolve_account(rt, parts)
+        body = _checked(rt, call, parts, kind, account, version, now)
+        status, raw = 200, json.dumps(body, separators=(",", ":")).encode()
+    except GraphError as err:
+        entry["code"] = err.code
+        status, raw = err.status, json.dumps(err.envelope(rt.trace_id()), separators=(",", ":")).encode()
+    except _Malformed:
+        entry["malformed"] = True
+        status, raw = 200, rt.faults.malformed_body()
+    entry.update({"kind": kind, "account": account, "status": status})
+    rt.stats.record(entry)
+    headers = rt.quotas.headers(account, kind.startswith("insights") or "insights" in parts, now)
+    headers.update({"content-type": "application/json; charset=UTF-8", "x-fb-trace-id": rt.trace_id(),
+                    "facebook-api-version": rt.config.versions[-1]})  # fmt: skip
+    return Answer(status, raw, headers)
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _checked(
+    rt: Runtime, call: Call, parts: list[str], kind: str, account: str | None, version: str, now: float
+) -> Any:
+    if kind.startswith("oauth"):
+        return rt.creds.exchange(call.params, now)
+    token = rt.creds.check(call.params.get("access_token"), call.params.get("appsecret_proof"),
+                           rt.config.require_appsecret_proof, now)  # fmt: skip
+    _inject(rt.faults, rt, token.value)
+    if kind == "debug_token":
+        return rt.creds.debug(call.params.get("input_token", ""), now)
+    use_case = "ads_insights" if kind.startswith("insights") or "insights" in parts else "ads_management"
+    rt.quotas.admit(account, use_case, now)
+    if not parts:
+        raise invalid("Unsupported request: nothing to get")
+    return dispatch(rt, call.method, parts, call.params, f"{call.base_url}/{version}", now)
+
+
+def _inject(faults: FaultInjector, rt: Runtime, token: str) -> None:
+    fault = faults.call_fault()
+    if fault is None:
+        return
+    if fault == "token_death":
+        rt.creds.kill(token)
+        raise faults.dead_token()
+    if fault == "malformed":
+        raise _Malformed
+    assert isinstance(fault, GraphError)
+    raise fault
+
+
+__all__ = ["Answer", "Call", "no_object", "serve"]

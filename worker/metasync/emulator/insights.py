@@ -1,0 +1,123 @@
+"""The insights engine: which ads a query covers, its output slots, and rows summed from cells.
+
+Rows are addressed by a slot number ``group * len(buckets) + bucket`` so a page starts at its
+cursor's slot without scanning earlier rows; groups are the level's objects ordered by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from metasync.emulator.entities import Ad
+from metasync.emulator.formatting import format_row
+from metasync.emulator.metrics import Cell, ad_day, merge
+from metasync.emulator.query import Query
+from metasync.emulator.state import effective, visible
+from metasync.emulator.world import AccountWorld
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    aw: AccountWorld
+    query: Query
+    groups: list[tuple[str, list[Ad]]]
+    buckets: list[tuple[int, int]]
+    seed: int
+    today: int  # account-local date ordinal of "now"
+    fraction: float  # share of today elapsed
+
+    @property
+    def slots(self) -> int:
+        return len(self.groups) * len(self.buckets)
+
+    def ad_days(self) -> int:
+        return sum(len(ads) for _, ads in self.groups) * (self.query.until - self.query.since).days
+
+
+def _matches(aw: AccountWorld, ad: Ad, filters: Query, t: float) -> bool:
+    has_status_filter = False
+    for field, op, values in filters.filters:
+        level, attr = field.split(".")
+        obj = (
+            ad
+            if level == "ad"
+            else aw.adsets[ad.adset_id]
+            if level == "adset"
+            else aw.campaigns[ad.campaign_id]
+        )
+        actual = obj.id if attr == "id" else effective(aw, obj, t)
+        has_status_filter |= attr == "effective_status"
+        inside = actual in values
+        if inside != (op in ("IN", "EQUAL")):
+            return False
+    return has_status_filter or effective(aw, ad, t) != "DELETED"
+
+
+def eligible_ads(
+    aw: AccountWorld, scope_kind: str, scope_id: str, query: Query, t: float
+) -> list[Ad]:
+    """Ads under the scope object that the query covers (deleted ones only when filtered for)."""
+    attr = {"campaign": "campaign_id", "adset": "adset_id", "ad": "id"}.get(scope_kind)
+    return [
+        ad
+        for ad in aw.ads.values()
+        if (attr is None or getattr(ad, attr) == scope_id)
+        and visible(ad, t)
+        and _matches(aw, ad, query, t)
+    ]
+
+
+def make_plan(aw: AccountWorld, query: Query, ads: list[Ad], seed: int, now_local: Any) -> Plan:
+    key = {"account": lambda a: a.account_id, "campaign": lambda a: a.campaign_id,
+           "adset": lambda a: a.adset_id, "ad": lambda a: a.id}[query.level]  # fmt: skip
+    groups: dict[str, list[Ad]] = {}
+    for ad in sorted(ads, key=lambda a: a.id):
+        groups.setdefault(key(ad), []).append(ad)
+    if query.level == "account" and not groups:
+        groups[aw.account.id] = []
+    seconds = now_local.hour * 3600 + now_local.minute * 60 + now_local.second
+    return Plan(aw, query, sorted(groups.items()), query.buckets(), seed,
+                now_local.date().toordinal(), seconds / 86400)  # fmt: skip
+
+
+def _span(ads: list[Ad]) -> tuple[int, int]:
+    firsts = [ad.delivery[0][0] for ad in ads if ad.delivery]
+    lasts = [ad.delivery[-1][1] for ad in ads if ad.delivery]
+    return (min(firsts), max(lasts)) if firsts else (1, 0)
+
+
+def bucket_cell(plan: Plan, ads: list[Ad], first: int, last: int) -> Cell | None:
+    total: Cell = {}
+    for ad in ads:
+        objective = plan.aw.campaigns[ad.campaign_id].objective
+        if not ad.delivery:
+            continue
+        stop = min(last, ad.delivery[-1][1], plan.today)
+        for day in range(max(first, ad.delivery[0][0]), stop + 1):
+            cell = ad_day(plan.seed, ad, objective, day, plan.today, plan.fraction)
+            if cell is not None:
+                merge(total, cell)
+    return total or None
+
+
+def rows(plan: Plan, start: int) -> Iterator[tuple[int, Row]]:
+    """(slot, row) pairs from slot `start` on, skipping slots without delivery."""
+    nb = len(plan.buckets)
+    for g in range(start // nb, len(plan.groups)):
+        group_id, ads = plan.groups[g]
+        lo, hi = _span(ads)
+        for b in range(start - g * nb if g == start // nb else 0, nb):
+            first, last = plan.buckets[b]
+            if last < lo or first > hi:
+                continue
+            cell = bucket_cell(plan, ads, first, last)
+            if cell is not None:
+                yield g * nb + b, format_row(plan.aw, plan.query, group_id, ads, first, last, cell)
+
+
+def all_rows(plan: Plan) -> list[Row]:
+    return [row for _, row in rows(plan, 0)]

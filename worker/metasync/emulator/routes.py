@@ -1,0 +1,180 @@
+"""Dispatching a Graph path to nodes, edges, insights and report runs."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from metasync.emulator.errors import GraphError, invalid, no_object
+from metasync.emulator.insights import Plan, eligible_ads, make_plan, rows
+from metasync.emulator.nodes import edge_filter, edge_objects, object_values, parse_fields, render, when
+from metasync.emulator.paging import Cursor, PageRequest, paginate
+from metasync.emulator.query import parse_query
+from metasync.emulator.reports import ReportRun, describe, status
+from metasync.emulator.runtime import Runtime
+from metasync.emulator.world import AccountWorld
+
+EDGES = {"account": ("campaigns", "adsets", "ads", "adcreatives", "insights"),
+         "campaign": ("adsets", "ads", "insights"), "adset": ("ads", "insights"), "ad": ("insights",)}  # fmt: skip
+ACCOUNT_FIELDS = ("id", "account_id", "name", "currency", "timezone_name", "timezone_offset_hours_utc",
+                  "account_status", "created_time", "amount_spent", "business", "disable_reason")  # fmt: skip
+
+
+def resolve_account(rt: Runtime, parts: list[str]) -> str | None:
+    if not parts:
+        return None
+    if parts[0] in rt.runs:
+        return rt.runs[parts[0]].account_id
+    hit = rt.world.owner.get(parts[0])
+    return hit[1] if hit else None
+
+
+def dispatch(rt: Runtime, method: str, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:
+    head = parts[0]
+    if head == "me":
+        return _me(rt, parts, params, base, now)
+    if head in rt.runs:
+        return _run(rt, parts, params, base, now)
+    if head in rt.world.businesses:
+        return _business(rt, parts, params, base, now)
+    found = rt.world.find(head)
+    if found is None:
+        raise no_object(head)
+    kind, aw = found
+    if len(parts) == 1:
+        return _node(rt, aw, kind, head, params, now)
+    edge = parts[1]
+    if len(parts) > 2 or edge not in EDGES.get(kind, ()):
+        raise invalid(f"Unknown path components: /{'/'.join(parts[1:])}")
+    if edge == "insights":
+        return _insights(rt, aw, kind, head, method, params, base, now)
+    return _edge(rt, aw, kind, head, edge, params, base, now)
+
+
+def _page_request(rt: Runtime, base: str, path: str, params: dict[str, str], fingerprint: str, now: float) -> PageRequest:
+    try:
+        limit = int(params.get("limit", rt.config.page_size))
+    except ValueError:
+        raise invalid("Param limit must be an integer") from None
+    after = Cursor.decode(params["after"], fingerprint, now, rt.config.cursor_ttl_s) if "after" in params else None
+    kept = {k: v for k, v in params.items() if k not in ("after", "before", "limit")}
+    f = rt.faults.faults
+    return PageRequest(f"{base}{path}", kept, max(1, limit), after, rt.seed, f.short_page, f.empty_page, now)
+
+
+def _account_values(rt: Runtime, aw: AccountWorld, fields: tuple[str, ...], now: float) -> dict[str, Any]:
+    acc = aw.account
+    offset = rt.now_local(aw).utcoffset()
+    values: dict[str, Any] = {
+        "id": acc.node_id, "account_id": acc.id, "name": acc.name, "currency": acc.currency,
+        "timezone_name": acc.timezone, "account_status": acc.status, "created_time": when(aw, acc.created),
+        "timezone_offset_hours_utc": offset.total_seconds() / 3600 if offset else 0.0, "disable_reason": 0,
+        "business": {"id": acc.business_id, "name": rt.world.businesses[acc.business_id].name},
+    }  # fmt: skip
+    if "amount_spent" in fields:
+        values["amount_spent"] = str(rt.amount_spent(aw, now))
+    return values
+
+
+def _node(rt: Runtime, aw: AccountWorld, kind: str, oid: str, params: dict[str, str], now: float) -> Any:
+    if kind == "account":
+        fields = parse_fields(params.get("fields"), ("id", "account_id", "name"))
+        return render("account", _account_values(rt, aw, fields, now), fields)
+    obj = {"campaign": aw.campaigns, "adset": aw.adsets, "ad": aw.ads, "creative": aw.creatives}[kind][oid]
+    if obj.created > now:
+        raise no_object(oid)
+    return render(kind, object_values(aw, kind, oid, now), parse_fields(params.get("fields"), ("id", "name")))
+
+
+def _edge(rt: Runtime, aw: AccountWorld, kind: str, oid: str, edge: str, params: dict[str, str], base: str, now: float) -> Any:
+    fields = parse_fields(params.get("fields"), ("id",))
+    target = {"campaigns": "campaign", "adsets": "adset", "ads": "ad", "adcreatives": "creative"}[edge]
+    if edge == "adcreatives":
+        objs: list[Any] = sorted((c for c in aw.creatives.values() if c.created <= now), key=lambda c: c.id, reverse=True)
+    else:
+        objs = edge_filter(aw, edge_objects(aw, edge, kind, oid), params, now)
+    fingerprint = f"{oid}/{edge}/{sorted(params.get(k, '') for k in ('filtering', 'effective_status', 'fields'))}"
+    req = _page_request(rt, base, f"/{oid}/{edge}", params, fingerprint, now)
+    return paginate(req, fingerprint, lambda start: (
+        (i, render(target, object_values(aw, target, objs[i].id, now), fields)) for i in range(start, len(objs))
+    ))  # fmt: skip
+
+
+def plan_for(rt: Runtime, aw: AccountWorld, kind: str, oid: str, params: dict[str, str], t: float) -> Plan:
+    local = rt.now_local(aw, t)
+    query = parse_query(params, local.date(), kind if kind != "creative" else "ad")
+    return make_plan(aw, query, eligible_ads(aw, kind, oid, query, t), rt.seed, local)
+
+
+def _insights(rt: Runtime, aw: AccountWorld, kind: str, oid: str, method: str, params: dict[str, str],
+              base: str, now: float) -> Any:  # fmt: skip
+    plan = plan_for(rt, aw, kind, oid, params, now)
+    if method == "POST":
+        return {"report_run_id": _create_run(rt, aw, kind, oid, plan, params, now)}
+    if plan.ad_days() > rt.config.max_sync_ad_days:
+        raise GraphError(1, "Please reduce the amount of data you're asking for, then retry your request", transient=False)
+    if plan.slots > rt.config.max_sync_rows:
+        raise GraphError(100, "(#100) The request returns too many rows; request fewer or use an async job",
+                         subcode=1487534, user_title="Too many rows")  # fmt: skip
+    fingerprint = plan.query.fingerprint(oid)
+    req = _page_request(rt, base, f"/{oid}/insights", params, fingerprint, now)
+    return paginate(req, fingerprint, lambda start: rows(plan, start))
+
+
+def _create_run(rt: Runtime, aw: AccountWorld, kind: str, oid: str, plan: Plan, params: dict[str, str], now: float) -> str:
+    run_id = str(6_000_000_000_000_000 + (rt.seed % 1000) * 10**9 + rt.next_id())
+    fate, fail_at = "completed", 100
+    if rt.faults.roll(rt.faults.faults.report_failed):
+        fate = "failed" if rt.faults.roll(0.8) else "skipped"
+        fail_at = int(rt.faults.roll(0.5)) * 50 + 10
+    rt.runs[run_id] = ReportRun(run_id, aw.account.id, kind, oid, plan.query, dict(params), now, time.monotonic(), fate, fail_at)
+    return run_id
+
+
+def _run(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:
+    run = rt.runs[parts[0]]
+    aw = rt.world.accounts[run.account_id]
+    if len(parts) == 1:
+        run.polls += 1
+        if run.polls <= rt.config.report_race_polls:
+            raise no_object(run.id)
+        return describe(run, now, rt.config.report_run_s, None)
+    if parts[1] != "insights" or len(parts) > 2:
+        raise invalid(f"Unknown path components: /{'/'.join(parts[1:])}")
+    if status(run, now, rt.config.report_run_s)[0] != "Job Completed":
+        raise invalid("The report is not ready; poll the report run until Job Completed")
+    plan = make_plan(aw, run.query, eligible_ads(aw, run.scope_kind, run.scope_id, run.query, run.created),
+                     rt.seed, rt.now_local(aw, run.created))  # fmt: skip
+    fingerprint = run.id
+    req = _page_request(rt, base, f"/{run.id}/insights", params, fingerprint, now)
+    return paginate(req, fingerprint, lambda start: rows(plan, start))
+
+
+def _accounts_page(rt: Runtime, accounts: list[AccountWorld], path: str, params: dict[str, str], base: str, now: float) -> Any:
+    fields = parse_fields(params.get("fields"), ("id", "account_id"))
+    req = _page_request(rt, base, path, params, path, now)
+    return paginate(req, path, lambda start: (
+        (i, render("account", _account_values(rt, accounts[i], fields, now), fields)) for i in range(start, len(accounts))
+    ))  # fmt: skip
+
+
+def _me(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:
+    if len(parts) == 1:
+        return {"id": rt.creds.user_id, "name": "Emulated System User"}
+    if parts[1] == "adaccounts":
+        return _accounts_page(rt, list(rt.world.accounts.values()), "/me/adaccounts", params, base, now)
+    if parts[1] == "businesses":
+        data = [{"id": b.id, "name": b.name} for b in rt.world.businesses.values()]
+        return {"data": data, "paging": {"cursors": {"before": "MA", "after": "MA"}}}
+    raise invalid(f"Unknown path components: /{parts[1]}")
+
+
+def _business(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:
+    biz = rt.world.businesses[parts[0]]
+    if len(parts) == 1:
+        return {"id": biz.id, "name": biz.name, "created_time": str(int(biz.created))}
+    if parts[1] not in ("owned_ad_accounts", "client_ad_accounts"):
+        raise invalid(f"Unknown path components: /{parts[1]}")
+    owned = [aw for aw in rt.world.accounts.values() if aw.account.business_id == biz.id]
+    accounts = owned if parts[1] == "owned_ad_accounts" else []
+    return _accounts_page(rt, accounts, f"/{biz.id}/{parts[1]}", params, base, now)

@@ -1,0 +1,191 @@
+"""The world: businesses, ad accounts and their objects, generated purely from (preset, seed, anchor)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from metasync.emulator.entities import (
+    TERMINAL,
+    Account,
+    Ad,
+    AdSet,
+    Business,
+    Campaign,
+    Creative,
+    Timeline,
+)
+from metasync.emulator.presets import CURRENCIES, AccountSpec, preset_specs
+from metasync.emulator.rand import rng
+from metasync.emulator.timeline import DAY, cascade, delivery_days, make_timeline
+
+OBJECTIVES = (
+    "OUTCOME_SALES", "OUTCOME_LEADS", "OUTCOME_TRAFFIC", "OUTCOME_AWARENESS",
+    "OUTCOME_ENGAGEMENT", "OUTCOME_APP_PROMOTION",
+)  # fmt: skip
+HORIZON_DAYS = 240  # status changes are scheduled up to this far after the anchor
+COUNTRIES = ("US", "GB", "DE", "FR", "JP", "IN", "BR", "AU", "NZ", "CA")
+
+
+@dataclass
+class AccountWorld:
+    """One ad account and its objects, each dict ordered by id."""
+
+    account: Account
+    spec: AccountSpec
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    adsets: dict[str, AdSet] = field(default_factory=dict)
+    ads: dict[str, Ad] = field(default_factory=dict)
+    creatives: dict[str, Creative] = field(default_factory=dict)
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.account.timezone)
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.tz).date()
+
+
+@dataclass
+class World:
+    preset: str
+    seed: int
+    anchor: date
+    app_id: str
+    app_secret: str
+    businesses: dict[str, Business]
+    accounts: dict[str, AccountWorld]  # by account id digits
+    owner: dict[str, tuple[str, str]]  # object id -> (kind, account id)
+
+    def find(self, object_id: str) -> tuple[str, AccountWorld] | None:
+        hit = self.owner.get(object_id)
+        return (hit[0], self.accounts[hit[1]]) if hit else None
+
+
+def build_world(preset: str, seed: int, anchor: date) -> World:
+    """Generate the whole world; every value depends only on the arguments."""
+    anchor_ts = datetime.combine(anchor, time(12), UTC).timestamp()
+    specs = preset_specs(preset, seed)
+    n_business = max(1, len(specs) // 100)
+    businesses = {
+        b.id: b
+        for b in (
+            Business(f"5{seed % 1000:03d}{i:08d}", f"Business {i + 1}", anchor_ts - 1500 * DAY)
+            for i in range(n_business)
+        )
+    }
+    ids = sorted(businesses)
+    accounts: dict[str, AccountWorld] = {}
+    owner: dict[str, tuple[str, str]] = {}
+    for i, spec in enumerate(specs):
+        aw = build_account(seed, i, spec, ids[i % len(ids)], anchor_ts)
+        accounts[aw.account.id] = aw
+        _register(owner, aw)
+    secret = hashlib.sha256(f"secret:{seed}".encode()).hexdigest()[:32]
+    app_id = f"9{seed % 10**6:06d}{4242:08d}"
+    return World(preset, seed, anchor, app_id, secret, businesses, accounts, owner)
+
+
+def _register(owner: dict[str, tuple[str, str]], aw: AccountWorld) -> None:
+    acc = aw.account.id
+    owner[aw.account.node_id] = ("account", acc)
+    for kind, objects in (
+        ("campaign", aw.campaigns),
+        ("adset", aw.adsets),
+        ("ad", aw.ads),
+        ("creative", aw.creatives),
+    ):
+        for oid in objects:
+            owner[oid] = (kind, acc)
+
+
+def build_account(
+    seed: int, index: int, spec: AccountSpec, business: str, anchor: float
+) -> AccountWorld:
+    """One account and its campaigns, ad sets, ads and creatives."""
+    r = rng(seed, "account", index)
+    created = anchor - spec.age_days * DAY - r.uniform(0, 0.9) * DAY
+    acc = Account(
+        f"10{seed % 1000:03d}{index:08d}", index, business, f"Account {index + 1} ({spec.currency})",
+        spec.currency, spec.timezone, created, spec.status,
+    )  # fmt: skip
+    aw = AccountWorld(acc, spec)
+    prefix = f"2385{seed % 1000:03d}{index:05d}"
+    campaigns = [_campaign(r, aw, f"{prefix}1{n:05d}", n, anchor) for n in range(spec.campaigns)]
+    parents = _spread(r, spec.adsets, len(campaigns))
+    adsets = [
+        _adset(r, campaigns[p], f"{prefix}2{n:05d}", n, anchor) for n, p in enumerate(parents)
+    ]
+    owners = _spread(r, spec.ads, len(adsets))
+    for n, p in enumerate(owners):
+        _ad(r, aw, adsets[p], campaigns, prefix, n, anchor)
+    aw.campaigns = {c.id: c for c in campaigns}
+    aw.adsets = {a.id: a for a in adsets}
+    return aw
+
+
+def _spread(r: random.Random, n: int, buckets: int) -> list[int]:
+    """`n` children over `buckets` parents, each parent getting at least one."""
+    extra = [r.randrange(buckets) for _ in range(max(0, n - buckets))]
+    return sorted([*range(min(n, buckets)), *extra])
+
+
+def _born(r: random.Random, after: float, anchor: float) -> float:
+    if r.random() < 0.03:
+        return anchor + r.uniform(0.1, 30) * DAY  # appears later, as the clock advances
+    return after + (anchor - after) * r.random()
+
+
+def _child_born(r: random.Random, parent: Timeline, mean_days: float) -> float:
+    """Soon after the parent's creation, and before it is archived or deleted."""
+    end = next(
+        (t for t, s in zip(parent.times, parent.statuses, strict=True) if s in TERMINAL), None
+    )
+    born = parent.times[0] + r.expovariate(1 / (mean_days * DAY))
+    return born if end is None else max(parent.times[0], min(born, end - 3600))
+
+
+def _campaign(r: random.Random, aw: AccountWorld, cid: str, n: int, anchor: float) -> Campaign:
+    created = _born(r, aw.account.created, anchor)
+    tl = make_timeline(r, created, anchor + HORIZON_DAYS * DAY, 60, 0.06)
+    cpm = CURRENCIES[aw.account.currency][0] * 10**aw.account.minor_digits
+    budget = int(round(cpm * r.uniform(2, 40), -1 if aw.account.minor_digits == 0 else 0))
+    kind = "daily_budget" if r.random() < 0.8 else "lifetime_budget"
+    obj = r.choice(OBJECTIVES)
+    return Campaign(
+        cid, aw.account.id, f"Campaign {n + 1} {obj[8:].title()}", obj, kind, budget, created, tl
+    )
+
+
+def _adset(r: random.Random, c: Campaign, sid: str, n: int, anchor: float) -> AdSet:
+    created = _child_born(r, c.timeline, 4)
+    tl = cascade(make_timeline(r, created, anchor + HORIZON_DAYS * DAY, 45, 0.05), c.timeline)
+    countries = tuple(sorted(r.sample(COUNTRIES, r.randint(1, 3))))
+    return AdSet(sid, c.account_id, c.id, f"Ad set {n + 1}", created, tl, countries)
+
+
+def _ad(
+    r: random.Random, aw: AccountWorld, s: AdSet, campaigns: list[Campaign], prefix: str, n: int,
+    anchor: float,
+) -> None:  # fmt: skip
+    campaign = next(c for c in campaigns if c.id == s.campaign_id)
+    created = _child_born(r, s.timeline, 6)
+    tl = cascade(make_timeline(r, created, anchor + HORIZON_DAYS * DAY, 35, 0.05), s.timeline)
+    cpm, aov = CURRENCIES[aw.account.currency]
+    minor = 10**aw.account.minor_digits
+    ad = Ad(
+        f"{prefix}3{n:05d}", aw.account.index * 10**5 + n, aw.account.id, campaign.id, s.id,
+        f"{prefix}4{n:05d}", f"Ad {n + 1}", created, tl, r.random() < 0.05,
+        math.exp(r.gauss(math.log(aw.spec.impressions), 0.8)), r.uniform(0.004, 0.03),
+        cpm * minor * r.uniform(0.6, 1.6), r.uniform(0.01, 0.08), aov * minor * r.uniform(0.5, 1.5),
+        delivery_days(tl, s.timeline, campaign.timeline, aw.tz),
+    )  # fmt: skip
+    aw.ads[ad.id] = ad
+    aw.creatives[ad.creative_id] = Creative(
+        ad.creative_id, aw.account.id, f"Creative for {ad.name}", f"Headline {n + 1}", created
+    )
