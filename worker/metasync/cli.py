@@ -26,3 +26,7 @@ _sync.register(app)
 from metasync.commands import watch as _watch  # noqa: E402
 
 _watch.register(app)
+
+from metasync.server import command as _serve  # noqa: E402
+
+app.command("serve")(_serve.serve)

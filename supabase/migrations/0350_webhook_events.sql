@@ -1,0 +1,1 @@
+../../sql/0350_webhook_events.sql

@@ -1,0 +1,1 @@
+../../sql/0351_function_request_webhook_resync.sql

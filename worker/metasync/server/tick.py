@@ -1,0 +1,50 @@
+"""``POST /tick``: the pg_cron / pg_net nudge. Enqueues due syncs and wakes the workers.
+
+    Authorization: Bearer <METASYNC_TICK_TOKEN>    else 401 (503 when no token is configured)
+    200 {"enqueued": n}    n = rows returned by meta_sync.enqueue_due_syncs()
+    503 when the database refuses or enqueue_due_syncs is not installed
+
+Leftover webhook events are processed after the reply.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from metasync.server.runtime import Runtime
+from metasync.server.signatures import bearer_token, token_matches
+
+log = logging.getLogger(__name__)
+WAKE_CHANNEL = "meta_sync_wake"
+
+
+async def tick(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    expected = runtime.settings.tick_token
+    if expected is None:
+        return JSONResponse({"error": "tick is not configured"}, status_code=503)
+    given = bearer_token(request.headers.get("authorization"))
+    if not token_matches(given, expected.get_secret_value()):
+        return JSONResponse({"error": "unauthorized"}, status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+    try:
+        enqueued = await enqueue_and_wake(runtime)
+    except psycopg.Error as exc:
+        log.error("tick failed", extra={"sqlstate": exc.sqlstate, "error": str(exc)})
+        return JSONResponse({"error": "database error", "sqlstate": exc.sqlstate}, status_code=503)
+    return JSONResponse({"enqueued": enqueued}, background=BackgroundTask(runtime.process_pending))
+
+
+async def enqueue_and_wake(runtime: Runtime) -> int:
+    """Run enqueue_due_syncs and notify ``meta_sync_wake`` in one transaction; jobs enqueued."""
+    async with runtime.db.connection() as conn, conn.transaction():
+        cur = await conn.execute("select * from meta_sync.enqueue_due_syncs()")
+        enqueued = len(await cur.fetchall())
+        await conn.execute("select pg_notify(%s, '')", (WAKE_CHANNEL,))
+    log.info("tick", extra={"enqueued": enqueued})
+    return enqueued

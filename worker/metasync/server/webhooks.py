@@ -1,0 +1,86 @@
+"""Routes ``GET /webhooks/meta`` (subscription verification) and ``POST /webhooks/meta`` (events).
+
+POST, in this order (nothing is stored unless every check passes):
+
+    no app secret configured        503
+    body larger than the limit      413  (Content-Length, or counted while reading; never read on)
+    missing / bad signature         401  (HMAC-SHA256 of the raw body, compared in constant time)
+    not JSON                        400
+    JSON but not a delivery we take 422  (unknown ``object``, no ``entry`` list, change w/o field)
+    stored (new or duplicate)       200  {"received": n, "new": m}, then processed in background
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from metasync.server.deliveries import UnsupportedDelivery, parse_delivery, store_changes
+from metasync.server.runtime import Runtime
+from metasync.server.signatures import signature_is_valid, token_matches
+
+log = logging.getLogger(__name__)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def verify_subscription(request: Request) -> Response:
+    """Echo ``hub.challenge`` when ``hub.verify_token`` matches the configured token, else 403."""
+    runtime: Runtime = request.app.state.runtime
+    expected = runtime.settings.webhook_verify_token
+    params = request.query_params
+    if (
+        expected is None
+        or params.get("hub.mode") != "subscribe"
+        or not token_matches(params.get("hub.verify_token"), expected.get_secret_value())
+    ):
+        return PlainTextResponse("forbidden", status_code=403)
+    return PlainTextResponse(params.get("hub.challenge", ""))
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The raw body, refusing (BodyTooLarge) as soon as it exceeds ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
+
+
+async def receive_events(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    secret = runtime.settings.meta_app_secret
+    if secret is None:
+        return PlainTextResponse("webhooks are not configured", status_code=503)
+    try:
+        body = await read_limited(request, runtime.settings.webhook_max_body_bytes)
+    except BodyTooLarge:
+        return PlainTextResponse("body too large", status_code=413)
+    signature = request.headers.get("x-hub-signature-256")
+    if not signature_is_valid(body, signature, secret.get_secret_value()):
+        log.warning("webhook refused: bad or missing signature")
+        return PlainTextResponse("bad signature", status_code=401)
+    try:
+        payload = json.loads(body)
+    except ValueError:  # includes UnicodeDecodeError
+        return PlainTextResponse("malformed JSON", status_code=400)
+    try:
+        changes = parse_delivery(payload)
+    except UnsupportedDelivery as exc:
+        return PlainTextResponse(str(exc), status_code=422)
+    async with runtime.db.connection() as conn, conn.transaction():
+        new_ids = await store_changes(conn, changes, datetime.now(UTC))
+    log.info("webhook stored", extra={"changes": len(changes), "new": len(new_ids)})
+    background = BackgroundTask(runtime.process_pending) if new_ids else None
+    return JSONResponse({"received": len(changes), "new": len(new_ids)}, background=background)
