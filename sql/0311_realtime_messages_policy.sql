@@ -22,11 +22,15 @@ $$;
 comment on function meta_sync.is_sync_topic_member(text) is
   'True when the topic is org:<organization_id>:sync and the signed-in user belongs to that organization. Used by the policy on realtime.messages.';
 
--- Only where Supabase Realtime's table exists (created on Supabase by Realtime itself).
-do $$
+-- The policy, only where Supabase Realtime's table exists (Realtime creates it on Supabase).
+create function meta_sync.authorize_realtime_topics()
+returns boolean
+language plpgsql
+set search_path = ''
+as $$
 begin
   if pg_catalog.to_regclass('realtime.messages') is null then
-    return;
+    return false;
   end if;
   execute 'drop policy if exists meta_sync_members_receive_sync_progress on realtime.messages';
   execute $p$
@@ -37,5 +41,10 @@ begin
         and meta_sync.is_sync_topic_member((select realtime.topic()))
       )
   $p$;
-end
+  return true;
+end;
 $$;
+comment on function meta_sync.authorize_realtime_topics() is
+  'Creates (or recreates) the policy on realtime.messages that lets signed-in members of organization X receive broadcasts on org:X:sync; returns false where realtime.messages does not exist. Idempotent; run by the migration (and again after enabling Realtime).';
+
+select meta_sync.authorize_realtime_topics();

@@ -9,13 +9,16 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  -- Functions signed-in users may call (everything else is revoked from them).
+  -- Functions signed-in users may call (everything else is revoked from them): the RLS
+  -- helpers, the admin-checked tier change, and the pure helper the status view calls.
   c_for_authenticated constant text[] := array[
-    'is_org_member', 'is_org_admin', 'is_sync_topic_member', 'set_sync_priority'];
+    'is_org_member', 'is_org_admin', 'is_sync_topic_member', 'set_sync_priority',
+    'chunk_priority'];
   -- Functions the worker must not call: migration-time administration, and the nudge that
   -- would make /tick call itself.
   c_not_for_worker constant text[] := array[
-    'secure_schema', 'schedule_cron_jobs', 'add_to_realtime_publication', 'nudge_workers'];
+    'secure_schema', 'schedule_cron_jobs', 'add_to_realtime_publication',
+    'authorize_realtime_topics', 'nudge_workers'];
   v_rel record;
   v_fn record;
   v_fk record;

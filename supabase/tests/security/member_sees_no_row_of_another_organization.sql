@@ -1,0 +1,90 @@
+-- A member of organization A sees no row of organization B in any table or view of meta_sync,
+-- and can read every relation granted to signed-in users. Catalog-driven: what A sees of every
+-- relation is fingerprinted with B's data present, B is deleted, and the fingerprints must not
+-- change.
+begin;
+select plan((
+  select (count(*) + count(*) filter (where has_any_column_privilege('authenticated', c.oid, 'SELECT')))::int + 2
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = 'meta_sync' and c.relkind in ('r', 'p', 'v', 'm')));
+
+-- Two organizations with a row in every tenant table; user 1 is a member of A only.
+insert into meta_sync.organizations (id, name) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A'), ('bbbbbbbb-0000-4000-8000-000000000002', 'Org B');
+insert into meta_sync.organization_members (organization_id, user_id, role) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001', 'member'),
+  ('bbbbbbbb-0000-4000-8000-000000000002', '22222222-0000-4000-8000-000000000002', 'owner');
+insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id) values
+  ('aaaaaaaa-0000-4000-8000-0000000000c1', 'aaaaaaaa-0000-4000-8000-000000000001', '\x01', 'k1'),
+  ('bbbbbbbb-0000-4000-8000-0000000000c2', 'bbbbbbbb-0000-4000-8000-000000000002', '\x02', 'k1');
+insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, name) values
+  ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-0000000000c1', 'A account'),
+  ('act_2002', 'bbbbbbbb-0000-4000-8000-000000000002', 'bbbbbbbb-0000-4000-8000-0000000000c2', 'B account');
+insert into meta_sync.sync_jobs (account_id, organization_id, sync_phase, sync_type, status, total_chunks)
+select a.id, a.organization_id, 'manual', 'manual', 'in_progress', 1 from meta_sync.meta_ad_accounts a
+where a.id in ('act_1001', 'act_2002');
+insert into meta_sync.sync_job_chunks (job_id, account_id, chunk_type)
+select j.id, j.account_id, 'structure' from meta_sync.sync_jobs j where j.account_id in ('act_1001', 'act_2002');
+insert into meta_sync.data_freshness (account_id, dataset, fresh_through, synced_at) values
+  ('act_1001', 'insights', '2026-01-01', now()), ('act_2002', 'insights', '2026-01-01', now());
+insert into meta_sync.meta_campaigns (id, account_id, raw) values ('1001001', 'act_1001', '{}'), ('2002001', 'act_2002', '{}');
+insert into meta_sync.meta_adsets (id, account_id, raw) values ('1001002', 'act_1001', '{}'), ('2002002', 'act_2002', '{}');
+insert into meta_sync.meta_ads (id, account_id, raw) values ('1001003', 'act_1001', '{}'), ('2002003', 'act_2002', '{}');
+insert into meta_sync.meta_ad_creatives (id, account_id, raw) values ('1001004', 'act_1001', '{}'), ('2002004', 'act_2002', '{}');
+insert into meta_sync.meta_insights_daily (ad_id, date, account_id, campaign_id, impressions, spend) values
+  ('1001003', '2026-01-01', 'act_1001', '1001001', 10, 1.5), ('2002003', '2026-01-01', 'act_2002', '2002001', 20, 2.5);
+insert into meta_sync.meta_rate_limit_state (scope_type, scope_id, observed_at) values ('ad_account', 'act_2002', now());
+insert into meta_sync.webhook_events (dedupe_key, object_type, entry_id, field, value, account_id, organization_id)
+values (encode(sha256('b'), 'hex'), 'ad_account', '2002', 'in_process_ad_objects', '{}', 'act_2002',
+        'bbbbbbbb-0000-4000-8000-000000000002');
+
+-- What the current user sees of a relation (only the columns it may read), or 'denied'.
+create function pg_temp.fingerprint(p_rel regclass) returns text language plpgsql as $$
+declare
+  v_columns text;
+  v_result  text;
+begin
+  select string_agg(format('%I', a.attname), ', ' order by a.attnum) into v_columns
+  from pg_attribute a
+  where a.attrelid = p_rel and a.attnum > 0 and not a.attisdropped
+    and has_column_privilege(p_rel, a.attnum, 'SELECT');
+  if v_columns is null then
+    return 'denied';
+  end if;
+  execute format('select count(*) || '':'' || coalesce(md5(string_agg(t::text, '','' order by t::text)), '''')'
+                 ' from (select %s from %s) t', v_columns, p_rel) into v_result;
+  return v_result;
+exception when insufficient_privilege then
+  return 'denied';
+end;
+$$;
+create temp table seen_with_b (rel regclass, fingerprint text);
+grant select, insert on seen_with_b to authenticated;
+
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "11111111-0000-4000-8000-000000000001", "role": "authenticated"}';
+insert into seen_with_b
+select c.oid::regclass, pg_temp.fingerprint(c.oid::regclass)
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = 'meta_sync' and c.relkind in ('r', 'p', 'v', 'm');
+select is((select count(*) from meta_sync.meta_sync_status where account_id = 'act_1001'), 1::bigint,
+          'the member sees its own account in the status view');
+reset role;
+
+select is((select count(*) from meta_sync.sync_job_chunks where account_id = 'act_2002'), 1::bigint,
+          'organization B has data (the check below is not vacuous)');
+delete from meta_sync.meta_rate_limit_state where scope_id = 'act_2002';
+delete from meta_sync.webhook_events where account_id = 'act_2002';
+delete from meta_sync.organizations where id = 'bbbbbbbb-0000-4000-8000-000000000002';
+
+set local role authenticated;
+select is(pg_temp.fingerprint(s.rel), s.fingerprint, format('a member of A sees no row of B in %s', s.rel))
+from seen_with_b s order by s.rel::text;
+reset role;
+select isnt(s.fingerprint, 'denied', format('a member may read %s', s.rel))
+from seen_with_b s
+where has_any_column_privilege('authenticated', s.rel, 'SELECT')
+order by s.rel::text;
+
+select * from finish();
+rollback;
