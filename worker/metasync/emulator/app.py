@@ -39,9 +39,16 @@ class Emulator:
         self.config = config or EmulatorConfig()
         self.world_name, self.seed = world, seed
         self._clock = EmulatorClock(clock)
-        self._rt = Runtime(world, seed, self.config, self._clock, anchor or self._clock.now().date())
+        self._rt = Runtime(
+            world, seed, self.config, self._clock, anchor or self._clock.now().date()
+        )
         self._webhook_rng = random.Random(f"webhooks:{seed}")
-        self.app = Starlette(routes=[*control_routes(self), Route("/{path:path}", self._graph, methods=["GET", "POST", "DELETE"])])
+        self.app = Starlette(
+            routes=[
+                *control_routes(self),
+                Route("/{path:path}", self._graph, methods=["GET", "POST", "DELETE"]),
+            ]
+        )
 
     # -- clock ---------------------------------------------------------------------------------
     @property
@@ -63,7 +70,9 @@ class Emulator:
     @property
     def credentials(self) -> dict[str, Any]:
         """app_id, app_secret, access_token (system user), tokens, account_ids (act_...)."""
-        return self._rt.creds.listing([aw.account.node_id for aw in self._rt.world.accounts.values()])
+        return self._rt.creds.listing(
+            [aw.account.node_id for aw in self._rt.world.accounts.values()]
+        )
 
     @property
     def account_ids(self) -> list[str]:
@@ -72,7 +81,9 @@ class Emulator:
     def truth_entities(self, account_id: str) -> dict[str, list[dict[str, Any]]]:
         return self._rt.truth_entities(account_id)
 
-    def truth_insights(self, account_id: str, since: date | str, until: date | str) -> list[dict[str, Any]]:
+    def truth_insights(
+        self, account_id: str, since: date | str, until: date | str
+    ) -> list[dict[str, Any]]:
         s = date.fromisoformat(since) if isinstance(since, str) else since
         u = date.fromisoformat(until) if isinstance(until, str) else until
         return self._rt.truth_insights(account_id, s, u)
@@ -106,9 +117,13 @@ class Emulator:
     def runtime(self) -> Runtime:
         return self._rt
 
-    def client(self, base_url: str = "https://graph.facebook.com", **kwargs: Any) -> httpx.AsyncClient:
+    def client(
+        self, base_url: str = "https://graph.facebook.com", **kwargs: Any
+    ) -> httpx.AsyncClient:
         """An httpx client talking to this emulator in process (no sockets)."""
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=base_url, **kwargs)
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url=base_url, **kwargs
+        )
 
     async def deliver_webhooks(
         self, url: str, account_id: str | None = None, field: str = FIELDS[0], count: int = 10,
@@ -130,13 +145,24 @@ class Emulator:
             await asyncio.sleep(delay)
         self._rt.stats.http_requests += 1
         path = request.url.path
-        if request.method == "POST" and "batch" in params and path.strip("/").count("/") == 0 and not path.strip("/").startswith("act_"):
+        if (
+            request.method == "POST"
+            and "batch" in params
+            and path.strip("/").count("/") == 0
+            and not path.strip("/").startswith("act_")
+        ):
             shared = {k: v for k, v in params.items() if k in ("access_token", "appsecret_proof")}
             try:
                 body = serve_batch(self._rt, params["batch"], shared, base)
             except GraphError as err:
-                return Response(json.dumps(err.envelope(self._rt.trace_id())), err.status, media_type="application/json")
-            return Response(json.dumps(body, separators=(",", ":")), 200, media_type="application/json")
+                return Response(
+                    json.dumps(err.envelope(self._rt.trace_id())),
+                    err.status,
+                    media_type="application/json",
+                )
+            return Response(
+                json.dumps(body, separators=(",", ":")), 200, media_type="application/json"
+            )
         answer = serve(self._rt, Call(request.method, path, params, base))
         return Response(answer.body, answer.status, headers=answer.headers)
 

@@ -47,7 +47,12 @@ class Credentials:
             "app_secret": self.app_secret,
             "access_token": self.system_token,
             "tokens": [
-                {"access_token": t.value, "type": t.kind, "expires_at": int(t.expires), "valid": not t.dead}
+                {
+                    "access_token": t.value,
+                    "type": t.kind,
+                    "expires_at": int(t.expires),
+                    "valid": not t.dead,
+                }
                 for t in self.tokens.values()
             ],
             "account_ids": account_ids,
@@ -64,7 +69,9 @@ class Credentials:
             raise token_error(None, "Invalid OAuth access token - Cannot parse access token")
         if not found.valid(now):
             raise token_error(463 if not found.dead else 460, _death_message(found))
-        if sent_proof is not None and not hmac.compare_digest(sent_proof, proof(self.app_secret, token)):
+        if sent_proof is not None and not hmac.compare_digest(
+            sent_proof, proof(self.app_secret, token)
+        ):
             raise invalid("Invalid appsecret_proof provided in the API argument")
         if sent_proof is None and require:
             raise invalid("API calls from the server require an appsecret_proof argument")
@@ -81,7 +88,9 @@ class Credentials:
             raise GraphError(101, "Error validating application. Invalid application ID or secret.")
         short = self.tokens.get(params.get("fb_exchange_token", ""))
         if short is None or not short.valid(now):
-            raise token_error(463, "Error validating access token: the token to exchange is invalid or expired")
+            raise token_error(
+                463, "Error validating access token: the token to exchange is invalid or expired"
+            )
         value = "EAAL" + hashlib.sha256(f"{short.value}:{now}".encode()).hexdigest()[:60]
         self.tokens[value] = Token(value, "USER", now, now + LONG_LIVED_S)
         return {"access_token": value, "token_type": "bearer", "expires_in": LONG_LIVED_S}
@@ -89,7 +98,12 @@ class Credentials:
     def debug(self, input_token: str, now: float) -> dict[str, Any]:
         found = self.tokens.get(input_token)
         if found is None:
-            return {"data": {"error": {"code": 190, "message": "Invalid OAuth access token."}, "is_valid": False}}
+            return {
+                "data": {
+                    "error": {"code": 190, "message": "Invalid OAuth access token."},
+                    "is_valid": False,
+                }
+            }
         data: dict[str, Any] = {
             "app_id": self.app_id,
             "type": "SYSTEM_USER" if found.kind == "SYSTEM_USER" else "USER",
@@ -110,7 +124,9 @@ def _death_message(token: Token) -> str:
     return "Error validating access token: Session has expired."
 
 
-def make_credentials(seed: int, app_id: str, secret: str, issued: float, fixed: str | None) -> Credentials:
+def make_credentials(
+    seed: int, app_id: str, secret: str, issued: float, fixed: str | None
+) -> Credentials:
     """The world's app, its system-user token (never expires) and a short-lived user token."""
     digest = hashlib.sha256(f"token:{seed}".encode()).hexdigest()
     system = fixed or f"EAAB{digest[:60]}"

@@ -38,13 +38,17 @@ def item_call(item: dict[str, Any], shared: dict[str, str], base_url: str) -> Ca
     return Call(str(item.get("method", "GET")).upper(), path, params, base_url, batch=True)
 
 
-def serve_batch(rt: Runtime, raw: str, shared: dict[str, str], base_url: str) -> list[dict[str, Any] | None]:
+def serve_batch(
+    rt: Runtime, raw: str, shared: dict[str, str], base_url: str
+) -> list[dict[str, Any] | None]:
     """Answer every item in request order."""
     rt.stats.batch_requests += 1
     answers: list[dict[str, Any] | None] = []
     for item in parse_batch(raw):
         if rt.faults.roll(rt.faults.faults.batch_null):
-            rt.stats.record({"t": rt.clock.timestamp(), "kind": "batch_null", "batch": True, "status": None})
+            rt.stats.record(
+                {"t": rt.clock.timestamp(), "kind": "batch_null", "batch": True, "status": None}
+            )
             answers.append(None)
             continue
         answer = serve(rt, item_call(item, shared, base_url))

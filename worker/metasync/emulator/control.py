@@ -54,7 +54,9 @@ def control_routes(emu: Emulator) -> list[Route]:
     async def insights(request: Request) -> Response:
         q = request.query_params
         try:
-            rows = emu.truth_insights(q["account_id"], date.fromisoformat(q["since"]), date.fromisoformat(q["until"]))
+            rows = emu.truth_insights(
+                q["account_id"], date.fromisoformat(q["since"]), date.fromisoformat(q["until"])
+            )
             statuses = emu.truth_ad_status(q["account_id"])
         except (KeyError, ValueError) as err:
             return _bad(f"account_id, since and until (YYYY-MM-DD) are required: {err}")

@@ -94,5 +94,7 @@ def throttle(code: int, minutes: int, subcode: int | None = None) -> GraphError:
     )
 
 
-def token_error(subcode: int | None = 463, message: str = "Error validating access token") -> GraphError:
+def token_error(
+    subcode: int | None = 463, message: str = "Error validating access token"
+) -> GraphError:
     return GraphError(190, message, subcode=subcode)

@@ -60,7 +60,12 @@ def serve(rt: Runtime, call: Call) -> Answer:
     parts = [p for p in call.path.split("?")[0].split("/") if p]
     account: str | None = None
     kind = "unknown"
-    entry: dict[str, Any] = {"t": now, "method": call.method, "path": call.path.split("?")[0], "batch": call.batch}
+    entry: dict[str, Any] = {
+        "t": now,
+        "method": call.method,
+        "path": call.path.split("?")[0],
+        "batch": call.batch,
+    }
     try:
         version, parts = split(call.path, rt.config.versions)
         kind = kind_of(call.method, parts)
@@ -69,7 +74,10 @@ def serve(rt: Runtime, call: Call) -> Answer:
         status, raw = 200, json.dumps(body, separators=(",", ":")).encode()
     except GraphError as err:
         entry["code"] = err.code
-        status, raw = err.status, json.dumps(err.envelope(rt.trace_id()), separators=(",", ":")).encode()
+        status, raw = (
+            err.status,
+            json.dumps(err.envelope(rt.trace_id()), separators=(",", ":")).encode(),
+        )
     except _Malformed:
         entry["malformed"] = True
         status, raw = 200, rt.faults.malformed_body()
@@ -86,7 +94,13 @@ class _Malformed(Exception):
 
 
 def _checked(
-    rt: Runtime, call: Call, parts: list[str], kind: str, account: str | None, version: str, now: float
+    rt: Runtime,
+    call: Call,
+    parts: list[str],
+    kind: str,
+    account: str | None,
+    version: str,
+    now: float,
 ) -> Any:
     if kind.startswith("oauth"):
         return rt.creds.exchange(call.params, now)
@@ -95,7 +109,9 @@ def _checked(
     _inject(rt.faults, rt, token.value)
     if kind == "debug_token":
         return rt.creds.debug(call.params.get("input_token", ""), now)
-    use_case = "ads_insights" if kind.startswith("insights") or "insights" in parts else "ads_management"
+    use_case = (
+        "ads_insights" if kind.startswith("insights") or "insights" in parts else "ads_management"
+    )
     rt.quotas.admit(account, use_case, now)
     if not parts:
         raise invalid("Unsupported request: nothing to get")

@@ -90,7 +90,9 @@ def render(kind: str, values: dict[str, Any], fields: tuple[str, ...]) -> dict[s
         if name in OPTIONAL.get(kind, ()) and name not in values:
             continue
         if name not in values:
-            raise invalid(f"Tried accessing nonexisting field ({name}) on node type ({KIND_NAMES[kind]})")
+            raise invalid(
+                f"Tried accessing nonexisting field ({name}) on node type ({KIND_NAMES[kind]})"
+            )
         out[name] = values[name]
     if "id" in values and "id" not in out:
         out["id"] = values["id"]
@@ -137,15 +139,31 @@ def _rules(params: dict[str, str]) -> list[tuple[str, str, Any]]:
     try:
         raw = json.loads(params["filtering"]) if "filtering" in params else []
         if "effective_status" in params:
-            raw.append({"field": "effective_status", "operator": "IN", "value": json.loads(params["effective_status"])})
+            raw.append(
+                {
+                    "field": "effective_status",
+                    "operator": "IN",
+                    "value": json.loads(params["effective_status"]),
+                }
+            )
         for item in raw:
-            rules.append((str(item["field"]).split(".")[-1], str(item["operator"]).upper(), item["value"]))
+            rules.append(
+                (str(item["field"]).split(".")[-1], str(item["operator"]).upper(), item["value"])
+            )
     except (ValueError, KeyError, TypeError):
         raise invalid("Param filtering must be an array of {field, operator, value}") from None
     for field, op, _ in rules:
         if field not in ("updated_time", "effective_status", "id", "created_time"):
             raise invalid(f"Filtering field {field} is invalid")
-        if op not in ("IN", "NOT_IN", "EQUAL", "GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN_OR_EQUAL"):
+        if op not in (
+            "IN",
+            "NOT_IN",
+            "EQUAL",
+            "GREATER_THAN",
+            "LESS_THAN",
+            "GREATER_THAN_OR_EQUAL",
+            "LESS_THAN_OR_EQUAL",
+        ):
             raise invalid(f"Filtering operator {op} is not supported")
     return rules
 

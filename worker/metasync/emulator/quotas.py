@@ -33,7 +33,9 @@ def quota(use_case: str, tier: str, active_ads: int, scale: float) -> int:
 
 
 class Quotas:
-    def __init__(self, tier: str, scale: float, app_per_hour: int, active_ads: Callable[[str], int]) -> None:
+    def __init__(
+        self, tier: str, scale: float, app_per_hour: int, active_ads: Callable[[str], int]
+    ) -> None:
         self.tier = tier
         self.scale = scale
         self.app_per_hour = app_per_hour
@@ -71,7 +73,11 @@ class Quotas:
     def headers(self, account: str | None, insights: bool, now: float) -> dict[str, str]:
         _expire(self._app, now)
         app_pct = min(100, round(100 * len(self._app) / self.app_per_hour))
-        out = {"x-app-usage": _dumps({"call_count": app_pct, "total_time": app_pct, "total_cputime": app_pct})}
+        out = {
+            "x-app-usage": _dumps(
+                {"call_count": app_pct, "total_time": app_pct, "total_cputime": app_pct}
+            )
+        }
         if account is None:
             return out
         usage = []
@@ -85,14 +91,29 @@ class Quotas:
                 "ads_api_access_tier": self.tier,
             })  # fmt: skip
         top = max(self.pct(account, u, now) for u in USE_CASES)
-        reset = int(max((c[0] + WINDOW_S - now for u in USE_CASES if (c := self._window((account, u), now))), default=0))
+        reset = int(
+            max(
+                (
+                    c[0] + WINDOW_S - now
+                    for u in USE_CASES
+                    if (c := self._window((account, u), now))
+                ),
+                default=0,
+            )
+        )
         out["x-ad-account-usage"] = _dumps(
-            {"acc_id_util_pct": round(top, 2), "reset_time_duration": reset, "ads_api_access_tier": self.tier}
+            {
+                "acc_id_util_pct": round(top, 2),
+                "reset_time_duration": reset,
+                "ads_api_access_tier": self.tier,
+            }
         )
         out["x-business-use-case-usage"] = _dumps({account: usage})
         if insights:
             acc = round(self.pct(account, "ads_insights", now), 2)
-            out["x-fb-ads-insights-throttle"] = _dumps({"app_id_util_pct": app_pct, "acc_id_util_pct": acc})
+            out["x-fb-ads-insights-throttle"] = _dumps(
+                {"app_id_util_pct": app_pct, "acc_id_util_pct": acc}
+            )
         return out
 
 

@@ -7,7 +7,14 @@ from typing import Any
 
 from metasync.emulator.errors import GraphError, invalid, no_object
 from metasync.emulator.insights import Plan, eligible_ads, make_plan, rows
-from metasync.emulator.nodes import edge_filter, edge_objects, object_values, parse_fields, render, when
+from metasync.emulator.nodes import (
+    edge_filter,
+    edge_objects,
+    object_values,
+    parse_fields,
+    render,
+    when,
+)
 from metasync.emulator.paging import Cursor, PageRequest, paginate
 from metasync.emulator.query import parse_query
 from metasync.emulator.reports import ReportRun, describe, status
@@ -29,7 +36,9 @@ def resolve_account(rt: Runtime, parts: list[str]) -> str | None:
     return hit[1] if hit else None
 
 
-def dispatch(rt: Runtime, method: str, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:
+def dispatch(
+    rt: Runtime, method: str, parts: list[str], params: dict[str, str], base: str, now: float
+) -> Any:
     head = parts[0]
     if head == "me":
         return _me(rt, parts, params, base, now)
@@ -51,18 +60,28 @@ def dispatch(rt: Runtime, method: str, parts: list[str], params: dict[str, str],
     return _edge(rt, aw, kind, head, edge, params, base, now)
 
 
-def _page_request(rt: Runtime, base: str, path: str, params: dict[str, str], fingerprint: str, now: float) -> PageRequest:
+def _page_request(
+    rt: Runtime, base: str, path: str, params: dict[str, str], fingerprint: str, now: float
+) -> PageRequest:
     try:
         limit = int(params.get("limit", rt.config.page_size))
     except ValueError:
         raise invalid("Param limit must be an integer") from None
-    after = Cursor.decode(params["after"], fingerprint, now, rt.config.cursor_ttl_s) if "after" in params else None
+    after = (
+        Cursor.decode(params["after"], fingerprint, now, rt.config.cursor_ttl_s)
+        if "after" in params
+        else None
+    )
     kept = {k: v for k, v in params.items() if k not in ("after", "before", "limit")}
     f = rt.faults.faults
-    return PageRequest(f"{base}{path}", kept, max(1, limit), after, rt.seed, f.short_page, f.empty_page, now)
+    return PageRequest(
+        f"{base}{path}", kept, max(1, limit), after, rt.seed, f.short_page, f.empty_page, now
+    )
 
 
-def _account_values(rt: Runtime, aw: AccountWorld, fields: tuple[str, ...], now: float) -> dict[str, Any]:
+def _account_values(
+    rt: Runtime, aw: AccountWorld, fields: tuple[str, ...], now: float
+) -> dict[str, Any]:
     acc = aw.account
     offset = rt.now_local(aw).utcoffset()
     values: dict[str, Any] = {
@@ -76,21 +95,40 @@ def _account_values(rt: Runtime, aw: AccountWorld, fields: tuple[str, ...], now:
     return values
 
 
-def _node(rt: Runtime, aw: AccountWorld, kind: str, oid: str, params: dict[str, str], now: float) -> Any:
+def _node(
+    rt: Runtime, aw: AccountWorld, kind: str, oid: str, params: dict[str, str], now: float
+) -> Any:
     if kind == "account":
         fields = parse_fields(params.get("fields"), ("id", "account_id", "name"))
         return render("account", _account_values(rt, aw, fields, now), fields)
-    obj = {"campaign": aw.campaigns, "adset": aw.adsets, "ad": aw.ads, "creative": aw.creatives}[kind][oid]
+    obj = {"campaign": aw.campaigns, "adset": aw.adsets, "ad": aw.ads, "creative": aw.creatives}[
+        kind
+    ][oid]
     if obj.created > now:
         raise no_object(oid)
-    return render(kind, object_values(aw, kind, oid, now), parse_fields(params.get("fields"), ("id", "name")))
+    return render(
+        kind, object_values(aw, kind, oid, now), parse_fields(params.get("fields"), ("id", "name"))
+    )
 
 
-def _edge(rt: Runtime, aw: AccountWorld, kind: str, oid: str, edge: str, params: dict[str, str], base: str, now: float) -> Any:
+def _edge(
+    rt: Runtime,
+    aw: AccountWorld,
+    kind: str,
+    oid: str,
+    edge: str,
+    params: dict[str, str],
+    base: str,
+    now: float,
+) -> Any:
     fields = parse_fields(params.get("fields"), ("id",))
-    target = {"campaigns": "campaign", "adsets": "adset", "ads": "ad", "adcreatives": "creative"}[edge]
+    target = {"campaigns": "campaign", "adsets": "adset", "ads": "ad", "adcreatives": "creative"}[
+        edge
+    ]
     if edge == "adcreatives":
-        objs: list[Any] = sorted((c for c in aw.creatives.values() if c.created <= now), key=lambda c: c.id, reverse=True)
+        objs: list[Any] = sorted(
+            (c for c in aw.creatives.values() if c.created <= now), key=lambda c: c.id, reverse=True
+        )
     else:
         objs = edge_filter(aw, edge_objects(aw, edge, kind, oid), params, now)
     fingerprint = f"{oid}/{edge}/{sorted(params.get(k, '') for k in ('filtering', 'effective_status', 'fields'))}"
@@ -100,7 +138,9 @@ def _edge(rt: Runtime, aw: AccountWorld, kind: str, oid: str, edge: str, params:
     ))  # fmt: skip
 
 
-def plan_for(rt: Runtime, aw: AccountWorld, kind: str, oid: str, params: dict[str, str], t: float) -> Plan:
+def plan_for(
+    rt: Runtime, aw: AccountWorld, kind: str, oid: str, params: dict[str, str], t: float
+) -> Plan:
     local = rt.now_local(aw, t)
     query = parse_query(params, local.date(), kind if kind != "creative" else "ad")
     return make_plan(aw, query, eligible_ads(aw, kind, oid, query, t), rt.seed, local)
@@ -112,7 +152,11 @@ def _insights(rt: Runtime, aw: AccountWorld, kind: str, oid: str, method: str, p
     if method == "POST":
         return {"report_run_id": _create_run(rt, aw, kind, oid, plan, params, now)}
     if plan.ad_days() > rt.config.max_sync_ad_days:
-        raise GraphError(1, "Please reduce the amount of data you're asking for, then retry your request", transient=False)
+        raise GraphError(
+            1,
+            "Please reduce the amount of data you're asking for, then retry your request",
+            transient=False,
+        )
     if plan.slots > rt.config.max_sync_rows:
         raise GraphError(100, "(#100) The request returns too many rows; request fewer or use an async job",
                          subcode=1487534, user_title="Too many rows")  # fmt: skip
@@ -121,13 +165,32 @@ def _insights(rt: Runtime, aw: AccountWorld, kind: str, oid: str, method: str, p
     return paginate(req, fingerprint, lambda start: rows(plan, start))
 
 
-def _create_run(rt: Runtime, aw: AccountWorld, kind: str, oid: str, plan: Plan, params: dict[str, str], now: float) -> str:
+def _create_run(
+    rt: Runtime,
+    aw: AccountWorld,
+    kind: str,
+    oid: str,
+    plan: Plan,
+    params: dict[str, str],
+    now: float,
+) -> str:
     run_id = str(6_000_000_000_000_000 + (rt.seed % 1000) * 10**9 + rt.next_id())
     fate, fail_at = "completed", 100
     if rt.faults.roll(rt.faults.faults.report_failed):
         fate = "failed" if rt.faults.roll(0.8) else "skipped"
         fail_at = int(rt.faults.roll(0.5)) * 50 + 10
-    rt.runs[run_id] = ReportRun(run_id, aw.account.id, kind, oid, plan.query, dict(params), now, time.monotonic(), fate, fail_at)
+    rt.runs[run_id] = ReportRun(
+        run_id,
+        aw.account.id,
+        kind,
+        oid,
+        plan.query,
+        dict(params),
+        now,
+        time.monotonic(),
+        fate,
+        fail_at,
+    )
     return run_id
 
 
@@ -150,7 +213,14 @@ def _run(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: 
     return paginate(req, fingerprint, lambda start: rows(plan, start))
 
 
-def _accounts_page(rt: Runtime, accounts: list[AccountWorld], path: str, params: dict[str, str], base: str, now: float) -> Any:
+def _accounts_page(
+    rt: Runtime,
+    accounts: list[AccountWorld],
+    path: str,
+    params: dict[str, str],
+    base: str,
+    now: float,
+) -> Any:
     fields = parse_fields(params.get("fields"), ("id", "account_id"))
     req = _page_request(rt, base, path, params, path, now)
     return paginate(req, path, lambda start: (
@@ -162,7 +232,9 @@ def _me(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: f
     if len(parts) == 1:
         return {"id": rt.creds.user_id, "name": "Emulated System User"}
     if parts[1] == "adaccounts":
-        return _accounts_page(rt, list(rt.world.accounts.values()), "/me/adaccounts", params, base, now)
+        return _accounts_page(
+            rt, list(rt.world.accounts.values()), "/me/adaccounts", params, base, now
+        )
     if parts[1] == "businesses":
         data = [{"id": b.id, "name": b.name} for b in rt.world.businesses.values()]
         return {"data": data, "paging": {"cursors": {"before": "MA", "after": "MA"}}}

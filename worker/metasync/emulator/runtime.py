@@ -28,11 +28,21 @@ TRUTH_FIELDS = (
 
 
 class Runtime:
-    def __init__(self, preset: str, seed: int, config: EmulatorConfig, clock: EmulatorClock, anchor: date) -> None:
-        self.preset, self.seed, self.config, self.clock, self.anchor = preset, seed, config, clock, anchor
+    def __init__(
+        self, preset: str, seed: int, config: EmulatorConfig, clock: EmulatorClock, anchor: date
+    ) -> None:
+        self.preset, self.seed, self.config, self.clock, self.anchor = (
+            preset,
+            seed,
+            config,
+            clock,
+            anchor,
+        )
         self.world: World = build_world(preset, seed, anchor)
         self.faults = FaultInjector(seed, config.faults, config.latency_ms, config.jitter_ms)
-        self.quotas = Quotas(config.access_tier, config.quota_scale, config.app_calls_per_hour, self.active_ads)
+        self.quotas = Quotas(
+            config.access_tier, config.quota_scale, config.app_calls_per_hour, self.active_ads
+        )
         self.reset(world=False)
 
     def reset(self, world: bool = True) -> None:
@@ -72,7 +82,9 @@ class Runtime:
         key = (account_id, int(t // 3600))
         if key not in self._active:
             aw = self.world.accounts[account_id]
-            self._active[key] = sum(1 for ad in aw.ads.values() if visible(ad, t) and effective(aw, ad, t) == "ACTIVE")
+            self._active[key] = sum(
+                1 for ad in aw.ads.values() if visible(ad, t) and effective(aw, ad, t) == "ACTIVE"
+            )
         return self._active[key]
 
     def now_local(self, aw: AccountWorld, t: float | None = None) -> datetime:
@@ -98,15 +110,29 @@ class Runtime:
         t = self.clock.timestamp()
         out: dict[str, list[dict[str, Any]]] = {}
         for kind, objects in (("campaigns", aw.campaigns), ("adsets", aw.adsets), ("ads", aw.ads)):
-            out[kind] = [object_values(aw, kind[:-1], o.id, t) for o in objects.values() if visible(o, t)]
-        out["adcreatives"] = [object_values(aw, "creative", c.id, t) for c in aw.creatives.values() if c.created <= t]
+            out[kind] = [
+                object_values(aw, kind[:-1], o.id, t) for o in objects.values() if visible(o, t)
+            ]
+        out["adcreatives"] = [
+            object_values(aw, "creative", c.id, t) for c in aw.creatives.values() if c.created <= t
+        ]
         return out
 
     def truth_insights(self, account_id: str, since: date, until: date) -> list[dict[str, Any]]:
         """Ad-level daily rows as the API prints them (deleted and archived ads included)."""
         aw = self.account(account_id)
         t = self.clock.timestamp()
-        statuses = ("ACTIVE", "PAUSED", "ARCHIVED", "DELETED", "WITH_ISSUES", "ADSET_PAUSED", "CAMPAIGN_PAUSED")
-        query = Query("ad", TRUTH_FIELDS, since, until, "1", (), (("ad.effective_status", "IN", statuses),))
+        statuses = (
+            "ACTIVE",
+            "PAUSED",
+            "ARCHIVED",
+            "DELETED",
+            "WITH_ISSUES",
+            "ADSET_PAUSED",
+            "CAMPAIGN_PAUSED",
+        )
+        query = Query(
+            "ad", TRUTH_FIELDS, since, until, "1", (), (("ad.effective_status", "IN", statuses),)
+        )
         ads = [ad for ad in aw.ads.values() if visible(ad, t)]
         return all_rows(make_plan(aw, query, ads, self.seed, self.now_local(aw)))

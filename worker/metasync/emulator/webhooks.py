@@ -30,10 +30,15 @@ def build_payload(rt: Runtime, account_id: str, field: str, count: int) -> dict[
     aw = rt.account(account_id)
     t = rt.clock.timestamp()
     ads = [ad for ad in aw.ads.values() if visible(ad, t)]
-    picked = [ad for ad in ads if effective(aw, ad, t) == "WITH_ISSUES"] if field == FIELDS[0] else []
+    picked = (
+        [ad for ad in ads if effective(aw, ad, t) == "WITH_ISSUES"] if field == FIELDS[0] else []
+    )
     picked = (picked or ads)[: max(1, min(count, MAX_CHANGES))]
     changes = [{"field": field, "value": _value(field, ad.id)} for ad in picked]
-    return {"object": "ad_account", "entry": [{"id": aw.account.id, "time": int(t), "changes": changes}]}
+    return {
+        "object": "ad_account",
+        "entry": [{"id": aw.account.id, "time": int(t), "changes": changes}],
+    }
 
 
 def _value(field: str, ad_id: str) -> dict[str, Any]:
@@ -67,10 +72,17 @@ async def deliver(
         duplicate = delivered and rng.random() < duplicate_rate
         if duplicate:
             attempts.append(await _post(client, url, body, headers))
-    return {"delivered": delivered, "attempts": attempts, "duplicate": duplicate, "bytes": len(body)}
+    return {
+        "delivered": delivered,
+        "attempts": attempts,
+        "duplicate": duplicate,
+        "bytes": len(body),
+    }
 
 
-async def _post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]) -> int | str:
+async def _post(
+    client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]
+) -> int | str:
     try:
         return (await client.post(url, content=body, headers=headers)).status_code
     except httpx.HTTPError as err:
