@@ -48,6 +48,15 @@ class Settings(BaseSettings):
     worker_per_account_concurrency: int = Field(default=2, ge=1, le=32)
     lease_seconds: int = Field(default=120, ge=10, le=3600)
     poll_interval_seconds: float = Field(default=5.0, gt=0)
+    # Page size of entity listings and of insights reads (Meta's default is 25).
+    structure_page_size: int = Field(default=500, ge=25, le=5000)
+    insights_page_size: int = Field(default=500, ge=25, le=5000)
+    # Insights chunks estimated above this many ad-days run as async report runs, else GET.
+    insights_async_min_rows: int = Field(default=2000, ge=1)
+    # Seconds between polls of an async report run.
+    report_poll_seconds: float = Field(default=2.0, gt=0)
+    # A decrypted token is kept in memory this long before it is read again.
+    token_cache_seconds: float = Field(default=300.0, ge=0)
 
     # --- secrets (tokens at rest, webhooks, /tick) -----------------------------------------
     # Token keyring "kid1:<base64 32 bytes>,kid2:..." (`metasync keys generate` prints an entry).

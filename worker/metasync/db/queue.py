@@ -200,9 +200,9 @@ async def split_sync_chunk(
     now: datetime | None = None,
 ) -> list[int]:
     """Replace the chunk by smaller children (dates halved, else the campaign list halved)."""
-    rows = await _rows(
+    value = await _scalar(
         conn,
-        "select * from meta_sync.split_sync_chunk(p_chunk_id => %(c)s, p_lease_token => %(t)s,"
+        "select meta_sync.split_sync_chunk(p_chunk_id => %(c)s, p_lease_token => %(t)s,"
         " p_campaign_ids => %(ids)s, p_now => coalesce(%(now)s, now()))",
         {
             "c": chunk.chunk_id,
@@ -211,7 +211,7 @@ async def split_sync_chunk(
             "now": now,
         },
     )
-    return [int(v) for r in rows for v in r.values() if isinstance(v, int)]
+    return [int(v) for v in value or []]
 
 
 async def release_sync_chunks(

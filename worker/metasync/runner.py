@@ -1,0 +1,287 @@
+"""The worker loop: claim chunks, run them concurrently, heartbeat, release on stop.
+
+``Worker.run(stop)`` is the daemon (``metasync run``); ``Worker.run_once(max_seconds)`` one
+bounded pass (``metasync run --once``). Both requeue expired leases, claim up to the free
+capacity (a global limit and a per-account limit), heartbeat the leases in the background and,
+when idle, call ``enqueue_due_syncs``. The daemon then waits for ``NOTIFY meta_sync_wake`` or
+the poll interval. Every SQL call gets ``p_now`` from the injected clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+from psycopg_pool import AsyncConnectionPool
+
+from metasync import tokens
+from metasync.crypto import TokenCipher
+from metasync.db.errors import NotFoundError
+from metasync.db.queue import (
+    ClaimedChunk,
+    claim_sync_chunks,
+    heartbeat_sync_chunks,
+    release_sync_chunks,
+    requeue_expired_leases,
+)
+from metasync.graph import Governor, GraphClient, RetryPolicy
+from metasync.settings import Settings
+from metasync.sync.context import CallCounter, ChunkContext, counting_graph
+from metasync.sync.execute import Outcome, execute_chunk
+from metasync.sync.usage import PostgresUsageStore
+
+log = logging.getLogger("metasync.worker")
+WAKE_CHANNEL = "meta_sync_wake"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class RunStats:
+    claimed: int = 0
+    enqueued_jobs: int = 0
+    rows_written: int = 0
+    api_calls: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: Outcome) -> None:
+        self.outcomes[outcome.status] += 1
+        self.rows_written += outcome.rows_written
+        self.api_calls += outcome.api_calls
+
+    @property
+    def completed(self) -> int:
+        return self.outcomes["completed"]
+
+
+class Worker:
+    def __init__(
+        self,
+        settings: Settings,
+        pool: AsyncConnectionPool[Any],
+        http: httpx.AsyncClient,
+        cipher: TokenCipher,
+        clock: Callable[[], datetime] = utcnow,
+        worker_id: str | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.settings, self.pool, self.http, self.cipher, self.clock = (
+            settings, pool, http, cipher, clock,
+        )  # fmt: skip
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:6]}"
+        self.governor = Governor(PostgresUsageStore(pool, clock), clock=clock)
+        self.graph = GraphClient.from_settings(http, settings, governor=self.governor, retry=retry)
+        self.dead: set[UUID] = set()
+        self._tokens: dict[UUID, tuple[str, float]] = {}
+        self._running: dict[asyncio.Task[Outcome], ClaimedChunk] = {}
+
+    # --- public --------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> RunStats:
+        """Until ``stop`` is set; then in-flight chunks are cancelled and released."""
+        return await self._loop(stop, deadline=None, daemon=True)
+
+    async def run_once(self, max_seconds: float) -> RunStats:
+        """One bounded pass: work until nothing is claimable (after one enqueue) or time is up."""
+        return await self._loop(asyncio.Event(), time.monotonic() + max_seconds, daemon=False)
+
+    # --- the loop ------------------------------------------------------------------------
+    async def _loop(self, stop: asyncio.Event, deadline: float | None, daemon: bool) -> RunStats:
+        stats = RunStats()
+        beat = asyncio.create_task(self._heartbeat_forever())
+        try:
+            await self._pump(stop, deadline, daemon, stats)
+        finally:
+            beat.cancel()
+            await self._shutdown(stats)
+        return stats
+
+    async def _pump(
+        self, stop: asyncio.Event, deadline: float | None, daemon: bool, stats: RunStats
+    ) -> None:
+        enqueued_while_idle = False
+        while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+            started = await self._fill(stats)
+            if self._running:
+                enqueued_while_idle = False
+                await self._wait_some(stop, deadline, stats)
+                continue
+            if started:
+                continue
+            if not enqueued_while_idle:
+                enqueued_while_idle = True
+                if await self._enqueue(stats):
+                    continue
+            if not daemon:
+                return
+            await self._wait_wake(stop)
+            enqueued_while_idle = False
+
+    async def _fill(self, stats: RunStats) -> int:
+        """Claim up to the free capacity and start the chunks; how many were started."""
+        free = self.settings.worker_concurrency - len(self._running)
+        if free <= 0:
+            return 0
+        now = self.clock()
+        async with self.pool.connection() as conn:
+            await requeue_expired_leases(conn, now)
+            claimed = await claim_sync_chunks(
+                conn, self.worker_id, free, self.settings.lease_seconds, now
+            )
+        stats.claimed += len(claimed)
+        keep, extra = self._per_account(claimed)
+        if extra:
+            async with self.pool.connection() as conn:
+                await release_sync_chunks(conn, self.worker_id, [c.chunk_id for c in extra], now)
+        for chunk in keep:
+            task = asyncio.create_task(self._execute(chunk))
+            self._running[task] = chunk
+        return len(keep)
+
+    def _per_account(
+        self, claimed: list[ClaimedChunk]
+    ) -> tuple[list[ClaimedChunk], list[ClaimedChunk]]:
+        counts = Counter(c.account_id for c in self._running.values())
+        keep, extra = [], []
+        for chunk in claimed:
+            if counts[chunk.account_id] < self.settings.worker_per_account_concurrency:
+                counts[chunk.account_id] += 1
+                keep.append(chunk)
+            else:
+                extra.append(chunk)
+        return keep, extra
+
+    async def _wait_some(
+        self, stop: asyncio.Event, deadline: float | None, stats: RunStats
+    ) -> None:
+        timeout = self.settings.poll_interval_seconds
+        if deadline is not None:
+            timeout = max(0.0, min(timeout, deadline - time.monotonic()))
+        stopper = asyncio.create_task(stop.wait())
+        try:
+            done, _ = await asyncio.wait(
+                [*self._running, stopper], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            stopper.cancel()
+        for task in done:
+            if task is not stopper:
+                self._collect(task, stats)  # type: ignore[arg-type]
+
+    def _collect(self, task: asyncio.Task[Outcome], stats: RunStats) -> None:
+        chunk = self._running.pop(task)
+        if task.cancelled():
+            return
+        outcome = task.result()
+        stats.add(outcome)
+        log.info("chunk done", extra={"chunk_id": chunk.chunk_id, "account_id": chunk.account_id,
+                                      "outcome": outcome.status, "rows": outcome.rows_written,
+                                      "api_calls": outcome.api_calls})  # fmt: skip
+
+    async def _execute(self, chunk: ClaimedChunk) -> Outcome:
+        counter = CallCounter()
+        token = await self._token(chunk.connection_id)
+        graph = counting_graph(
+            self.graph, self.http, token, counter, chunk.connection_id, self.dead
+        )
+        ctx = ChunkContext(chunk, graph, self.pool, self.settings, self.clock, counter)
+        return await execute_chunk(ctx, self.worker_id, self.dead)
+
+    async def _token(self, connection_id: UUID | None) -> str:
+        """The decrypted token (in memory, cached a while). Claims only hand out chunks of
+        active connections, so a connection seen dead before has a new token now."""
+        if connection_id is None:
+            raise NotFoundError("the account has no Meta connection")
+        if connection_id in self.dead:
+            self.dead.discard(connection_id)
+            self._tokens.pop(connection_id, None)
+        cached = self._tokens.get(connection_id)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        async with self.pool.connection() as conn:
+            token = await tokens.load_token(conn, self.cipher, connection_id)
+        expiry = time.monotonic() + self.settings.token_cache_seconds
+        self._tokens[connection_id] = (token, expiry)
+        return token
+
+    # --- around the loop -----------------------------------------------------------------
+    async def _enqueue(self, stats: RunStats) -> int:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "select * from meta_sync.enqueue_due_syncs(p_now => %s)", (self.clock(),)
+            )
+            jobs = len(await cur.fetchall())
+        stats.enqueued_jobs += jobs
+        return jobs
+
+    async def _wait_wake(self, stop: asyncio.Event) -> None:
+        """Until NOTIFY meta_sync_wake, ``stop`` or the poll interval."""
+        timeout = self.settings.poll_interval_seconds
+        async with self.pool.connection() as conn:
+            await conn.set_autocommit(True)
+            await conn.execute(f"listen {WAKE_CHANNEL}")
+            try:
+                waiter = asyncio.create_task(_first_notify(conn, timeout))
+                stopper = asyncio.create_task(stop.wait())
+                await asyncio.wait([waiter, stopper], return_when=asyncio.FIRST_COMPLETED)
+                for task in (waiter, stopper):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            finally:
+                await conn.execute(f"unlisten {WAKE_CHANNEL}")
+                await conn.set_autocommit(False)
+
+    async def _heartbeat_forever(self) -> None:
+        interval = max(1.0, self.settings.lease_seconds / 3)
+        while True:
+            await asyncio.sleep(interval)
+            with contextlib.suppress(Exception):
+                await self._heartbeat()
+
+    async def _heartbeat(self) -> None:
+        held = {c.chunk_id: t for t, c in self._running.items()}
+        if not held:
+            return
+        async with self.pool.connection() as conn:
+            kept = set(await heartbeat_sync_chunks(
+                conn, self.worker_id, list(held), self.settings.lease_seconds, self.clock()
+            ))  # fmt: skip
+        for chunk_id, task in held.items():
+            if chunk_id not in kept:
+                log.warning("lease lost, cancelling", extra={"chunk_id": chunk_id})
+                task.cancel()
+
+    async def _shutdown(self, stats: RunStats) -> None:
+        """Cancel what is in flight and hand it back."""
+        if not self._running:
+            return
+        ids = [c.chunk_id for c in self._running.values()]
+        for task in self._running:
+            task.cancel()
+        await asyncio.gather(*self._running, return_exceptions=True)
+        for task in list(self._running):
+            if not task.cancelled() and task.exception() is None:
+                self._collect(task, stats)
+        self._running.clear()
+        async with self.pool.connection() as conn:
+            released = await release_sync_chunks(conn, self.worker_id, ids, self.clock())
+        log.info("released unfinished chunks", extra={"released": released})
+
+
+async def _first_notify(conn: Any, seconds: float) -> None:
+    async for _ in conn.notifies(timeout=seconds, stop_after=1):
+        return

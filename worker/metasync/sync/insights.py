@@ -1,0 +1,167 @@
+"""Insights chunks: ONE account-level query per chunk (``level=ad``, ``time_increment=1``).
+
+The range is the chunk's, clamped to the account's "today" and to Meta's 37 months. Deleted and
+archived ads are included through the ``ad.effective_status`` filter; a split chunk adds a
+``campaign.id`` filter. Small chunks (estimated ad-days below ``insights_async_min_rows``) are a
+paged GET, larger ones an async report run. Objects the rows name that the database does not
+know (deleted before the structure sync, or created since) are read by id and stored too, so
+every row's campaign objective is known when conversions are derived (:mod:`.mapping`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from metasync.db.queue import complete_sync_chunk
+from metasync.graph import PollPolicy, run_report
+from metasync.graph.fields import INSIGHTS_FIELDS
+from metasync.sync.context import ChunkContext
+from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative, map_insights
+from metasync.sync.structure import read_by_ids
+from metasync.sync.writers import upsert_rows
+
+AD_STATUSES = (
+    "ACTIVE", "PAUSED", "DELETED", "ARCHIVED", "IN_PROCESS", "WITH_ISSUES", "CAMPAIGN_PAUSED",
+    "ADSET_PAUSED", "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO",
+)  # fmt: skip
+MAX_MONTHS_BACK = 37
+
+
+@dataclass(frozen=True)
+class InsightsPlan:
+    since: date
+    until: date
+    campaign_ids: tuple[str, ...] | None
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.since).days + 1
+
+
+def months_back(day: date, months: int) -> date:
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = [31, 29 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 28, 31, 30, 31, 30, 31, 31,
+            30, 31, 30, 31][m]  # fmt: skip
+    return date(y, m + 1, min(day.day, last))
+
+
+def plan_range(
+    since: date, until: date, today: date, campaign_ids: tuple[str, ...] | None, margin: int = 1
+) -> InsightsPlan | None:
+    """The range actually asked: never past today, never beyond 37 months (+ a margin of days).
+    ``None`` when nothing of the chunk is askable."""
+    first = months_back(today, MAX_MONTHS_BACK) + timedelta(days=margin)
+    since, until = max(since, first), min(until, today)
+    return InsightsPlan(since, until, campaign_ids) if since <= until else None
+
+
+def query_params(plan: InsightsPlan, limit: int) -> dict[str, Any]:
+    filtering: list[dict[str, Any]] = [
+        {"field": "ad.effective_status", "operator": "IN", "value": list(AD_STATUSES)}
+    ]
+    if plan.campaign_ids:
+        filtering.append(
+            {"field": "campaign.id", "operator": "IN", "value": list(plan.campaign_ids)}
+        )
+    return {
+        "level": "ad",
+        "time_increment": 1,
+        "time_range": {"since": plan.since.isoformat(), "until": plan.until.isoformat()},
+        "fields": list(INSIGHTS_FIELDS),
+        "filtering": filtering,
+        "limit": limit,
+    }
+
+
+def use_async(plan: InsightsPlan, ads: int, threshold: int) -> bool:
+    """Estimated rows = ads x days (every ad may deliver every day)."""
+    return ads * plan.days >= threshold
+
+
+async def count_ads(ctx: ChunkContext, campaign_ids: tuple[str, ...] | None) -> int:
+    async with ctx.pool.connection() as conn:
+        cur = await conn.execute(
+            "select count(*) from meta_sync.meta_ads where account_id = %s"
+            " and (%s::text[] is null or campaign_id = any(%s::text[]))",
+            (
+                ctx.account_id,
+                campaign_ids and list(campaign_ids),
+                campaign_ids and list(campaign_ids),
+            ),
+        )
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+
+async def fetch_rows(ctx: ChunkContext, plan: InsightsPlan) -> list[dict[str, Any]]:
+    settings = ctx.settings
+    params = query_params(plan, settings.insights_page_size)
+    if not use_async(
+        plan, await count_ads(ctx, plan.campaign_ids), settings.insights_async_min_rows
+    ):
+        return await ctx.graph.get_all(
+            f"{ctx.account_id}/insights", params, account_id=ctx.account_id
+        )
+    policy = PollPolicy(interval_seconds=settings.report_poll_seconds)
+    return await run_report(ctx.graph, ctx.account_id, params, policy=policy)
+
+
+async def objectives(ctx: ChunkContext) -> dict[str, str | None]:
+    async with ctx.pool.connection() as conn:
+        cur = await conn.execute(
+            "select id, objective from meta_sync.meta_campaigns where account_id = %s",
+            (ctx.account_id,),
+        )
+        return {str(r[0]): r[1] for r in await cur.fetchall()}
+
+
+async def unknown_ids(ctx: ChunkContext, table: str, ids: set[str]) -> set[str]:
+    async with ctx.pool.connection() as conn:
+        cur = await conn.execute(
+            f"select id from meta_sync.{table} where id = any(%s)",
+            (sorted(ids),),
+        )
+        return ids - {str(r[0]) for r in await cur.fetchall()}
+
+
+async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list[Any]:
+    """Entity rows for the campaigns, ad sets, ads (and their creatives) the rows name that the
+    database does not hold yet."""
+    act, out = ctx.account_id, list[Any]()
+    for key, table, edge, mapper in (
+        ("campaign_id", "meta_campaigns", "campaigns", map_campaign),
+        ("adset_id", "meta_adsets", "adsets", map_adset),
+        ("ad_id", "meta_ads", "ads", map_ad),
+    ):
+        ids = await unknown_ids(ctx, table, {str(r[key]) for r in raws if r.get(key)})
+        found = await read_by_ids(ctx, ids, edge)
+        out.append([mapper(o, act) for o in found])
+        if edge == "ads":
+            creatives = {
+                str(o["creative"]["id"]) for o in found if isinstance(o.get("creative"), dict)
+            }
+            new = await unknown_ids(ctx, "meta_ad_creatives", creatives)
+            out.append([map_creative(o, act) for o in await read_by_ids(ctx, new, "adcreatives")])
+    return out
+
+
+async def run_insights_chunk(ctx: ChunkContext, plan: InsightsPlan | None) -> int:
+    """Fetch the chunk's rows, write them (and objects they name) and complete the chunk."""
+    raws = await fetch_rows(ctx, plan) if plan is not None else []
+    groups = await missing_objects(ctx, raws) if raws else []
+    known = await objectives(ctx)
+    for group in groups[:1]:
+        known |= {c.id: c.objective for c in group}
+    rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, known)
+    now = ctx.clock()
+    async with ctx.pool.connection() as conn, conn.transaction():
+        for group in groups:
+            await upsert_rows(conn, group, now)
+        written = await upsert_rows(conn, rows, now)
+        await complete_sync_chunk(
+            conn, ctx.chunk, rows_written=written, api_calls=ctx.counter.calls,
+            fresh_through=plan.until if plan else None, now=now,
+        )  # fmt: skip
+    return written

@@ -1,0 +1,69 @@
+"""The governor's :class:`~metasync.graph.UsageStore` in Postgres, shared by every worker.
+
+``record`` writes each scope through ``record_rate_limit_state`` (which never shortens a stop);
+``load`` reads ``get_rate_limit_state`` at most once per ``refresh_seconds`` (wall time) and
+answers from that snapshot, merged with what this worker recorded since.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+from metasync.db.queue import RateLimitRow, get_rate_limit_state, record_rate_limit_state
+from metasync.graph import Scope, ScopeState, Usage, merge_state
+
+SCOPE_TYPES = {"app": "app", "account": "ad_account", "business_use_case": "business_use_case"}
+KINDS = {v: k for k, v in SCOPE_TYPES.items()}
+APP_ID = "app"
+
+
+def scope_key(scope: Scope) -> tuple[str, str, str]:
+    return SCOPE_TYPES[scope.kind], scope.id or APP_ID, scope.use_case
+
+
+def state_of(row: RateLimitRow) -> ScopeState:
+    pcts = (row.call_count_pct, row.total_cputime_pct, row.total_time_pct)
+    return ScopeState(max((p for p in pcts if p is not None), default=0.0), row.observed_at,
+                      row.blocked_until)  # fmt: skip
+
+
+class PostgresUsageStore:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        clock: Callable[[], datetime],
+        refresh_seconds: float = 1.0,
+    ) -> None:
+        self._pool, self._clock, self._refresh = pool, clock, refresh_seconds
+        self._snapshot: dict[tuple[str, str, str], ScopeState] = {}
+        self._loaded_at = float("-inf")
+
+    async def record(self, usage: Usage) -> None:
+        async with self._pool.connection() as conn:
+            for scope, state in usage.states.items():
+                scope_type, scope_id, use_case = scope_key(scope)
+                await record_rate_limit_state(
+                    conn, now=state.observed_at, scope_type=scope_type, scope_id=scope_id,
+                    usage_type=use_case, call_count_pct=round(min(state.pct, 9999), 2),
+                    total_cputime_pct=None, total_time_pct=None, estimated_regain_minutes=None,
+                    blocked_until=state.blocked_until,
+                    throttle_code=None,
+                )  # fmt: skip
+                key = scope_key(scope)
+                self._snapshot[key] = merge_state(self._snapshot.get(key), state)
+
+    async def load(self, scope: Scope) -> ScopeState | None:
+        if time.monotonic() - self._loaded_at >= self._refresh:
+            await self.refresh()
+        return self._snapshot.get(scope_key(scope))
+
+    async def refresh(self) -> None:
+        async with self._pool.connection() as conn:
+            rows = await get_rate_limit_state(conn, now=self._clock())
+        self._snapshot = {(r.scope_type, r.scope_id, r.usage_type): state_of(r) for r in rows}
+        self._loaded_at = time.monotonic()
