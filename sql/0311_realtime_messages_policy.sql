@@ -38,6 +38,7 @@ begin
       for select to authenticated
       using (
         realtime.messages.extension = 'broadcast'
+        and realtime.messages.topic = (select realtime.topic())
         and meta_sync.is_sync_topic_member((select realtime.topic()))
       )
   $p$;
