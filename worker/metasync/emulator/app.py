@@ -7,6 +7,7 @@ import json
 import random
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 from starlette.applications import Starlette
@@ -173,9 +174,9 @@ async def _params(request: Request) -> dict[str, str]:
         if request.headers.get("content-type", "").startswith("application/json"):
             raw = json.loads(await request.body() or b"{}")
             params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()})
-        else:
-            form = await request.form()
-            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        else:  # application/x-www-form-urlencoded (multipart is not supported)
+            raw_form = (await request.body()).decode("utf-8", "replace")
+            params.update(dict(parse_qsl(raw_form, keep_blank_values=True)))
     auth = request.headers.get("authorization", "")
     if "access_token" not in params and auth.split(" ")[0].lower() in ("oauth", "bearer"):
         params["access_token"] = auth.split(" ", 1)[1].strip()
