@@ -30,3 +30,7 @@ _watch.register(app)
 from metasync.server import command as _serve  # noqa: E402
 
 app.command("serve")(_serve.serve)
+
+from metasync.emulator.command import emulator as _emulator  # noqa: E402
+
+app.command(name="emulator")(_emulator)
