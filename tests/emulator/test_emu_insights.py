@@ -125,8 +125,8 @@ async def test_start_beyond_37_months_is_3018(graph: Graph) -> None:
 
 
 async def test_too_many_rows_and_reduce_data(open_graph: Any) -> None:
-    graph = await open_graph(make(max_sync_rows=100, max_sync_ad_days=1000))
-    tr = json.dumps({"since": "2026-02-01", "until": "2026-02-28"})
+    graph = await open_graph(make(max_sync_rows=100, max_sync_ad_days=300))
+    tr = json.dumps({"since": "2026-02-22", "until": "2026-02-28"})
     rows = await graph.get(f"{graph.account}/insights", level="ad", time_increment=1,
                            time_range=json.dumps({"since": "2026-02-20", "until": "2026-02-28"}))  # fmt: skip
     assert rows.status_code == 400

@@ -35,7 +35,18 @@ class Plan:
         return len(self.groups) * len(self.buckets)
 
     def ad_days(self) -> int:
-        return sum(len(ads) for _, ads in self.groups) * (self.query.until - self.query.since).days
+        """Ad-days the query scans: each ad's delivery span clipped to the range."""
+        lo, hi = self.query.since.toordinal(), min(self.query.until.toordinal(), self.today)
+        spans = (_span([ad]) for _, ads in self.groups for ad in ads)
+        return sum(max(0, min(hi, b) - max(lo, a) + 1) for a, b in spans)
+
+    def estimated_rows(self) -> int:
+        """Output rows at most: per group, the periods overlapping its delivery span."""
+        total = 0
+        for _, ads in self.groups:
+            a, b = _span(ads)
+            total += sum(1 for first, last in self.buckets if first <= b and last >= a)
+        return total
 
 
 def _matches(aw: AccountWorld, ad: Ad, filters: Query, t: float) -> bool:

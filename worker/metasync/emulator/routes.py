@@ -157,7 +157,7 @@ def _insights(rt: Runtime, aw: AccountWorld, kind: str, oid: str, method: str, p
             "Please reduce the amount of data you're asking for, then retry your request",
             transient=False,
         )
-    if plan.slots > rt.config.max_sync_rows:
+    if plan.estimated_rows() > rt.config.max_sync_rows:
         raise GraphError(100, "(#100) The request returns too many rows; request fewer or use an async job",
                          subcode=1487534, user_title="Too many rows")  # fmt: skip
     fingerprint = plan.query.fingerprint(oid)
