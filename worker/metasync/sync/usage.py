@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
@@ -32,6 +33,10 @@ def state_of(row: RateLimitRow) -> ScopeState:
                       row.blocked_until)  # fmt: skip
 
 
+def _pct(value: float) -> Decimal:
+    return Decimal(str(round(min(max(value, 0.0), 9999.0), 2)))
+
+
 class PostgresUsageStore:
     def __init__(
         self,
@@ -49,7 +54,7 @@ class PostgresUsageStore:
                 scope_type, scope_id, use_case = scope_key(scope)
                 await record_rate_limit_state(
                     conn, now=state.observed_at, scope_type=scope_type, scope_id=scope_id,
-                    usage_type=use_case, call_count_pct=round(min(state.pct, 9999), 2),
+                    usage_type=use_case, call_count_pct=_pct(state.pct),
                     total_cputime_pct=None, total_time_pct=None, estimated_regain_minutes=None,
                     blocked_until=state.blocked_until,
                     throttle_code=None,
