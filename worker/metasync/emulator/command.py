@@ -30,9 +30,13 @@ def emulator(
     jitter_ms: Annotated[float, typer.Option(help="random extra latency (seeded)")] = 0.0,
     fault_rate: Annotated[float, typer.Option(help="transient 500/503 rate")] = 0.0,
     faults: Annotated[str | None, typer.Option(help="class=rate,... (see Faults)")] = None,
-    clock: Annotated[str | None, typer.Option(help="frozen start instant (ISO); default: wall clock")] = None,
+    clock: Annotated[
+        str | None, typer.Option(help="frozen start instant (ISO); default: wall clock")
+    ] = None,
     quota_scale: Annotated[float, typer.Option(help="multiplies the BUC quotas")] = 1.0,
-    tier: Annotated[str, typer.Option(help="standard_access | development_access")] = "standard_access",
+    tier: Annotated[
+        str, typer.Option(help="standard_access | development_access")
+    ] = "standard_access",
     require_proof: Annotated[bool, typer.Option(help="require appsecret_proof")] = True,
     report_run_s: Annotated[float, typer.Option(help="async report run duration")] = 2.0,
 ) -> None:

@@ -32,8 +32,8 @@ def resolve_account(rt: Runtime, parts: list[str]) -> str | None:
         return None
     if parts[0] in rt.runs:
         return rt.runs[parts[0]].account_id
-    hit = rt.world.owner.get(parts[0])
-    return hit[1] if hit else None
+    hit = rt.world.find(parts[0])
+    return hit[1].account.id if hit else None
 
 
 def dispatch(

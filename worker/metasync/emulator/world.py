@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -32,23 +32,46 @@ HORIZON_DAYS = 240  # status changes are scheduled up to this far after the anch
 COUNTRIES = ("US", "GB", "DE", "FR", "JP", "IN", "BR", "AU", "NZ", "CA")
 
 
-@dataclass
-class AccountWorld:
-    """One ad account and its objects, each dict ordered by id."""
+KINDS = {"1": "campaign", "2": "adset", "3": "ad", "4": "creative"}
 
-    account: Account
-    spec: AccountSpec
-    campaigns: dict[str, Campaign] = field(default_factory=dict)
-    adsets: dict[str, AdSet] = field(default_factory=dict)
-    ads: dict[str, Ad] = field(default_factory=dict)
-    creatives: dict[str, Creative] = field(default_factory=dict)
+
+@dataclass(frozen=True)
+class Objects:
+    campaigns: dict[str, Campaign]
+    adsets: dict[str, AdSet]
+    ads: dict[str, Ad]
+    creatives: dict[str, Creative]
+
+
+class AccountWorld:
+    """One ad account; its objects (dicts ordered by id) are generated on first use."""
+
+    def __init__(self, account: Account, spec: AccountSpec, seed: int, anchor: float) -> None:
+        self.account, self.spec, self.seed, self.anchor = account, spec, seed, anchor
 
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.account.timezone)
 
-    def today(self, now: datetime) -> date:
-        return now.astimezone(self.tz).date()
+    @cached_property
+    def objects(self) -> Objects:
+        return build_objects(self)
+
+    @property
+    def campaigns(self) -> dict[str, Campaign]:
+        return self.objects.campaigns
+
+    @property
+    def adsets(self) -> dict[str, AdSet]:
+        return self.objects.adsets
+
+    @property
+    def ads(self) -> dict[str, Ad]:
+        return self.objects.ads
+
+    @property
+    def creatives(self) -> dict[str, Creative]:
+        return self.objects.creatives
 
 
 @dataclass
@@ -59,16 +82,31 @@ class World:
     app_id: str
     app_secret: str
     businesses: dict[str, Business]
-    accounts: dict[str, AccountWorld]  # by account id digits
-    owner: dict[str, tuple[str, str]]  # object id -> (kind, account id)
+    accounts: dict[str, AccountWorld]  # by account id digits, in index order
+
+    @cached_property
+    def by_index(self) -> list[AccountWorld]:
+        return list(self.accounts.values())
 
     def find(self, object_id: str) -> tuple[str, AccountWorld] | None:
-        hit = self.owner.get(object_id)
-        return (hit[0], self.accounts[hit[1]]) if hit else None
+        """(kind, account) of an object id; ids encode their account, so nothing is scanned."""
+        if object_id.startswith("act_"):
+            aw = self.accounts.get(object_id[4:])
+            return ("account", aw) if aw else None
+        prefix = f"2385{self.seed % 1000:03d}"
+        if len(object_id) != 18 or not object_id.startswith(prefix) or not object_id.isdigit():
+            return None
+        index, kind = int(object_id[7:12]), KINDS.get(object_id[12])
+        if kind is None or index >= len(self.by_index):
+            return None
+        aw = self.by_index[index]
+        pool: dict[str, object] = {"campaign": aw.campaigns, "adset": aw.adsets, "ad": aw.ads,
+                                   "creative": aw.creatives}[kind]  # fmt: skip
+        return (kind, aw) if object_id in pool else None
 
 
 def build_world(preset: str, seed: int, anchor: date) -> World:
-    """Generate the whole world; every value depends only on the arguments."""
+    """The world's accounts (objects follow lazily); every value depends only on the arguments."""
     anchor_ts = datetime.combine(anchor, time(12), UTC).timestamp()
     specs = preset_specs(preset, seed)
     n_business = max(1, len(specs) // 100)
@@ -81,52 +119,51 @@ def build_world(preset: str, seed: int, anchor: date) -> World:
     }
     ids = sorted(businesses)
     accounts: dict[str, AccountWorld] = {}
-    owner: dict[str, tuple[str, str]] = {}
     for i, spec in enumerate(specs):
         aw = build_account(seed, i, spec, ids[i % len(ids)], anchor_ts)
         accounts[aw.account.id] = aw
-        _register(owner, aw)
     secret = hashlib.sha256(f"secret:{seed}".encode()).hexdigest()[:32]
     app_id = f"9{seed % 10**6:06d}{4242:08d}"
-    return World(preset, seed, anchor, app_id, secret, businesses, accounts, owner)
-
-
-def _register(owner: dict[str, tuple[str, str]], aw: AccountWorld) -> None:
-    acc = aw.account.id
-    owner[aw.account.node_id] = ("account", acc)
-    for kind, objects in (
-        ("campaign", aw.campaigns),
-        ("adset", aw.adsets),
-        ("ad", aw.ads),
-        ("creative", aw.creatives),
-    ):
-        for oid in objects:
-            owner[oid] = (kind, acc)
+    return World(preset, seed, anchor, app_id, secret, businesses, accounts)
 
 
 def build_account(
     seed: int, index: int, spec: AccountSpec, business: str, anchor: float
 ) -> AccountWorld:
-    """One account and its campaigns, ad sets, ads and creatives."""
+    """One account (its objects are generated on first use, from their own seeded stream)."""
     r = rng(seed, "account", index)
     created = anchor - spec.age_days * DAY - r.uniform(0, 0.9) * DAY
     acc = Account(
         f"10{seed % 1000:03d}{index:08d}", index, business, f"Account {index + 1} ({spec.currency})",
         spec.currency, spec.timezone, created, spec.status,
     )  # fmt: skip
-    aw = AccountWorld(acc, spec)
-    prefix = f"2385{seed % 1000:03d}{index:05d}"
+    return AccountWorld(acc, spec, seed, anchor)
+
+
+def build_objects(aw: AccountWorld) -> Objects:
+    """Campaigns, ad sets, ads and creatives of an account."""
+    spec, anchor, index = aw.spec, aw.anchor, aw.account.index
+    r = rng(aw.seed, "objects", index)
+    prefix = f"2385{aw.seed % 1000:03d}{index:05d}"
     campaigns = [_campaign(r, aw, f"{prefix}1{n:05d}", n, anchor) for n in range(spec.campaigns)]
     parents = _spread(r, spec.adsets, len(campaigns))
     adsets = [
         _adset(r, campaigns[p], f"{prefix}2{n:05d}", n, anchor) for n, p in enumerate(parents)
     ]
     owners = _spread(r, spec.ads, len(adsets))
+    ads: dict[str, Ad] = {}
+    creatives: dict[str, Creative] = {}
     for n, p in enumerate(owners):
-        _ad(r, aw, adsets[p], campaigns, prefix, n, anchor)
-    aw.campaigns = {c.id: c for c in campaigns}
-    aw.adsets = {a.id: a for a in adsets}
-    return aw
+        ad = _ad(r, aw, adsets[p], campaigns[int(adsets[p].campaign_id[-5:])], prefix, n, anchor)
+        ads[ad.id] = ad
+        creatives[ad.creative_id] = Creative(
+            ad.creative_id,
+            aw.account.id,
+            f"Creative for {ad.name}",
+            f"Headline {n + 1}",
+            ad.created,
+        )
+    return Objects({c.id: c for c in campaigns}, {s.id: s for s in adsets}, ads, creatives)
 
 
 def _spread(r: random.Random, n: int, buckets: int) -> list[int]:
@@ -170,22 +207,17 @@ def _adset(r: random.Random, c: Campaign, sid: str, n: int, anchor: float) -> Ad
 
 
 def _ad(
-    r: random.Random, aw: AccountWorld, s: AdSet, campaigns: list[Campaign], prefix: str, n: int,
+    r: random.Random, aw: AccountWorld, s: AdSet, campaign: Campaign, prefix: str, n: int,
     anchor: float,
-) -> None:  # fmt: skip
-    campaign = next(c for c in campaigns if c.id == s.campaign_id)
+) -> Ad:  # fmt: skip
     created = _child_born(r, s.timeline, 6)
     tl = cascade(make_timeline(r, created, anchor + HORIZON_DAYS * DAY, 35, 0.05), s.timeline)
     cpm, aov = CURRENCIES[aw.account.currency]
     minor = 10**aw.account.minor_digits
-    ad = Ad(
+    return Ad(
         f"{prefix}3{n:05d}", aw.account.index * 10**5 + n, aw.account.id, campaign.id, s.id,
         f"{prefix}4{n:05d}", f"Ad {n + 1}", created, tl, r.random() < 0.05,
         math.exp(r.gauss(math.log(aw.spec.impressions), 0.8)), r.uniform(0.004, 0.03),
         cpm * minor * r.uniform(0.6, 1.6), r.uniform(0.01, 0.08), aov * minor * r.uniform(0.5, 1.5),
         delivery_days(tl, s.timeline, campaign.timeline, aw.tz),
     )  # fmt: skip
-    aw.ads[ad.id] = ad
-    aw.creatives[ad.creative_id] = Creative(
-        ad.creative_id, aw.account.id, f"Creative for {ad.name}", f"Headline {n + 1}", created
-    )
