@@ -171,3 +171,41 @@ async def test_token_absent_from_pg_dump_and_logs(database_url: str, aconn: ACon
     assert TOKEN.encode() not in dump
     assert str(cid) in stream.getvalue()
     assert TOKEN not in stream.getvalue()
+
+
+def test_keys_cli_generate_then_rotate(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from metasync.cli import app
+    from metasync.crypto import parse_keyring
+    from metasync.settings import get_settings
+
+    runner = CliRunner()
+    old_line = runner.invoke(app, ["keys", "generate", "--kid", "old"]).stdout.strip()
+    new_line = runner.invoke(app, ["keys", "generate", "--kid", "new"]).stdout.strip()
+    keys = parse_keyring(f"{old_line},{new_line}")
+    assert set(keys) == {"old", "new"}
+
+    async def seed() -> UUID:
+        async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as c:
+            return await store_connection(c, TokenCipher(keys, "old"), await new_org(c), TOKEN)
+
+    cid = asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("METASYNC_TOKEN_KEYS", f"{old_line},{new_line}")
+    monkeypatch.setenv("METASYNC_TOKEN_KEY_ID", "new")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["keys", "rotate", "--to", "new"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "re-encrypted 1 token(s); 0 left" in result.output
+    assert TOKEN not in result.output
+
+    async def check() -> str:
+        async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as c:
+            assert (await stored(c, cid))[1] == "new"
+            return await load_token(c, TokenCipher({"new": keys["new"]}), cid)
+
+    assert asyncio.run(check()) == TOKEN

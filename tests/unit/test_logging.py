@@ -41,7 +41,9 @@ def lines(stream: io.StringIO) -> list[dict[str, Any]]:
 
 
 def test_one_json_object_per_line_with_extra_fields(captured: io.StringIO) -> None:
-    logging.getLogger("metasync.test").info("hello %s", "world", extra={"account_id": "act_1"})
+    logging.getLogger("metasync.test").info(
+        "hello %s", "world", extra={"account_id": "act_1", "color_message": "\x1b[36m"}
+    )
     logging.getLogger("metasync.other").warning("second")
     first, second = lines(captured)
     assert first["msg"] == "hello world"
@@ -49,6 +51,7 @@ def test_one_json_object_per_line_with_extra_fields(captured: io.StringIO) -> No
     assert first["logger"] == "metasync.test"
     assert first["account_id"] == "act_1"
     assert first["ts"].endswith("+00:00")
+    assert "color_message" not in first
     assert second["level"] == "warning"
 
 
@@ -60,6 +63,7 @@ def test_one_json_object_per_line_with_extra_fields(captured: io.StringIO) -> No
         ("/oauth/access_token?client_secret=s3cr3tAppValue&x=1", "s3cr3tAppValue"),
         ("/oauth/access_token?fb_exchange_token=shortlivedvalue9", "shortlivedvalue9"),
         ("/debug_token?input_token=inspectedtoken77", "inspectedtoken77"),
+        ("/webhooks/meta?hub.mode=subscribe&hub.verify_token=vtok-4242", "vtok-4242"),
         ('{"access_token": "jsonTokenValue123", "token_type": "bearer"}', "jsonTokenValue123"),
         ("Authorization: Bearer tick.token-value_42", "tick.token-value_42"),
         (f"token {META_TOKEN} went bad", META_TOKEN),

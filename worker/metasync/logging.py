@@ -7,7 +7,7 @@ exception text and stack text with :func:`redact`, which replaces with ``[REDACT
 
 - Meta access tokens (``EAA...``) and long opaque mixed-case tokens (64+ characters);
 - the values of ``access_token``, ``appsecret_proof``, ``client_secret``, ``fb_exchange_token``,
-  ``input_token`` as query parameters, form fields or JSON keys;
+  ``input_token`` (and ``hub.verify_token``) as query parameters, form fields or JSON keys;
 - ``Bearer <token>`` (Authorization headers);
 - every value registered with :func:`register_secret` (the app secret, decrypted tokens).
 """
@@ -28,7 +28,9 @@ from pydantic import SecretStr
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
 
-_SECRET_PARAMS = "access_token|appsecret_proof|client_secret|fb_exchange_token|input_token"  # noqa: S105
+_SECRET_PARAMS = (
+    "access_token|appsecret_proof|client_secret|fb_exchange_token|input_token|verify_token"  # noqa: S105
+)
 # access_token=..., "access_token": "...", 'access_token': '...'
 _PARAM = re.compile(
     rf"""(?P<key>\b(?:{_SECRET_PARAMS})\b["']?\s*[:=]\s*["']?)(?P<value>[^\s"'&,;}}\]]+)""",
@@ -107,7 +109,7 @@ def redact_value(value: Any) -> Any:
 
 _STANDARD_ATTRS = frozenset(
     logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None).__dict__
-) | {"message", "asctime", "taskName", "_metasync_redacted"}
+) | {"message", "asctime", "taskName", "_metasync_redacted", "color_message"}
 
 
 def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
