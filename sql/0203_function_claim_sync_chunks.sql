@@ -48,20 +48,25 @@ begin
   with candidates as (
     -- 1. The claimable chunks, best first (sync_job_chunks_claimable_idx), locked; rows
     --    another claimer holds are skipped, rows it already took fail the recheck of status.
+    --    The chunk index drives the scan (priority, run_after, id, no sort); the other
+    --    conditions are scalar sub-selects by primary key, evaluated only for the rows the scan
+    --    reaches (the planner cannot turn them into joins over the whole queue), so a claim costs
+    --    O(p_limit + skipped rows), not O(queue).
     select c.id
     from meta_sync.sync_job_chunks as c
-    join meta_sync.sync_jobs as j on j.id = c.job_id
-    join meta_sync.meta_ad_accounts as a on a.id = c.account_id
-    join meta_sync.meta_connections as mc on mc.id = a.connection_id
     where c.status = 'pending'
       and c.run_after <= p_now
-      and j.status in ('pending', 'in_progress')            -- not cancelled / final
-      and not a.paused
-      and (a.rate_limit_backoff_until is null or a.rate_limit_backoff_until <= p_now)
-      and mc.status = 'active'
-      and not exists (                                      -- its prerequisite is not done yet
-        select 1 from meta_sync.sync_job_chunks as d
-        where d.id = c.depends_on_chunk_id and d.status in ('pending', 'in_progress'))
+      and (select j.status in ('pending', 'in_progress')   -- job still open (not cancelled)
+           from meta_sync.sync_jobs as j where j.id = c.job_id)
+      and (select not a.paused                              -- account callable now
+                  and (a.rate_limit_backoff_until is null or a.rate_limit_backoff_until <= p_now)
+                  and coalesce(mc.status = 'active', false)
+           from meta_sync.meta_ad_accounts as a
+           left join meta_sync.meta_connections as mc on mc.id = a.connection_id
+           where a.id = c.account_id)
+      and coalesce(                                         -- prerequisite done (or failed)
+        (select d.status from meta_sync.sync_job_chunks as d where d.id = c.depends_on_chunk_id),
+        'completed') not in ('pending', 'in_progress')
     order by c.priority, c.run_after, c.id
     limit p_limit
     for update of c skip locked
