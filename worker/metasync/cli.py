@@ -31,6 +31,12 @@ from metasync.server import command as _serve  # noqa: E402
 
 app.command("serve")(_serve.serve)
 
+from metasync.commands import demo as _demo  # noqa: E402
+from metasync.commands import run as _run  # noqa: E402
+
+_run.register(app)
+_demo.register(app)
+
 from metasync.emulator.command import emulator as _emulator  # noqa: E402
 
 app.command(name="emulator")(_emulator)

@@ -1,0 +1,39 @@
+"""``metasync demo``: onboard emulated accounts end to end and check them against ground truth."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from metasync.demo import DemoOptions, run_demo
+from metasync.settings import get_settings
+
+
+def demo_command(
+    accounts: Annotated[
+        int, typer.Option("--accounts", min=0, max=50, help="Accounts of the agency world.")
+    ] = 5,
+    large: Annotated[
+        bool, typer.Option("--large/--no-large", help="Also the large account (1000 ads).")
+    ] = True,
+    latency_ms: Annotated[
+        float, typer.Option("--latency-ms", min=0, help="Mean emulated latency per call.")
+    ] = 100.0,
+    report_seconds: Annotated[
+        float, typer.Option("--report-seconds", min=0, help="Duration of an async report run.")
+    ] = 3.0,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=8)] = 2,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+    timeout_seconds: Annotated[
+        float, typer.Option("--timeout-seconds", min=1, help="Give up waiting after this long.")
+    ] = 600.0,
+) -> None:
+    """Embedded Postgres + the Meta emulator: connect, sync phase 1 and 2 live, verify."""
+    options = DemoOptions(accounts, large, latency_ms, report_seconds, seed, workers,
+                          timeout_seconds)  # fmt: skip
+    raise typer.Exit(run_demo(get_settings(), options))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo_command)

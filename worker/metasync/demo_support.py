@@ -1,0 +1,113 @@
+"""Demo plumbing: the emulator served by uvicorn in a thread; phase times and the status view."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+import psycopg
+import uvicorn
+from psycopg.rows import dict_row
+from rich.console import Console
+from rich.table import Table
+
+from metasync.emulator import Emulator
+
+STATUS_COLUMNS = (
+    "account_id", "account_name", "tier", "meta_sync_priority", "connection_status",
+    "last_meta_sync_at", "next_sync_at", "due_in", "sync_error_count", "rate_limit_backoff_until",
+    "insights_fresh_through", "fresh_through", "phase_1_completed_at", "phase_2_completed_at",
+    "running_job_id",
+)  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class EmulatorServer:
+    """uvicorn serving the emulator on 127.0.0.1 in a daemon thread."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(emu.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="off", access_log=False)  # fmt: skip
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="emulator", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> EmulatorServer:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the emulator server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+async def phase_times(conn: psycopg.AsyncConnection[Any]) -> list[dict[str, Any]]:
+    """Per phase: jobs, wall seconds (first start to last completion), rows, calls."""
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            "select sync_phase::text as phase, count(*) as jobs,"
+            " count(*) filter (where status <> 'completed') as not_completed,"
+            " extract(epoch from max(completed_at) - min(coalesce(started_at, created_at)))"
+            "   as seconds,"
+            " sum(insight_rows_written) as rows, sum(api_calls) as calls"
+            " from meta_sync.sync_jobs group by 1 order by min(created_at)"
+        )
+        return await cur.fetchall()
+
+
+async def print_phase_times(conn: psycopg.AsyncConnection[Any], console: Console) -> None:
+    table = Table(title="sync jobs by phase")
+    for name in ("phase", "jobs", "not completed", "wall s", "insight rows", "Graph calls"):
+        table.add_column(name, justify="left" if name == "phase" else "right")
+    for row in await phase_times(conn):
+        seconds = row["seconds"]
+        table.add_row(
+            row["phase"], str(row["jobs"]), str(row["not_completed"]),
+            f"{float(seconds):.1f}" if seconds is not None else "-",
+            f"{int(row['rows'] or 0):,}", f"{int(row['calls'] or 0):,}",
+        )  # fmt: skip
+    console.print(table)
+
+
+async def print_status(conn: psycopg.AsyncConnection[Any], console: Console) -> None:
+    """The admin status view, the columns that exist among the interesting ones."""
+    async with conn.cursor(row_factory=dict_row) as cur:
+        try:
+            await cur.execute("select * from meta_sync.meta_sync_status order by 1")
+        except psycopg.errors.UndefinedTable:
+            console.print("(meta_sync_status view not installed)")
+            return
+        rows = await cur.fetchall()
+    if not rows:
+        return
+    columns = [c for c in STATUS_COLUMNS if c in rows[0]] or list(rows[0])[:8]
+    table = Table(title="meta_sync_status")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(_cell(row[c]) for c in columns))
+    console.print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value)
+    return str(value)
