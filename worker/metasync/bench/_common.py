@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -29,6 +30,12 @@ from metasync.postgres.migrate import migrate
 from metasync.settings import Settings
 
 console = Console()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def server_url(settings: Settings) -> str:
