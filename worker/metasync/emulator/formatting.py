@@ -29,7 +29,8 @@ def ratio(num: float, den: float) -> str:
 def _actions(
     cell: Cell, kind: str, windows: tuple[str, ...], digits: int | None
 ) -> list[dict[str, str]]:
-    names = sorted({k.split("|")[1] for k in cell if k.startswith(kind + "|")})
+    prefix = kind + "|"
+    names = sorted({k[2 : k.index("|", 2)] for k in cell if k.startswith(prefix)})
     out = []
     for name in names:
         item = {"action_type": name, "value": _fmt(cell.get(f"{kind}|{name}|value", 0), digits)}
@@ -50,17 +51,23 @@ def _reach(cell: Cell) -> int:
     return max(cell["reach_max"], int(cell["reach"] * 0.85))
 
 
-def _value(field: str, aw: AccountWorld, cell: Cell, digits: int, windows: tuple[str, ...]) -> Any:
-    imp, clicks, spend = cell["impressions"], cell["clicks"], cell["spend"]
-    major = spend / 10**digits
-    simple: dict[str, Any] = {
-        "impressions": str(imp), "clicks": str(clicks), "spend": money(spend, digits),
-        "inline_link_clicks": str(cell["inline_link_clicks"]),
-    }  # fmt: skip
-    if field in simple:
-        return simple[field]
+def _value(field: str, cell: Cell, digits: int, windows: tuple[str, ...]) -> Any:
+    if field in ("impressions", "clicks", "inline_link_clicks"):
+        return str(cell[field])
+    if field == "spend":
+        return money(cell["spend"], digits)
+    if field == "actions":
+        return _actions(cell, "a", windows, None)
+    if field == "action_values":
+        return _actions(cell, "v", windows, digits)
     if field == "reach":
         return str(_reach(cell))
+    return _ratios(field, cell, digits)
+
+
+def _ratios(field: str, cell: Cell, digits: int) -> Any:
+    imp, clicks = cell["impressions"], cell["clicks"]
+    major = cell["spend"] / 10**digits
     if field == "frequency":
         return ratio(imp, _reach(cell))
     if field == "ctr":
@@ -69,10 +76,6 @@ def _value(field: str, aw: AccountWorld, cell: Cell, digits: int, windows: tuple
         return ratio(major, clicks)
     if field == "cpm":
         return ratio(major * 1000, imp)
-    if field == "actions":
-        return _actions(cell, "a", windows, None)
-    if field == "action_values":
-        return _actions(cell, "v", windows, digits)
     if field == "cost_per_action_type":
         counts = _actions(cell, "a", (), None)
         return [
@@ -90,16 +93,14 @@ def _roas(cell: Cell, major: float, digits: int) -> list[dict[str, str]]:
     return [{"action_type": "omni_purchase", "value": ratio(value / 10**digits, major)}]
 
 
-def _ids(field: str, aw: AccountWorld, group_id: str, ads: list[Ad]) -> str:
-    ad = ads[0]
+def _ids(aw: AccountWorld, ad: Ad) -> dict[str, str]:
     c = aw.campaigns[ad.campaign_id]
-    names = {
+    return {
         "account_id": aw.account.id, "account_name": aw.account.name,
         "account_currency": aw.account.currency, "campaign_id": c.id, "campaign_name": c.name,
         "objective": c.objective, "adset_id": ad.adset_id, "adset_name": aw.adsets[ad.adset_id].name,
         "ad_id": ad.id, "ad_name": ad.name,
     }  # fmt: skip
-    return names[field]
 
 
 def format_row(
@@ -109,15 +110,17 @@ def format_row(
     row: dict[str, Any] = {}
     digits = aw.account.minor_digits
     rank = LEVEL_RANK[query.level]
+    ids: dict[str, str] | None = None
     for field in query.fields:
         if field in ("date_start", "date_stop"):
             continue
         prefix = field.split("_")[0]
-        if prefix in FIELD_LEVEL or field == "objective":
+        if prefix in FIELD_LEVEL:
             if LEVEL_RANK[FIELD_LEVEL[prefix]] <= rank:
-                row[field] = _ids(field, aw, group_id, ads)
+                ids = ids or _ids(aw, ads[0])
+                row[field] = ids[field]
             continue
-        value = _value(field, aw, cell, digits, query.windows)
+        value = _value(field, cell, digits, query.windows)
         if value != []:
             row[field] = value
     row["date_start"] = date.fromordinal(first).isoformat()
