@@ -26,9 +26,14 @@ from metasync.emulator.metrics import _CACHE
 from metasync.emulator.world import build_world
 
 CLOCK = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)
-PARAMS = {"level": "ad", "time_increment": "1", "limit": "5000",
-          "fields": "account_id,campaign_id,adset_id,ad_id,impressions,clicks,spend,reach,actions,action_values",
-          "time_range": json.dumps({"since": "2025-09-01", "until": "2026-02-28"})}  # fmt: skip
+PARAMS = {
+    "level": "ad",
+    "time_increment": "1",
+    "limit": "5000",
+    "fields": "account_id,campaign_id,adset_id,ad_id,impressions,clicks,spend,reach,actions,"
+    "action_values",
+    "time_range": json.dumps({"since": "2025-09-01", "until": "2026-02-28"}),
+}
 
 
 def bench_builds() -> dict[str, dict[str, float]]:
@@ -66,10 +71,16 @@ def _summary(label: str, timings: list[tuple[int, float]]) -> dict[str, Any]:
     seconds = sum(s for _, s in timings)
     first = timings[0][0] / timings[0][1]
     print(
-        f"{label:<22} {rows:7d} rows in {seconds:6.3f} s = {rows / seconds:9.0f} rows/s (first page {first:.0f} rows/s)"
+        f"{label:<22} {rows:7d} rows in {seconds:6.3f} s = {rows / seconds:9.0f} rows/s"
+        f" (first page {first:.0f} rows/s)"
     )
-    return {"rows": rows, "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds),
-            "pages": len(timings), "first_page_rows_per_s": round(first)}  # fmt: skip
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(rows / seconds),
+        "pages": len(timings),
+        "first_page_rows_per_s": round(first),
+    }
 
 
 async def bench_in_process(pages: int) -> dict[str, Any]:
@@ -93,9 +104,19 @@ def _free_port() -> int:
 
 async def bench_http(pages: int) -> dict[str, Any]:
     port = _free_port()
-    cmd = [sys.executable, "-c", "from metasync.cli import app; app()", "emulator", "--world", "large", "--port", str(port),
-           "--clock", CLOCK.isoformat()]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    cmd = [
+        sys.executable,
+        "-c",
+        "from metasync.cli import app; app()",
+        "emulator",
+        "--world",
+        "large",
+        "--port",
+        str(port),
+        "--clock",
+        CLOCK.isoformat(),
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)  # noqa: ASYNC220 - a server for the run
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:

@@ -17,7 +17,7 @@ BASE = "http://emu.test:8787"
 
 
 class Graph:
-    """A thin client: adds the token and appsecret_proof, returns (status, json or text, headers)."""
+    """A thin client that adds the token and appsecret_proof to every call."""
 
     def __init__(self, emu: Emulator, client: httpx.AsyncClient, version: str = "v25.0") -> None:
         self.emu = emu
@@ -25,7 +25,10 @@ class Graph:
         self.version = version
         creds = emu.credentials
         self.token = creds["access_token"]
-        self.auth = {"access_token": self.token, "appsecret_proof": proof(creds["app_secret"], self.token)}
+        self.auth = {
+            "access_token": self.token,
+            "appsecret_proof": proof(creds["app_secret"], self.token),
+        }
         self.account = creds["account_ids"][0]
 
     async def get(self, path: str, **params: Any) -> httpx.Response:
@@ -35,7 +38,9 @@ class Graph:
 
     async def post(self, path: str, **data: Any) -> httpx.Response:
         form = {**self.auth, **{k: str(v) for k, v in data.items()}}
-        return await self.client.post(f"/{self.version}/{path.lstrip('/')}" if path else "/", data=form)
+        return await self.client.post(
+            f"/{self.version}/{path.lstrip('/')}" if path else "/", data=form
+        )
 
     async def pages(self, path: str, **params: Any) -> list[dict[str, Any]]:
         """Every page of a paged answer, following `next` until it is absent."""

@@ -7,11 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from conftest import Graph, make
-
 from metasync.emulator import Emulator
 
-PARAMS = {"level": "ad", "time_increment": 1, "fields": "ad_id,impressions,spend",
-          "time_range": json.dumps({"since": "2026-01-01", "until": "2026-02-28"})}  # fmt: skip
+PARAMS = {
+    "level": "ad",
+    "time_increment": 1,
+    "fields": "ad_id,impressions,spend",
+    "time_range": json.dumps({"since": "2026-01-01", "until": "2026-02-28"}),
+}
 
 
 async def test_lifecycle_race_progress_and_paged_results(open_graph: Any) -> None:

@@ -13,8 +13,11 @@ def _batch(graph: Graph, urls: list[str]) -> str:
 
 
 async def test_items_answer_in_order_with_own_codes(graph: Graph) -> None:
-    urls = [f"v25.0/{graph.account}?fields=id,name", "v25.0/999999?fields=id",
-            f"v25.0/{graph.account}/campaigns?limit=2"]  # fmt: skip
+    urls = [
+        f"v25.0/{graph.account}?fields=id,name",
+        "v25.0/999999?fields=id",
+        f"v25.0/{graph.account}/campaigns?limit=2",
+    ]
     answer = await graph.post("", batch=_batch(graph, urls))
     items = answer.json()
     assert answer.status_code == 200
@@ -49,7 +52,9 @@ async def test_each_item_counts_against_the_quota(open_graph: Any) -> None:
     emu = make(access_tier="development_access", quota_scale=0.01)
     graph = await open_graph(emu)
     limit = emu.runtime.quotas.limit(graph.account[4:], "ads_management")
-    items = (await graph.post("", batch=_batch(graph, [f"v25.0/{graph.account}"] * (limit + 2)))).json()
+    items = (
+        await graph.post("", batch=_batch(graph, [f"v25.0/{graph.account}"] * (limit + 2)))
+    ).json()
     codes = [i["code"] for i in items]
     assert codes[:limit] == [200] * limit
     assert codes[limit:] == [400, 400]

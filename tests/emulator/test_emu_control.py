@@ -8,20 +8,24 @@ import json
 from typing import Any
 
 import httpx
-from conftest import BASE, Graph, make
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from conftest import BASE, Graph, make
 from metasync.emulator import Emulator
 
 
 async def test_clock_routes(graph: Graph) -> None:
     c = graph.client
     assert (await c.get("/__emulator/clock")).json()["now"] == "2026-03-01T15:30:00+00:00"
-    assert (await c.post("/__emulator/clock/advance", json={"days": 1, "hours": 2})).json()["now"] == "2026-03-02T17:30:00+00:00"
-    assert (await c.put("/__emulator/clock", json={"now": "2026-04-01T00:00:00Z"})).json()["now"] == "2026-04-01T00:00:00+00:00"
+    assert (await c.post("/__emulator/clock/advance", json={"days": 1, "hours": 2})).json()[
+        "now"
+    ] == "2026-03-02T17:30:00+00:00"
+    assert (await c.put("/__emulator/clock", json={"now": "2026-04-01T00:00:00Z"})).json()[
+        "now"
+    ] == "2026-04-01T00:00:00+00:00"
     await c.post("/__emulator/reset")
     assert (await c.get("/__emulator/clock")).json()["now"] == "2026-03-01T15:30:00+00:00"
 
@@ -38,10 +42,17 @@ async def test_credentials_truth_stats_and_faults_routes(graph: Graph, emu: Emul
     assert stats["by_kind"] == {"node": 2, "insights": 1}
     assert stats["by_account"] == {graph.account[4:]: 2}
     assert len((await c.get("/__emulator/calls")).json()["data"]) == 3
-    truth = (await c.get("/__emulator/truth/insights", params={"account_id": graph.account, "since": "2026-02-01", "until": "2026-02-28"})).json()
+    truth = (
+        await c.get(
+            "/__emulator/truth/insights",
+            params={"account_id": graph.account, "since": "2026-02-01", "until": "2026-02-28"},
+        )
+    ).json()
     assert truth["data"] == emu.truth_insights(graph.account, "2026-02-01", "2026-02-28")
     assert set(truth["ad_status"]) == {a["id"] for a in emu.truth_entities(graph.account)["ads"]}
-    entities = (await c.get("/__emulator/truth/entities", params={"account_id": graph.account})).json()
+    entities = (
+        await c.get("/__emulator/truth/entities", params={"account_id": graph.account})
+    ).json()
     assert len(entities["ads"]) == 20
     assert (await c.put("/__emulator/faults", json={"transient": 0.5})).json()["transient"] == 0.5
     assert (await c.put("/__emulator/faults", json={"nope": 1})).status_code == 400
@@ -61,8 +72,9 @@ def _receiver(fail_first: int, seen: list[tuple[bytes, str]]) -> httpx.ASGITrans
 async def test_webhooks_are_signed_and_retried() -> None:
     emu = make("agency", webhook_retry_delays_s=(0.0, 0.0, 0.0), webhook_duplicate_rate=0.0)
     seen: list[tuple[bytes, str]] = []
-    report = await emu.deliver_webhooks("http://hook.test/hook", emu.account_ids[3], count=3,
-                                        transport=_receiver(2, seen))  # fmt: skip
+    report = await emu.deliver_webhooks(
+        "http://hook.test/hook", emu.account_ids[3], count=3, transport=_receiver(2, seen)
+    )
     assert report["attempts"] == [500, 500, 200] and report["delivered"]
     secret = emu.credentials["app_secret"].encode()
     for body, sig in seen:
@@ -78,7 +90,9 @@ async def test_webhooks_are_signed_and_retried() -> None:
 async def test_webhooks_duplicate_and_give_up() -> None:
     emu = make(webhook_retry_delays_s=(0.0,), webhook_duplicate_rate=1.0)
     seen: list[tuple[bytes, str]] = []
-    report = await emu.deliver_webhooks("http://hook.test/hook", field="in_process_ad_objects", transport=_receiver(0, seen))
+    report = await emu.deliver_webhooks(
+        "http://hook.test/hook", field="in_process_ad_objects", transport=_receiver(0, seen)
+    )
     assert report["duplicate"] and len(seen) == 2 and seen[0] == seen[1]
     failing: list[tuple[bytes, str]] = []
     gave_up = await emu.deliver_webhooks("http://hook.test/hook", transport=_receiver(99, failing))

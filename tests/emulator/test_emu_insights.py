@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import Graph, make
 
+from conftest import Graph, make
 from metasync.emulator import TRUTH_FIELDS, Emulator
 
 FIELDS = "account_id,campaign_id,adset_id,ad_id,impressions,clicks,spend,actions,action_values"
@@ -28,7 +28,9 @@ def _sums(rows: list[dict[str, Any]], key: str) -> dict[tuple[str, str], dict[st
             bucket[m] += _minor(r[m]) if m == "spend" else int(r[m])
         for kind in ("actions", "action_values"):
             for a in r.get(kind, []):
-                bucket[f"{kind}:{a['action_type']}"] += _minor(a["value"]) if kind == "action_values" else int(a["value"])
+                bucket[f"{kind}:{a['action_type']}"] += (
+                    _minor(a["value"]) if kind == "action_values" else int(a["value"])
+                )
     return {k: dict(v) for k, v in out.items()}
 
 
@@ -49,11 +51,25 @@ async def test_levels_equal_sums_of_ad_rows(graph: Graph, level: str, increment:
 
 
 async def test_truth_equals_api_ad_rows_including_deleted(graph: Graph, emu: Emulator) -> None:
-    statuses = ["ACTIVE", "PAUSED", "ARCHIVED", "DELETED", "WITH_ISSUES", "ADSET_PAUSED", "CAMPAIGN_PAUSED"]
+    statuses = [
+        "ACTIVE",
+        "PAUSED",
+        "ARCHIVED",
+        "DELETED",
+        "WITH_ISSUES",
+        "ADSET_PAUSED",
+        "CAMPAIGN_PAUSED",
+    ]
     filtering = json.dumps([{"field": "ad.effective_status", "operator": "IN", "value": statuses}])
-    pages = await graph.pages(f"{graph.account}/insights", level="ad", time_increment=1, limit=1000,
-                              fields=",".join(f for f in TRUTH_FIELDS if f not in ("date_start", "date_stop")),
-                              filtering=filtering, time_range=json.dumps({"since": "2025-11-01", "until": "2026-03-01"}))  # fmt: skip
+    pages = await graph.pages(
+        f"{graph.account}/insights",
+        level="ad",
+        time_increment=1,
+        limit=1000,
+        fields=",".join(f for f in TRUTH_FIELDS if f not in ("date_start", "date_stop")),
+        filtering=filtering,
+        time_range=json.dumps({"since": "2025-11-01", "until": "2026-03-01"}),
+    )
     api = [r for p in pages for r in p["data"]]
     truth = emu.truth_insights(graph.account, date(2025, 11, 1), date(2026, 3, 1))
     assert api == truth
@@ -67,12 +83,22 @@ async def test_deleted_ads_are_omitted_unless_filtered_for(open_graph: Any) -> N
     status = emu.truth_ad_status(graph.account)
     deleted = {a for a, s in status.items() if s == "DELETED"}
     tr = json.dumps({"since": "2023-03-01", "until": "2026-02-28"})
-    plain = await graph.pages(f"{graph.account}/insights", level="ad", fields="ad_id", time_range=tr, limit=1000)
+    plain = await graph.pages(
+        f"{graph.account}/insights", level="ad", fields="ad_id", time_range=tr, limit=1000
+    )
     seen = {r["ad_id"] for p in plain for r in p["data"]}
     assert deleted and not seen & deleted
-    filtering = json.dumps([{"field": "ad.effective_status", "operator": "IN", "value": ["DELETED"]}])
-    only = await graph.pages(f"{graph.account}/insights", level="ad", fields="ad_id", time_range=tr,
-                             limit=1000, filtering=filtering)  # fmt: skip
+    filtering = json.dumps(
+        [{"field": "ad.effective_status", "operator": "IN", "value": ["DELETED"]}]
+    )
+    only = await graph.pages(
+        f"{graph.account}/insights",
+        level="ad",
+        fields="ad_id",
+        time_range=tr,
+        limit=1000,
+        filtering=filtering,
+    )
     assert {r["ad_id"] for p in only for r in p["data"]} <= deleted
     assert any(p["data"] for p in only)
 
@@ -82,9 +108,19 @@ async def test_jpy_amounts_have_no_decimals(open_graph: Any) -> None:
     graph = await open_graph(emu)
     node = (await graph.get(graph.account, fields="currency,timezone_name")).json()
     assert node == {"currency": "JPY", "timezone_name": "Asia/Tokyo", "id": graph.account}
-    every = ["ACTIVE", "PAUSED", "ARCHIVED", "DELETED", "ADSET_PAUSED", "CAMPAIGN_PAUSED", "WITH_ISSUES"]
+    every = [
+        "ACTIVE",
+        "PAUSED",
+        "ARCHIVED",
+        "DELETED",
+        "ADSET_PAUSED",
+        "CAMPAIGN_PAUSED",
+        "WITH_ISSUES",
+    ]
     filtering = json.dumps([{"field": "ad.effective_status", "operator": "IN", "value": every}])
-    rows = await _rows(graph, level="ad", time_increment=1, date_preset="maximum", filtering=filtering)
+    rows = await _rows(
+        graph, level="ad", time_increment=1, date_preset="maximum", filtering=filtering
+    )
     assert rows and all("." not in r["spend"] for r in rows)
     values = [a["value"] for r in rows for a in r.get("action_values", [])]
     assert all("." not in v for v in values)
@@ -102,7 +138,9 @@ async def test_jpy_amounts_have_no_decimals(open_graph: Any) -> None:
         (3, datetime(2026, 3, 1, 18, 29, tzinfo=UTC), "2026-03-01"),
     ],
 )
-async def test_days_follow_the_account_time_zone(open_graph: Any, index: int, clock: datetime, today: str) -> None:
+async def test_days_follow_the_account_time_zone(
+    open_graph: Any, index: int, clock: datetime, today: str
+) -> None:
     emu = make("agency")
     emu.clock.set(clock)
     graph = await open_graph(emu)
@@ -110,10 +148,14 @@ async def test_days_follow_the_account_time_zone(open_graph: Any, index: int, cl
     body = (await graph.get(f"{account}/insights", date_preset="today", level="account")).json()
     assert all(r["date_start"] == today for r in body["data"])
     nxt = (date.fromisoformat(today) + timedelta(days=1)).isoformat()
-    future = await graph.get(f"{account}/insights", time_range=json.dumps({"since": today, "until": nxt}))
+    future = await graph.get(
+        f"{account}/insights", time_range=json.dumps({"since": today, "until": nxt})
+    )
     assert future.status_code == 400
     assert future.json()["error"]["code"] == 100
-    ok = await graph.get(f"{account}/insights", time_range=json.dumps({"since": today, "until": today}))
+    ok = await graph.get(
+        f"{account}/insights", time_range=json.dumps({"since": today, "until": today})
+    )
     assert ok.status_code == 200
 
 
@@ -129,21 +171,37 @@ async def test_start_beyond_37_months_is_3018(graph: Graph) -> None:
 async def test_too_many_rows_and_reduce_data(open_graph: Any) -> None:
     graph = await open_graph(make(max_sync_rows=20, max_sync_ad_days=300))
     tr = json.dumps({"since": "2026-02-22", "until": "2026-02-28"})
-    rows = await graph.get(f"{graph.account}/insights", level="ad", time_increment=1,
-                           time_range=json.dumps({"since": "2026-02-20", "until": "2026-02-28"}))  # fmt: skip
+    rows = await graph.get(
+        f"{graph.account}/insights",
+        level="ad",
+        time_increment=1,
+        time_range=json.dumps({"since": "2026-02-20", "until": "2026-02-28"}),
+    )
     assert rows.status_code == 400
     assert (rows.json()["error"]["code"], rows.json()["error"]["error_subcode"]) == (100, 1487534)
-    big = await graph.get(f"{graph.account}/insights", level="account", time_increment="all_days",
-                          time_range=json.dumps({"since": "2025-01-01", "until": "2026-02-28"}))  # fmt: skip
+    big = await graph.get(
+        f"{graph.account}/insights",
+        level="account",
+        time_increment="all_days",
+        time_range=json.dumps({"since": "2025-01-01", "until": "2026-02-28"}),
+    )
     assert big.status_code == 500
     assert big.json()["error"]["code"] == 1
-    assert (await graph.get(f"{graph.account}/insights", level="account", time_range=tr)).status_code == 200
+    assert (
+        await graph.get(f"{graph.account}/insights", level="account", time_range=tr)
+    ).status_code == 200
 
 
 async def test_attribution_windows_add_keys(graph: Graph) -> None:
-    rows = await _rows(graph, level="campaign", date_preset="last_90d",
-                       action_attribution_windows='["1d_click","7d_click","28d_click","1d_view"]')  # fmt: skip
-    conversions = [a for r in rows for a in r.get("actions", []) if a["action_type"] != "link_click"]
+    rows = await _rows(
+        graph,
+        level="campaign",
+        date_preset="last_90d",
+        action_attribution_windows='["1d_click","7d_click","28d_click","1d_view"]',
+    )
+    conversions = [
+        a for r in rows for a in r.get("actions", []) if a["action_type"] != "link_click"
+    ]
     assert conversions
     for a in conversions:
         assert int(a["1d_click"]) <= int(a["7d_click"]) <= int(a["28d_click"])

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from conftest import BASE, Graph, make
-
 from metasync.emulator import Emulator
 
 
@@ -17,8 +16,14 @@ def _keys(pages: list[dict[str, Any]]) -> Counter[tuple[str, str]]:
 
 
 async def test_insights_pages_return_every_truth_row_once(graph: Graph, emu: Emulator) -> None:
-    pages = await graph.pages(f"{graph.account}/insights", level="ad", time_increment=1, limit=7,
-                              fields="ad_id,impressions", date_preset="last_90d")  # fmt: skip
+    pages = await graph.pages(
+        f"{graph.account}/insights",
+        level="ad",
+        time_increment=1,
+        limit=7,
+        fields="ad_id,impressions",
+        date_preset="last_90d",
+    )
     # last_90d in America/Los_Angeles at 2026-03-01T15:30Z: 2025-12-01 .. 2026-02-28
     truth = emu.truth_insights(graph.account, "2025-12-01", "2026-02-28")
     status = emu.truth_ad_status(graph.account)
@@ -32,7 +37,13 @@ async def test_short_and_empty_pages_keep_next_and_lose_nothing(open_graph: Any)
     quirky_emu = make()
     quirky_emu.set_faults(short_page=0.3, empty_page=0.2)
     quirky = await open_graph(quirky_emu)
-    params = {"level": "ad", "time_increment": 1, "limit": 10, "fields": "ad_id", "date_preset": "last_90d"}
+    params = {
+        "level": "ad",
+        "time_increment": 1,
+        "limit": 10,
+        "fields": "ad_id",
+        "date_preset": "last_90d",
+    }
     want = _keys(await plain.pages(f"{plain.account}/insights", **params))
     pages = await quirky.pages(f"{quirky.account}/insights", **params)
     assert _keys(pages) == want

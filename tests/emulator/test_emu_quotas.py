@@ -1,4 +1,4 @@
-"""Business Use Case quotas from Meta's formulas, usage headers on every answer, the rolling hour."""
+"""Business Use Case quotas from Meta's formulas, usage headers everywhere, the rolling hour."""
 
 from __future__ import annotations
 
@@ -8,16 +8,20 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import make
 
+from conftest import make
 from metasync.emulator.quotas import quota
 
 
 @pytest.mark.parametrize(
     ("use_case", "tier", "active", "want"),
-    [("ads_management", "development_access", 10, 700), ("ads_management", "standard_access", 10, 100_400),
-     ("ads_insights", "development_access", 10, 4600), ("ads_insights", "standard_access", 10, 194_000)],
-)  # fmt: skip
+    [
+        ("ads_management", "development_access", 10, 700),
+        ("ads_management", "standard_access", 10, 100_400),
+        ("ads_insights", "development_access", 10, 4600),
+        ("ads_insights", "standard_access", 10, 194_000),
+    ],
+)
 def test_quota_formula(use_case: str, tier: str, active: int, want: int) -> None:
     assert quota(use_case, tier, active, 1.0) == want
     assert quota(use_case, tier, active, 0.5) == want // 2
@@ -44,7 +48,10 @@ async def test_limit_headers_and_throttle_with_regain_time(open_graph: Any) -> N
     assert (over.status_code, error["code"], error["error_subcode"]) == (400, 80004, 2446079)
     assert error["estimated_time_to_regain_access"] == 50
     usage = json.loads(over.headers["x-business-use-case-usage"])[acc]
-    assert next(u for u in usage if u["type"] == "ads_management")["estimated_time_to_regain_access"] == 50
+    assert (
+        next(u for u in usage if u["type"] == "ads_management")["estimated_time_to_regain_access"]
+        == 50
+    )
     assert json.loads(over.headers["x-ad-account-usage"])["acc_id_util_pct"] == 100
     assert emu.stats["throttled"] == 1
     assert (await graph.get(f"{graph.account}/insights")).status_code == 200  # other use case

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from conftest import NOW, make
-
 from metasync.emulator import Emulator
 from metasync.emulator.world import build_world
 
@@ -36,8 +35,14 @@ async def _bytes(emu: Emulator, open_graph: Any) -> list[bytes]:
     out = []
     for path, params in [
         (graph.account, {"fields": "id,name,currency,amount_spent,created_time"}),
-        (f"{graph.account}/ads", {"fields": "id,name,status,effective_status,updated_time", "limit": 5}),
-        (f"{graph.account}/insights", {"level": "ad", "time_increment": 1, "fields": "ad_id,spend,actions"}),
+        (
+            f"{graph.account}/ads",
+            {"fields": "id,name,status,effective_status,updated_time", "limit": 5},
+        ),
+        (
+            f"{graph.account}/insights",
+            {"level": "ad", "time_increment": 1, "fields": "ad_id,spend,actions"},
+        ),
         ("9999", {}),
     ]:
         answer = await graph.get(path, **params)
@@ -54,9 +59,15 @@ async def test_same_seed_same_bytes(open_graph: Any) -> None:
 def test_late_conversions_change_only_the_last_28_days() -> None:
     emu = make()
     acc = emu.account_ids[0]
-    before = {(r["ad_id"], r["date_start"]): r for r in emu.truth_insights(acc, "2025-11-01", "2026-02-28")}
+    before = {
+        (r["ad_id"], r["date_start"]): r
+        for r in emu.truth_insights(acc, "2025-11-01", "2026-02-28")
+    }
     emu.clock.advance(timedelta(days=10))
-    after = {(r["ad_id"], r["date_start"]): r for r in emu.truth_insights(acc, "2025-11-01", "2026-02-28")}
+    after = {
+        (r["ad_id"], r["date_start"]): r
+        for r in emu.truth_insights(acc, "2025-11-01", "2026-02-28")
+    }
     assert before.keys() == after.keys()
     changed = {k[1] for k in before if before[k] != after[k]}
     assert changed
@@ -64,9 +75,12 @@ def test_late_conversions_change_only_the_last_28_days() -> None:
     for k in before:
         if before[k] != after[k]:
             assert {f: v for f, v in before[k].items() if "action" not in f} == {
-                f: v for f, v in after[k].items() if "action" not in f}  # fmt: skip
+                f: v for f, v in after[k].items() if "action" not in f
+            }
             for a_before in before[k].get("actions", []):
-                a_after = next(a for a in after[k]["actions"] if a["action_type"] == a_before["action_type"])
+                a_after = next(
+                    a for a in after[k]["actions"] if a["action_type"] == a_before["action_type"]
+                )
                 assert int(a_after["value"]) >= int(a_before["value"])
 
 
@@ -92,12 +106,22 @@ def test_default_clock_is_wall_time_and_anchor_is_its_date() -> None:
 async def test_archived_hidden_unless_filtered_deleted_only_by_id(open_graph: Any) -> None:
     emu = make("agency")
     graph = await open_graph(emu)
-    acc = next(a for a in emu.account_ids if {"ARCHIVED", "DELETED"} <= set(emu.truth_ad_status(a).values()))
+    acc = next(
+        a
+        for a in emu.account_ids
+        if {"ARCHIVED", "DELETED"} <= set(emu.truth_ad_status(a).values())
+    )
     status = emu.truth_ad_status(acc)
     listed = {a["id"] for p in await graph.pages(f"{acc}/ads", limit=100) for a in p["data"]}
     assert not any(status[i] in ("ARCHIVED", "DELETED") for i in listed)
-    filt = json.dumps([{"field": "ad.effective_status", "operator": "IN", "value": ["ARCHIVED", "DELETED"]}])
-    archived = {a["id"] for p in await graph.pages(f"{acc}/ads", limit=100, filtering=filt) for a in p["data"]}
+    filt = json.dumps(
+        [{"field": "ad.effective_status", "operator": "IN", "value": ["ARCHIVED", "DELETED"]}]
+    )
+    archived = {
+        a["id"]
+        for p in await graph.pages(f"{acc}/ads", limit=100, filtering=filt)
+        for a in p["data"]
+    }
     assert archived == {i for i, s in status.items() if s == "ARCHIVED"}
     deleted = next(i for i, s in status.items() if s == "DELETED")
     node = (await graph.get(deleted, fields="id,effective_status")).json()
@@ -106,9 +130,17 @@ async def test_archived_hidden_unless_filtered_deleted_only_by_id(open_graph: An
 
 async def test_updated_time_filter(graph: Any, emu: Emulator) -> None:
     ads = emu.truth_entities(graph.account)["ads"]
-    times = sorted(datetime.strptime(a["updated_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp() for a in ads)
+    times = sorted(
+        datetime.strptime(a["updated_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp() for a in ads
+    )
     cut = int(times[len(times) // 2])
     filt = json.dumps([{"field": "ad.updated_time", "operator": "GREATER_THAN", "value": cut}])
-    got = [a for p in await graph.pages(f"{graph.account}/ads", filtering=filt, fields="updated_time") for a in p["data"]]
+    got = [
+        a
+        for p in await graph.pages(f"{graph.account}/ads", filtering=filt, fields="updated_time")
+        for a in p["data"]
+    ]
     assert got
-    assert all(datetime.strptime(a["updated_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp() > cut for a in got)
+    assert all(
+        datetime.strptime(a["updated_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp() > cut for a in got
+    )

@@ -3,11 +3,12 @@
 Python surface::
 
     from metasync.emulator import Emulator, EmulatorConfig, Faults
-    emu = Emulator(world="small", seed=1, config=EmulatorConfig(), clock=datetime(2026, 3, 1, tzinfo=UTC))
+    emu = Emulator(world="small", seed=1, config=EmulatorConfig(),
+                   clock=datetime(2026, 3, 1, tzinfo=UTC))
     emu.app                       # the ASGI app (Graph API + control API)
     emu.client()                  # httpx.AsyncClient over httpx.ASGITransport (no sockets)
     emu.clock.now() / .set(dt) / .advance(timedelta | seconds); emu.clock = dt
-    emu.credentials               # {app_id, app_secret, access_token, tokens[...], account_ids[...]}
+    emu.credentials               # {app_id, app_secret, access_token, tokens, account_ids}
     emu.account_ids               # ["act_...", ...]
     emu.truth_entities("act_X")   # {"campaigns","adsets","ads","adcreatives"}: visible objects,
                                   #   archived and deleted included, all fields, as of the clock

@@ -64,8 +64,11 @@ class Emulator:
         return self._clock.advance(delta)
 
     def clock_info(self) -> dict[str, Any]:
-        return {"now": self._clock.now().isoformat(), "ticking": self._clock.ticking,
-                "anchor": self._rt.anchor.isoformat()}  # fmt: skip
+        return {
+            "now": self._clock.now().isoformat(),
+            "ticking": self._clock.ticking,
+            "anchor": self._rt.anchor.isoformat(),
+        }
 
     # -- ground truth and state ------------------------------------------------------------------
     @property
@@ -127,17 +130,28 @@ class Emulator:
         )
 
     async def deliver_webhooks(
-        self, url: str, account_id: str | None = None, field: str = FIELDS[0], count: int = 10,
+        self,
+        url: str,
+        account_id: str | None = None,
+        field: str = FIELDS[0],
+        count: int = 10,
         transport: httpx.AsyncBaseTransport | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> dict[str, Any]:
         """Deliver one signed ad_account event to `url` (retries, maybe a duplicate)."""
         account = account_id or self.account_ids[0]
         payload = build_payload(self._rt, account, field, count)
-        report = await deliver(url, payload, self._rt.world.app_secret, self.config.webhook_retry_delays_s,
-                               self.config.webhook_duplicate_rate, self._webhook_rng, transport)  # fmt: skip
+        report = await deliver(
+            url,
+            payload,
+            self._rt.world.app_secret,
+            self.config.webhook_retry_delays_s,
+            self.config.webhook_duplicate_rate,
+            self._webhook_rng,
+            transport,
+        )
         return {**report, "payload": payload}
 
-    # -- the Graph API ------------------------------------------------------------------------------
+    # -- the Graph API --------------------------------------------------------------------------
     async def _graph(self, request: Request) -> Response:
         params = await _params(request)
         base = str(request.base_url).rstrip("/")

@@ -120,7 +120,10 @@ class Credentials:
 
 def _death_message(token: Token) -> str:
     if token.dead:
-        return "Error validating access token: The session has been invalidated because the user changed their password."
+        return (
+            "Error validating access token: The session has been invalidated because the user "
+            "changed their password."
+        )
     return "Error validating access token: Session has expired."
 
 

@@ -52,9 +52,11 @@ def serve_batch(
             answers.append(None)
             continue
         answer = serve(rt, item_call(item, shared, base_url))
-        answers.append({
-            "code": answer.status,
-            "headers": [{"name": k, "value": v} for k, v in answer.headers.items()],
-            "body": answer.body.decode("utf-8", "replace"),
-        })  # fmt: skip
+        answers.append(
+            {
+                "code": answer.status,
+                "headers": [{"name": k, "value": v} for k, v in answer.headers.items()],
+                "body": answer.body.decode("utf-8", "replace"),
+            }
+        )
     return answers

@@ -46,16 +46,29 @@ def emulator(
     from metasync.emulator.app import Emulator
 
     config = EmulatorConfig(
-        token=token, latency_ms=latency_ms, jitter_ms=jitter_ms, faults=parse_faults(faults, fault_rate),
-        quota_scale=quota_scale, access_tier=tier, require_appsecret_proof=require_proof,
+        token=token,
+        latency_ms=latency_ms,
+        jitter_ms=jitter_ms,
+        faults=parse_faults(faults, fault_rate),
+        quota_scale=quota_scale,
+        access_tier=tier,
+        require_appsecret_proof=require_proof,
         report_run_s=report_run_s,
-    )  # fmt: skip
+    )
     emu = Emulator(world, seed, config, parse_time(clock) if clock else None)
     base = f"http://{host}:{port}"
     creds = emu.credentials
-    summary = {"base_url": base, "graph_url": f"{base}/{config.versions[-1]}", "world": world, "seed": seed,
-               "app_id": creds["app_id"], "app_secret": creds["app_secret"],
-               "access_token": creds["access_token"], "accounts": len(creds["account_ids"]),
-               "first_accounts": creds["account_ids"][:5], "control": f"{base}/__emulator/credentials"}  # fmt: skip
+    summary = {
+        "base_url": base,
+        "graph_url": f"{base}/{config.versions[-1]}",
+        "world": world,
+        "seed": seed,
+        "app_id": creds["app_id"],
+        "app_secret": creds["app_secret"],
+        "access_token": creds["access_token"],
+        "accounts": len(creds["account_ids"]),
+        "first_accounts": creds["account_ids"][:5],
+        "control": f"{base}/__emulator/credentials",
+    }
     typer.echo(json.dumps(summary, indent=2))
     uvicorn.run(emu.app, host=host, port=port, log_level="warning", access_log=False)

@@ -37,8 +37,11 @@ def control_routes(emu: Emulator) -> list[Route]:
 
     async def advance(request: Request) -> Response:
         body = await _json(request)
-        delta = timedelta(days=float(body.get("days", 0)), hours=float(body.get("hours", 0)),
-                          seconds=float(body.get("seconds", 0)))  # fmt: skip
+        delta = timedelta(
+            days=float(body.get("days", 0)),
+            hours=float(body.get("hours", 0)),
+            seconds=float(body.get("seconds", 0)),
+        )
         emu.clock.advance(delta)
         return JSONResponse(emu.clock_info())
 
@@ -85,8 +88,12 @@ def control_routes(emu: Emulator) -> list[Route]:
         body = await _json(request)
         if "url" not in body:
             return _bad("url is required")
-        report = await emu.deliver_webhooks(str(body["url"]), body.get("account_id"),
-                                            str(body.get("field", "with_issues_ad_objects")), int(body.get("count", 10)))  # fmt: skip
+        report = await emu.deliver_webhooks(
+            str(body["url"]),
+            body.get("account_id"),
+            str(body.get("field", "with_issues_ad_objects")),
+            int(body.get("count", 10)),
+        )
         return JSONResponse(report)
 
     async def health(request: Request) -> Response:

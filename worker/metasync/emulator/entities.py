@@ -11,7 +11,7 @@ TERMINAL = frozenset({"ARCHIVED", "DELETED"})
 
 @dataclass(frozen=True)
 class Timeline:
-    """Configured status over time: `statuses[i]` holds from `times[i]`; `updates` bump updated_time."""
+    """Configured status over time: `statuses[i]` holds from `times[i]`; `updates` are edits."""
 
     times: tuple[float, ...]
     statuses: tuple[str, ...]

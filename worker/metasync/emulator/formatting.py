@@ -11,8 +11,13 @@ from metasync.emulator.query import Query
 from metasync.emulator.world import AccountWorld
 
 LEVEL_RANK = {"account": 0, "campaign": 1, "adset": 2, "ad": 3}
-FIELD_LEVEL = {"account": "account", "campaign": "campaign", "objective": "campaign",
-               "adset": "adset", "ad": "ad"}  # fmt: skip
+FIELD_LEVEL = {
+    "account": "account",
+    "campaign": "campaign",
+    "objective": "campaign",
+    "adset": "adset",
+    "ad": "ad",
+}
 
 
 def money(minor: int, digits: int) -> str:
@@ -96,11 +101,17 @@ def _roas(cell: Cell, major: float, digits: int) -> list[dict[str, str]]:
 def _ids(aw: AccountWorld, ad: Ad) -> dict[str, str]:
     c = aw.campaigns[ad.campaign_id]
     return {
-        "account_id": aw.account.id, "account_name": aw.account.name,
-        "account_currency": aw.account.currency, "campaign_id": c.id, "campaign_name": c.name,
-        "objective": c.objective, "adset_id": ad.adset_id, "adset_name": aw.adsets[ad.adset_id].name,
-        "ad_id": ad.id, "ad_name": ad.name,
-    }  # fmt: skip
+        "account_id": aw.account.id,
+        "account_name": aw.account.name,
+        "account_currency": aw.account.currency,
+        "campaign_id": c.id,
+        "campaign_name": c.name,
+        "objective": c.objective,
+        "adset_id": ad.adset_id,
+        "adset_name": aw.adsets[ad.adset_id].name,
+        "ad_id": ad.id,
+        "ad_name": ad.name,
+    }
 
 
 def format_row(

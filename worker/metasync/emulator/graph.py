@@ -1,4 +1,4 @@
-"""Serving one Graph API call: version, token and proof checks, faults, quotas, dispatch, headers."""
+"""Serving one Graph API call: version, token and proof checks, faults, quotas, dispatch."""
 
 from __future__ import annotations
 
@@ -36,8 +36,11 @@ def split(path: str, versions: tuple[str, ...]) -> tuple[str, list[str]]:
     if parts and VERSION.match(parts[0]):
         version = parts.pop(0)
         if version not in versions:
-            raise GraphError(2635, f"(#2635) You are calling a deprecated version of the Ads API. "
-                             f"Please update to the latest version: {versions[-1]}.")  # fmt: skip
+            raise GraphError(
+                2635,
+                f"(#2635) You are calling a deprecated version of the Ads API. "
+                f"Please update to the latest version: {versions[-1]}.",
+            )
         return version, parts
     return versions[-1], parts
 
@@ -84,8 +87,13 @@ def serve(rt: Runtime, call: Call) -> Answer:
     entry.update({"kind": kind, "account": account, "status": status})
     rt.stats.record(entry)
     headers = rt.quotas.headers(account, kind.startswith("insights") or "insights" in parts, now)
-    headers.update({"content-type": "application/json; charset=UTF-8", "x-fb-trace-id": rt.trace_id(),
-                    "facebook-api-version": rt.config.versions[-1]})  # fmt: skip
+    headers.update(
+        {
+            "content-type": "application/json; charset=UTF-8",
+            "x-fb-trace-id": rt.trace_id(),
+            "facebook-api-version": rt.config.versions[-1],
+        }
+    )
     return Answer(status, raw, headers)
 
 
@@ -104,8 +112,12 @@ def _checked(
 ) -> Any:
     if kind.startswith("oauth"):
         return rt.creds.exchange(call.params, now)
-    token = rt.creds.check(call.params.get("access_token"), call.params.get("appsecret_proof"),
-                           rt.config.require_appsecret_proof, now)  # fmt: skip
+    token = rt.creds.check(
+        call.params.get("access_token"),
+        call.params.get("appsecret_proof"),
+        rt.config.require_appsecret_proof,
+        now,
+    )
     _inject(rt.faults, rt, token.value)
     if kind == "debug_token":
         return rt.creds.debug(call.params.get("input_token", ""), now)

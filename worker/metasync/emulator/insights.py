@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from metasync.emulator.entities import Ad
@@ -83,16 +84,23 @@ def eligible_ads(
 
 
 def make_plan(aw: AccountWorld, query: Query, ads: list[Ad], seed: int, now_local: Any) -> Plan:
-    key = {"account": lambda a: a.account_id, "campaign": lambda a: a.campaign_id,
-           "adset": lambda a: a.adset_id, "ad": lambda a: a.id}[query.level]  # fmt: skip
+    attr = {"account": "account_id", "campaign": "campaign_id", "adset": "adset_id", "ad": "id"}
+    key = attrgetter(attr[query.level])
     groups: dict[str, list[Ad]] = {}
     for ad in sorted(ads, key=lambda a: a.id):
         groups.setdefault(key(ad), []).append(ad)
     if query.level == "account" and not groups:
         groups[aw.account.id] = []
     seconds = now_local.hour * 3600 + now_local.minute * 60 + now_local.second
-    return Plan(aw, query, sorted(groups.items()), query.buckets(), seed,
-                now_local.date().toordinal(), seconds / 86400)  # fmt: skip
+    return Plan(
+        aw,
+        query,
+        sorted(groups.items()),
+        query.buckets(),
+        seed,
+        now_local.date().toordinal(),
+        seconds / 86400,
+    )
 
 
 def _span(ads: list[Ad]) -> tuple[int, int]:

@@ -49,9 +49,16 @@ def _base(seed: int, ad: Ad, ordinal: int) -> tuple[float, ...] | None:
     if u[0] >= 0.1:  # not every ad every day
         weekday = 1.0 + 0.15 * ((ordinal % 7) in (5, 6))
         imp = ad.scale * weekday * (0.4 + 1.2 * u[1])
-        value = (imp, ad.ctr * (0.6 + 0.8 * u[2]), 0.55 + 0.35 * u[3], ad.cpm_minor * (0.8 + 0.4 * u[4]),
-                 ad.cvr * (0.3 + 1.4 * u[5]), 0.15 * u[6], ad.aov_minor * (0.7 + 0.6 * u[7]),
-                 0.05 + 0.4 * u[8])  # fmt: skip
+        value = (
+            imp,
+            ad.ctr * (0.6 + 0.8 * u[2]),
+            0.55 + 0.35 * u[3],
+            ad.cpm_minor * (0.8 + 0.4 * u[4]),
+            ad.cvr * (0.3 + 1.4 * u[5]),
+            0.15 * u[6],
+            ad.aov_minor * (0.7 + 0.6 * u[7]),
+            0.05 + 0.4 * u[8],
+        )
     _CACHE[key] = value
     return value
 

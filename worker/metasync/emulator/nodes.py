@@ -12,10 +12,20 @@ from metasync.emulator.errors import invalid
 from metasync.emulator.state import Node, effective, status, updated, visible
 from metasync.emulator.world import AccountWorld
 
-ISSUE = {"level": "AD", "error_code": 1815869, "error_summary": "Ad has issues",
-         "error_message": "This ad's landing page could not be reached.", "error_type": "SOFT_ERROR"}  # fmt: skip
-KIND_NAMES = {"campaign": "AdCampaign", "adset": "AdSet", "ad": "Adgroup", "creative": "AdCreative",
-              "account": "AdAccount"}  # fmt: skip
+ISSUE = {
+    "level": "AD",
+    "error_code": 1815869,
+    "error_summary": "Ad has issues",
+    "error_message": "This ad's landing page could not be reached.",
+    "error_type": "SOFT_ERROR",
+}
+KIND_NAMES = {
+    "campaign": "AdCampaign",
+    "adset": "AdSet",
+    "ad": "Adgroup",
+    "creative": "AdCreative",
+    "account": "AdAccount",
+}
 
 
 def when(aw: AccountWorld, t: float) -> str:
@@ -41,46 +51,82 @@ def parse_fields(raw: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
 def _common(aw: AccountWorld, obj: Node, t: float) -> dict[str, Any]:
     own = status(obj, t)
     return {
-        "id": obj.id, "account_id": aw.account.id, "name": obj.name, "status": own,
-        "configured_status": own, "effective_status": effective(aw, obj, t),
-        "created_time": when(aw, obj.created), "updated_time": when(aw, updated(obj, t)),
-    }  # fmt: skip
+        "id": obj.id,
+        "account_id": aw.account.id,
+        "name": obj.name,
+        "status": own,
+        "configured_status": own,
+        "effective_status": effective(aw, obj, t),
+        "created_time": when(aw, obj.created),
+        "updated_time": when(aw, updated(obj, t)),
+    }
 
 
 def campaign_fields(aw: AccountWorld, c: Campaign, t: float) -> dict[str, Any]:
     out = _common(aw, c, t)
     budget = c.budget_minor * (10 + c.timeline.versions_at(t) % 3) // 10
-    out.update({c.budget_kind: str(budget), "objective": c.objective, "buying_type": "AUCTION",
-                "special_ad_categories": [], "start_time": when(aw, c.created), "issues_info": []})  # fmt: skip
+    out.update(
+        {
+            c.budget_kind: str(budget),
+            "objective": c.objective,
+            "buying_type": "AUCTION",
+            "special_ad_categories": [],
+            "start_time": when(aw, c.created),
+            "issues_info": [],
+        }
+    )
     return out
 
 
 def adset_fields(aw: AccountWorld, s: AdSet, t: float) -> dict[str, Any]:
     out = _common(aw, s, t)
     targeting = {"geo_locations": {"countries": list(s.countries)}, "age_min": 18, "age_max": 65}
-    out.update({"campaign_id": s.campaign_id, "targeting": targeting, "billing_event": "IMPRESSIONS",
-                "optimization_goal": "OFFSITE_CONVERSIONS", "start_time": when(aw, s.created)})  # fmt: skip
+    out.update(
+        {
+            "campaign_id": s.campaign_id,
+            "targeting": targeting,
+            "billing_event": "IMPRESSIONS",
+            "optimization_goal": "OFFSITE_CONVERSIONS",
+            "start_time": when(aw, s.created),
+        }
+    )
     return out
 
 
 def ad_fields(aw: AccountWorld, ad: Ad, t: float) -> dict[str, Any]:
     out = _common(aw, ad, t)
     issues = [ISSUE] if out["effective_status"] == "WITH_ISSUES" else []
-    out.update({"campaign_id": ad.campaign_id, "adset_id": ad.adset_id,
-                "creative": {"id": ad.creative_id}, "issues_info": issues})  # fmt: skip
+    out.update(
+        {
+            "campaign_id": ad.campaign_id,
+            "adset_id": ad.adset_id,
+            "creative": {"id": ad.creative_id},
+            "issues_info": issues,
+        }
+    )
     return out
 
 
 def creative_fields(aw: AccountWorld, cr: Creative, t: float) -> dict[str, Any]:
-    return {"id": cr.id, "account_id": aw.account.id, "name": cr.name, "title": cr.title,
-            "body": f"{cr.title}: try it today.", "object_type": "SHARE", "status": "ACTIVE",
-            "thumbnail_url": f"https://example.invalid/thumb/{cr.id}.jpg"}  # fmt: skip
+    return {
+        "id": cr.id,
+        "account_id": aw.account.id,
+        "name": cr.name,
+        "title": cr.title,
+        "body": f"{cr.title}: try it today.",
+        "object_type": "SHARE",
+        "status": "ACTIVE",
+        "thumbnail_url": f"https://example.invalid/thumb/{cr.id}.jpg",
+    }
 
 
-OPTIONAL = {"campaign": {"daily_budget", "lifetime_budget", "stop_time", "bid_strategy"},
-            "adset": {"daily_budget", "lifetime_budget", "end_time", "bid_amount"},
-            "ad": {"tracking_specs", "bid_amount"}, "creative": {"image_url", "video_id"},
-            "account": {"amount_spent", "spend_cap"}}  # fmt: skip
+OPTIONAL = {
+    "campaign": {"daily_budget", "lifetime_budget", "stop_time", "bid_strategy"},
+    "adset": {"daily_budget", "lifetime_budget", "end_time", "bid_amount"},
+    "ad": {"tracking_specs", "bid_amount"},
+    "creative": {"image_url", "video_id"},
+    "account": {"amount_spent", "spend_cap"},
+}
 
 
 def render(kind: str, values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -110,7 +156,12 @@ def object_values(aw: AccountWorld, kind: str, object_id: str, t: float) -> dict
 
 
 def edge_objects(aw: AccountWorld, edge: str, parent_kind: str, parent_id: str) -> list[Node]:
-    source: dict[str, Any] = {"campaigns": aw.campaigns, "adsets": aw.adsets, "ads": aw.ads}[edge]
+    sources: dict[str, dict[str, Any]] = {
+        "campaigns": aw.campaigns,
+        "adsets": aw.adsets,
+        "ads": aw.ads,
+    }
+    source = sources[edge]
     if parent_kind == "account":
         return list(source.values())
     attr = f"{parent_kind}_id"
@@ -173,8 +224,15 @@ def _passes(aw: AccountWorld, obj: Node, eff: str, rule: tuple[str, str, Any], t
     if field in ("updated_time", "created_time"):
         actual: Any = int(updated(obj, t) if field == "updated_time" else obj.created)
         v = int(value)
-        return {"GREATER_THAN": actual > v, "LESS_THAN": actual < v, "EQUAL": actual == v,
-                "GREATER_THAN_OR_EQUAL": actual >= v, "LESS_THAN_OR_EQUAL": actual <= v}.get(op, False)  # fmt: skip
+        return bool(
+            {
+                "GREATER_THAN": actual > v,
+                "LESS_THAN": actual < v,
+                "EQUAL": actual == v,
+                "GREATER_THAN_OR_EQUAL": actual >= v,
+                "LESS_THAN_OR_EQUAL": actual <= v,
+            }.get(op, False)
+        )
     actual = eff if field == "effective_status" else obj.id
     values = [str(x) for x in value] if isinstance(value, list) else [str(value)]
     return (actual in values) == (op in ("IN", "EQUAL"))

@@ -10,17 +10,39 @@ from metasync.emulator.rand import rng
 
 # currency: (typical CPM, typical order value), in major units
 CURRENCIES: dict[str, tuple[float, float]] = {
-    "USD": (9, 60), "EUR": (8, 55), "GBP": (7, 50), "JPY": (1200, 8000), "KRW": (9000, 70000),
-    "INR": (120, 2500), "BRL": (25, 200), "AUD": (12, 90), "NZD": (12, 90), "CAD": (11, 80),
-}  # fmt: skip
+    "USD": (9, 60),
+    "EUR": (8, 55),
+    "GBP": (7, 50),
+    "JPY": (1200, 8000),
+    "KRW": (9000, 70000),
+    "INR": (120, 2500),
+    "BRL": (25, 200),
+    "AUD": (12, 90),
+    "NZD": (12, 90),
+    "CAD": (11, 80),
+}
 TIMEZONES = (
-    "America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin", "Asia/Kolkata",
-    "Asia/Tokyo", "Pacific/Tongatapu", "Pacific/Honolulu", "Pacific/Auckland",
-    "America/Sao_Paulo", "Australia/Sydney", "UTC",
-)  # fmt: skip
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Pacific/Tongatapu",
+    "Pacific/Honolulu",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+    "Australia/Sydney",
+    "UTC",
+)
 # the accounts every multi-account world starts with: the awkward time zones and currencies
-PINNED = (("JPY", "Asia/Tokyo"), ("NZD", "Pacific/Tongatapu"), ("USD", "Pacific/Honolulu"),
-          ("INR", "Asia/Kolkata"), ("NZD", "Pacific/Auckland"))  # fmt: skip
+PINNED = (
+    ("JPY", "Asia/Tokyo"),
+    ("NZD", "Pacific/Tongatapu"),
+    ("USD", "Pacific/Honolulu"),
+    ("INR", "Asia/Kolkata"),
+    ("NZD", "Pacific/Auckland"),
+)
 PRESETS = ("small", "agency", "large", "fleet")
 
 

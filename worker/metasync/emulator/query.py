@@ -20,17 +20,35 @@ ID_FIELDS = {
     "ad": ("ad_id", "ad_name"),
 }
 METRIC_FIELDS = (
-    "impressions", "clicks", "spend", "reach", "frequency", "ctr", "cpc", "cpm",
-    "inline_link_clicks", "actions", "action_values", "cost_per_action_type", "purchase_roas",
-    "date_start", "date_stop",
-)  # fmt: skip
+    "impressions",
+    "clicks",
+    "spend",
+    "reach",
+    "frequency",
+    "ctr",
+    "cpc",
+    "cpm",
+    "inline_link_clicks",
+    "actions",
+    "action_values",
+    "cost_per_action_type",
+    "purchase_roas",
+    "date_start",
+    "date_stop",
+)
 ALL_FIELDS = frozenset(METRIC_FIELDS) | {f for fs in ID_FIELDS.values() for f in fs}
 DEFAULT_FIELDS = ("impressions", "spend")
 FILTER_FIELDS = frozenset(
     f"{lvl}.{attr}" for lvl in ("campaign", "adset", "ad") for attr in ("id", "effective_status")
 )
-PRESET_DAYS = {"last_3d": 3, "last_7d": 7, "last_14d": 14, "last_28d": 28, "last_30d": 30,
-               "last_90d": 90}  # fmt: skip
+PRESET_DAYS = {
+    "last_3d": 3,
+    "last_7d": 7,
+    "last_14d": 14,
+    "last_28d": 28,
+    "last_30d": 30,
+    "last_90d": 90,
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +62,18 @@ class Query:
     filters: tuple[tuple[str, str, tuple[str, ...]], ...]
 
     def fingerprint(self, scope: str) -> str:
-        raw = json.dumps([scope, self.level, self.fields, str(self.since), str(self.until),
-                          self.increment, self.windows, self.filters])  # fmt: skip
+        raw = json.dumps(
+            [
+                scope,
+                self.level,
+                self.fields,
+                str(self.since),
+                str(self.until),
+                self.increment,
+                self.windows,
+                self.filters,
+            ]
+        )
         return hashlib.sha1(raw.encode()).hexdigest()[:12]  # noqa: S324 - not security
 
     def buckets(self) -> list[tuple[int, int]]:
@@ -117,7 +145,8 @@ def check_range(since: date, until: date, today: date) -> None:
     if since < minus_months(today, 37):
         raise GraphError(
             3018,
-            "(#3018) The start date of the time range cannot be beyond 37 months from the current date",
+            "(#3018) The start date of the time range cannot be beyond 37 months from the "
+            "current date",
         )
     if until > today:
         raise invalid(

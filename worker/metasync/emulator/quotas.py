@@ -85,11 +85,16 @@ class Quotas:
             calls = self._window((account, use_case), now)
             pct = min(100, math.ceil(self.pct(account, use_case, now)))
             full = len(calls) >= self.limit(account, use_case)
-            usage.append({
-                "type": use_case, "call_count": pct, "total_cputime": max(0, pct - 5),
-                "total_time": max(0, pct - 3), "estimated_time_to_regain_access": _regain(calls, now) if full else 0,
-                "ads_api_access_tier": self.tier,
-            })  # fmt: skip
+            usage.append(
+                {
+                    "type": use_case,
+                    "call_count": pct,
+                    "total_cputime": max(0, pct - 5),
+                    "total_time": max(0, pct - 3),
+                    "estimated_time_to_regain_access": _regain(calls, now) if full else 0,
+                    "ads_api_access_tier": self.tier,
+                }
+            )
         top = max(self.pct(account, u, now) for u in USE_CASES)
         reset = int(
             max(

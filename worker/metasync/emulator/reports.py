@@ -1,4 +1,4 @@
-"""Async insights report runs: created by POST .../insights, progressing with time, maybe failing."""
+"""Async insights report runs: created by POST .../insights, progressing with time."""
 
 from __future__ import annotations
 

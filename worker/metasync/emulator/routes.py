@@ -21,10 +21,25 @@ from metasync.emulator.reports import ReportRun, describe, status
 from metasync.emulator.runtime import Runtime
 from metasync.emulator.world import AccountWorld
 
-EDGES = {"account": ("campaigns", "adsets", "ads", "adcreatives", "insights"),
-         "campaign": ("adsets", "ads", "insights"), "adset": ("ads", "insights"), "ad": ("insights",)}  # fmt: skip
-ACCOUNT_FIELDS = ("id", "account_id", "name", "currency", "timezone_name", "timezone_offset_hours_utc",
-                  "account_status", "created_time", "amount_spent", "business", "disable_reason")  # fmt: skip
+EDGES = {
+    "account": ("campaigns", "adsets", "ads", "adcreatives", "insights"),
+    "campaign": ("adsets", "ads", "insights"),
+    "adset": ("ads", "insights"),
+    "ad": ("insights",),
+}
+ACCOUNT_FIELDS = (
+    "id",
+    "account_id",
+    "name",
+    "currency",
+    "timezone_name",
+    "timezone_offset_hours_utc",
+    "account_status",
+    "created_time",
+    "amount_spent",
+    "business",
+    "disable_reason",
+)
 
 
 def resolve_account(rt: Runtime, parts: list[str]) -> str | None:
@@ -85,11 +100,17 @@ def _account_values(
     acc = aw.account
     offset = rt.now_local(aw).utcoffset()
     values: dict[str, Any] = {
-        "id": acc.node_id, "account_id": acc.id, "name": acc.name, "currency": acc.currency,
-        "timezone_name": acc.timezone, "account_status": acc.status, "created_time": when(aw, acc.created),
-        "timezone_offset_hours_utc": offset.total_seconds() / 3600 if offset else 0.0, "disable_reason": 0,
+        "id": acc.node_id,
+        "account_id": acc.id,
+        "name": acc.name,
+        "currency": acc.currency,
+        "timezone_name": acc.timezone,
+        "account_status": acc.status,
+        "created_time": when(aw, acc.created),
+        "timezone_offset_hours_utc": offset.total_seconds() / 3600 if offset else 0.0,
+        "disable_reason": 0,
         "business": {"id": acc.business_id, "name": rt.world.businesses[acc.business_id].name},
-    }  # fmt: skip
+    }
     if "amount_spent" in fields:
         values["amount_spent"] = str(rt.amount_spent(aw, now))
     return values
@@ -101,9 +122,13 @@ def _node(
     if kind == "account":
         fields = parse_fields(params.get("fields"), ("id", "account_id", "name"))
         return render("account", _account_values(rt, aw, fields, now), fields)
-    obj = {"campaign": aw.campaigns, "adset": aw.adsets, "ad": aw.ads, "creative": aw.creatives}[
-        kind
-    ][oid]
+    pools: dict[str, dict[str, Any]] = {
+        "campaign": aw.campaigns,
+        "adset": aw.adsets,
+        "ad": aw.ads,
+        "creative": aw.creatives,
+    }
+    obj = pools[kind][oid]
     if obj.created > now:
         raise no_object(oid)
     return render(
@@ -131,11 +156,17 @@ def _edge(
         )
     else:
         objs = edge_filter(aw, edge_objects(aw, edge, kind, oid), params, now)
-    fingerprint = f"{oid}/{edge}/{sorted(params.get(k, '') for k in ('filtering', 'effective_status', 'fields'))}"
+    keys = ("filtering", "effective_status", "fields")
+    fingerprint = f"{oid}/{edge}/{[params.get(k, '') for k in keys]}"
     req = _page_request(rt, base, f"/{oid}/{edge}", params, fingerprint, now)
-    return paginate(req, fingerprint, lambda start: (
-        (i, render(target, object_values(aw, target, objs[i].id, now), fields)) for i in range(start, len(objs))
-    ))  # fmt: skip
+    return paginate(
+        req,
+        fingerprint,
+        lambda start: (
+            (i, render(target, object_values(aw, target, objs[i].id, now), fields))
+            for i in range(start, len(objs))
+        ),
+    )
 
 
 def plan_for(
@@ -146,8 +177,16 @@ def plan_for(
     return make_plan(aw, query, eligible_ads(aw, kind, oid, query, t), rt.seed, local)
 
 
-def _insights(rt: Runtime, aw: AccountWorld, kind: str, oid: str, method: str, params: dict[str, str],
-              base: str, now: float) -> Any:  # fmt: skip
+def _insights(
+    rt: Runtime,
+    aw: AccountWorld,
+    kind: str,
+    oid: str,
+    method: str,
+    params: dict[str, str],
+    base: str,
+    now: float,
+) -> Any:
     plan = plan_for(rt, aw, kind, oid, params, now)
     if method == "POST":
         return {"report_run_id": _create_run(rt, aw, kind, oid, plan, params, now)}
@@ -158,8 +197,12 @@ def _insights(rt: Runtime, aw: AccountWorld, kind: str, oid: str, method: str, p
             transient=False,
         )
     if plan.estimated_rows() > rt.config.max_sync_rows:
-        raise GraphError(100, "(#100) The request returns too many rows; request fewer or use an async job",
-                         subcode=1487534, user_title="Too many rows")  # fmt: skip
+        raise GraphError(
+            100,
+            "(#100) The request returns too many rows; request fewer or use an async job",
+            subcode=1487534,
+            user_title="Too many rows",
+        )
     fingerprint = plan.query.fingerprint(oid)
     req = _page_request(rt, base, f"/{oid}/insights", params, fingerprint, now)
     return paginate(req, fingerprint, lambda start: rows(plan, start))
@@ -206,8 +249,13 @@ def _run(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: 
         raise invalid(f"Unknown path components: /{'/'.join(parts[1:])}")
     if status(run, now, rt.config.report_run_s)[0] != "Job Completed":
         raise invalid("The report is not ready; poll the report run until Job Completed")
-    plan = make_plan(aw, run.query, eligible_ads(aw, run.scope_kind, run.scope_id, run.query, run.created),
-                     rt.seed, rt.now_local(aw, run.created))  # fmt: skip
+    plan = make_plan(
+        aw,
+        run.query,
+        eligible_ads(aw, run.scope_kind, run.scope_id, run.query, run.created),
+        rt.seed,
+        rt.now_local(aw, run.created),
+    )
     fingerprint = run.id
     req = _page_request(rt, base, f"/{run.id}/insights", params, fingerprint, now)
     return paginate(req, fingerprint, lambda start: rows(plan, start))
@@ -223,9 +271,14 @@ def _accounts_page(
 ) -> Any:
     fields = parse_fields(params.get("fields"), ("id", "account_id"))
     req = _page_request(rt, base, path, params, path, now)
-    return paginate(req, path, lambda start: (
-        (i, render("account", _account_values(rt, accounts[i], fields, now), fields)) for i in range(start, len(accounts))
-    ))  # fmt: skip
+    return paginate(
+        req,
+        path,
+        lambda start: (
+            (i, render("account", _account_values(rt, accounts[i], fields, now), fields))
+            for i in range(start, len(accounts))
+        ),
+    )
 
 
 def _me(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:

@@ -1,4 +1,4 @@
-"""The emulator's mutable state in one place: world, clock, credentials, quotas, faults, runs, stats."""
+"""The emulator's mutable state: world, clock, credentials, quotas, faults, runs, stats."""
 
 from __future__ import annotations
 
@@ -22,9 +22,20 @@ from metasync.emulator.stats import Stats
 from metasync.emulator.world import AccountWorld, World, build_world
 
 TRUTH_FIELDS = (
-    "account_id", "campaign_id", "adset_id", "ad_id", "date_start", "date_stop", "impressions",
-    "clicks", "spend", "reach", "actions", "action_values", "account_currency",
-)  # fmt: skip
+    "account_id",
+    "campaign_id",
+    "adset_id",
+    "ad_id",
+    "date_start",
+    "date_stop",
+    "impressions",
+    "clicks",
+    "spend",
+    "reach",
+    "actions",
+    "action_values",
+    "account_currency",
+)
 
 
 class Runtime:
@@ -46,14 +57,15 @@ class Runtime:
         self.reset(world=False)
 
     def reset(self, world: bool = True) -> None:
-        """Back to the start: clock, stats, faults, quotas, runs, tokens (and the world if asked)."""
+        """Back to the start: stats, runs, tokens (+ clock, faults, quotas when `world`)."""
         if world:
             self.clock.reset()
             self.faults.reset(self.config.faults)
             self.quotas.reset()
         w = self.world
-        self.creds: Credentials = make_credentials(self.seed, w.app_id, w.app_secret,
-                                                   self.clock.start.timestamp(), self.config.token)  # fmt: skip
+        self.creds: Credentials = make_credentials(
+            self.seed, w.app_id, w.app_secret, self.clock.start.timestamp(), self.config.token
+        )
         self.stats = Stats(self.config.call_log_size)
         self.runs: dict[str, ReportRun] = {}
         self._counter = itertools.count(1)

@@ -45,9 +45,14 @@ class Stats:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "calls": self.calls, "http_requests": self.http_requests,
-            "batch_requests": self.batch_requests, "batch_items": self.batch_items,
-            "throttled": self.throttled, "failed": self.failed, "malformed": self.malformed,
-            "by_kind": dict(self.by_kind), "by_account": dict(self.by_account),
+            "calls": self.calls,
+            "http_requests": self.http_requests,
+            "batch_requests": self.batch_requests,
+            "batch_items": self.batch_items,
+            "throttled": self.throttled,
+            "failed": self.failed,
+            "malformed": self.malformed,
+            "by_kind": dict(self.by_kind),
+            "by_account": dict(self.by_account),
             "by_error_code": dict(self.by_code),
-        }  # fmt: skip
+        }

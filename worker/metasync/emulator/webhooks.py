@@ -44,8 +44,13 @@ def build_payload(rt: Runtime, account_id: str, field: str, count: int) -> dict[
 def _value(field: str, ad_id: str) -> dict[str, Any]:
     if field == "in_process_ad_objects":
         return {"id": ad_id, "level": "AD", "status_name": "IN_PROCESS"}
-    return {"id": ad_id, "level": "AD", "error_code": 1815869, "error_summary": "Ad has issues",
-            "error_message": "This ad's landing page could not be reached."}  # fmt: skip
+    return {
+        "id": ad_id,
+        "level": "AD",
+        "error_code": 1815869,
+        "error_summary": "Ad has issues",
+        "error_message": "This ad's landing page could not be reached.",
+    }
 
 
 async def deliver(

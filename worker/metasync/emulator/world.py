@@ -1,4 +1,4 @@
-"""The world: businesses, ad accounts and their objects, generated purely from (preset, seed, anchor)."""
+"""The world: businesses, ad accounts and their objects, pure functions of (preset, seed)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from metasync.emulator.entities import (
@@ -25,9 +26,13 @@ from metasync.emulator.rand import rng
 from metasync.emulator.timeline import DAY, cascade, delivery_days, make_timeline
 
 OBJECTIVES = (
-    "OUTCOME_SALES", "OUTCOME_LEADS", "OUTCOME_TRAFFIC", "OUTCOME_AWARENESS",
-    "OUTCOME_ENGAGEMENT", "OUTCOME_APP_PROMOTION",
-)  # fmt: skip
+    "OUTCOME_SALES",
+    "OUTCOME_LEADS",
+    "OUTCOME_TRAFFIC",
+    "OUTCOME_AWARENESS",
+    "OUTCOME_ENGAGEMENT",
+    "OUTCOME_APP_PROMOTION",
+)
 HORIZON_DAYS = 240  # status changes are scheduled up to this far after the anchor
 COUNTRIES = ("US", "GB", "DE", "FR", "JP", "IN", "BR", "AU", "NZ", "CA")
 
@@ -100,8 +105,13 @@ class World:
         if kind is None or index >= len(self.by_index):
             return None
         aw = self.by_index[index]
-        pool: dict[str, object] = {"campaign": aw.campaigns, "adset": aw.adsets, "ad": aw.ads,
-                                   "creative": aw.creatives}[kind]  # fmt: skip
+        pools: dict[str, dict[str, Any]] = {
+            "campaign": aw.campaigns,
+            "adset": aw.adsets,
+            "ad": aw.ads,
+            "creative": aw.creatives,
+        }
+        pool = pools[kind]
         return (kind, aw) if object_id in pool else None
 
 
@@ -134,9 +144,15 @@ def build_account(
     r = rng(seed, "account", index)
     created = anchor - spec.age_days * DAY - r.uniform(0, 0.9) * DAY
     acc = Account(
-        f"10{seed % 1000:03d}{index:08d}", index, business, f"Account {index + 1} ({spec.currency})",
-        spec.currency, spec.timezone, created, spec.status,
-    )  # fmt: skip
+        f"10{seed % 1000:03d}{index:08d}",
+        index,
+        business,
+        f"Account {index + 1} ({spec.currency})",
+        spec.currency,
+        spec.timezone,
+        created,
+        spec.status,
+    )
     return AccountWorld(acc, spec, seed, anchor)
 
 
@@ -207,17 +223,33 @@ def _adset(r: random.Random, c: Campaign, sid: str, n: int, anchor: float) -> Ad
 
 
 def _ad(
-    r: random.Random, aw: AccountWorld, s: AdSet, campaign: Campaign, prefix: str, n: int,
+    r: random.Random,
+    aw: AccountWorld,
+    s: AdSet,
+    campaign: Campaign,
+    prefix: str,
+    n: int,
     anchor: float,
-) -> Ad:  # fmt: skip
+) -> Ad:
     created = _child_born(r, s.timeline, 6)
     tl = cascade(make_timeline(r, created, anchor + HORIZON_DAYS * DAY, 35, 0.05), s.timeline)
     cpm, aov = CURRENCIES[aw.account.currency]
     minor = 10**aw.account.minor_digits
     return Ad(
-        f"{prefix}3{n:05d}", aw.account.index * 10**5 + n, aw.account.id, campaign.id, s.id,
-        f"{prefix}4{n:05d}", f"Ad {n + 1}", created, tl, r.random() < 0.05,
-        math.exp(r.gauss(math.log(aw.spec.impressions), 0.8)), r.uniform(0.004, 0.03),
-        cpm * minor * r.uniform(0.6, 1.6), r.uniform(0.01, 0.08), aov * minor * r.uniform(0.5, 1.5),
+        f"{prefix}3{n:05d}",
+        aw.account.index * 10**5 + n,
+        aw.account.id,
+        campaign.id,
+        s.id,
+        f"{prefix}4{n:05d}",
+        f"Ad {n + 1}",
+        created,
+        tl,
+        r.random() < 0.05,
+        math.exp(r.gauss(math.log(aw.spec.impressions), 0.8)),
+        r.uniform(0.004, 0.03),
+        cpm * minor * r.uniform(0.6, 1.6),
+        r.uniform(0.01, 0.08),
+        aov * minor * r.uniform(0.5, 1.5),
         delivery_days(tl, s.timeline, campaign.timeline, aw.tz),
-    )  # fmt: skip
+    )
