@@ -29,7 +29,8 @@ DEFINER_EXECUTABLE_BY_CLIENTS = """
         select case when a.grantee = 0 then 'public' else a.grantee::regrole::text end as grantee
         from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
         where a.privilege_type = 'EXECUTE') acl
-    where n.nspname = 'meta_sync' and p.prosecdef and acl.grantee in ('public', 'anon', 'authenticated')
+    where n.nspname = 'meta_sync' and p.prosecdef
+      and acl.grantee in ('public', 'anon', 'authenticated')
     order by 2, 3"""
 
 VIEWS_NOT_SECURITY_INVOKER = """
@@ -146,13 +147,14 @@ def test_members_never_read_token_ciphertext(conn: psycopg.Connection) -> None:
 
 def test_the_worker_role_cannot_log_in_nor_change_tenants(conn: psycopg.Connection) -> None:
     assert conn.execute(
-        "select rolcanlogin, rolbypassrls, rolsuper from pg_roles where rolname = 'meta_sync_worker'"
-    ).fetchone() == (False, False, False)
+        "select rolcanlogin, rolbypassrls, rolsuper from pg_roles"
+        " where rolname = 'meta_sync_worker'").fetchone() == (False, False, False)
+    writes = "INSERT, UPDATE, DELETE"
     assert conn.execute(
-        "select has_table_privilege('meta_sync_worker', 'meta_sync.organizations', 'INSERT, UPDATE, DELETE'),"
-        " has_table_privilege('meta_sync_worker', 'meta_sync.organization_members', 'INSERT, UPDATE, DELETE'),"
-        " has_table_privilege('meta_sync_worker', 'meta_sync.sync_jobs', 'DELETE')").fetchone() == (
-        False, False, False)
+        "select has_table_privilege('meta_sync_worker', 'meta_sync.organizations', %s),"
+        " has_table_privilege('meta_sync_worker', 'meta_sync.organization_members', %s),"
+        " has_table_privilege('meta_sync_worker', 'meta_sync.sync_jobs', 'DELETE')",
+        (writes, writes)).fetchone() == (False, False, False)
 
 
 @pytest.mark.parametrize(("broken_object", "check"), [

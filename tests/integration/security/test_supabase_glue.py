@@ -34,11 +34,13 @@ def test_the_worker_role_runs_the_queue(conn: psycopg.Connection) -> None:
     conn.execute(
         "insert into meta_sync.organizations (id, name) values"
         " ('aaaaaaaa-0000-4000-8000-000000000001', 'A');"
-        " insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)"
-        " values ('aaaaaaaa-0000-4000-8000-0000000000c1', 'aaaaaaaa-0000-4000-8000-000000000001',"
+        " insert into meta_sync.meta_connections"
+        " (id, organization_id, token_ciphertext, token_key_id) values"
+        " ('aaaaaaaa-0000-4000-8000-0000000000c1', 'aaaaaaaa-0000-4000-8000-000000000001',"
         " '\\x01', 'k1');"
         " insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id) values"
-        " ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-0000000000c1')")
+        " ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001',"
+        " 'aaaaaaaa-0000-4000-8000-0000000000c1')")
     with conn.transaction():
         conn.execute("set local role meta_sync_worker")
         conn.execute("select meta_sync.enqueue_due_syncs()")
