@@ -105,3 +105,28 @@ async def test_control_calls_are_not_counted(open_graph: Any) -> None:
     await graph.client.get("/__emulator/credentials")
     assert emu.stats["calls"] == 0
     assert BASE.startswith("http://")
+
+
+async def test_webhook_verification_handshake() -> None:
+    async def hub(request: Request) -> Response:
+        q = request.query_params
+        if q.get("hub.mode") == "subscribe" and q.get("hub.verify_token") == "sesame":
+            return Response(q["hub.challenge"])
+        return Response(status_code=403)
+
+    transport = httpx.ASGITransport(app=Starlette(routes=[Route("/hook", hub)]))
+    emu = make()
+    assert (await emu.verify_webhook("http://hook.test/hook", "sesame", transport))["verified"]
+    wrong = await emu.verify_webhook("http://hook.test/hook", "nope", transport)
+    assert wrong == {"status": 403, "verified": False}
+
+
+async def test_latency_and_writes(open_graph: Any) -> None:
+    emu = make()
+    graph = await open_graph(emu)
+    assert emu.set_faults(latency_ms=5.0)["latency_ms"] == 5.0
+    created = await graph.post(f"{graph.account}/campaigns", name="x")
+    assert created.status_code == 400
+    assert created.json()["error"]["code"] == 100
+    emu.reset()
+    assert emu.faults["latency_ms"] == 0.0

@@ -16,9 +16,10 @@ Python surface::
                                   #   them (TRUTH_FIELDS), deleted/archived ads included
     emu.truth_ad_status("act_X")  # {ad_id: effective_status}
     emu.stats / emu.call_log(n)   # counters (calls by kind/account, throttled, failed, batch items)
-    emu.faults / emu.set_faults(transient=0.05, ...)   # rates per class, see `Faults`
+    emu.faults / emu.set_faults(transient=0.05, latency_ms=20)  # rates per class (`Faults`)
     emu.reset()                   # clock, stats, faults, quotas, runs, tokens back to the start
     await emu.deliver_webhooks(url, account_id=None, field="with_issues_ad_objects", count=10)
+    await emu.verify_webhook(url, verify_token)   # GET hub.mode=subscribe&hub.challenge=...
 
 World presets: ``small`` (1 account, 20 ads, 120 days), ``agency`` (50 accounts), ``large`` (one
 2-year-old account: 351 campaigns, 700 ad sets, 1000 ads), ``fleet`` (5000 small accounts). The
@@ -39,7 +40,8 @@ Control API (JSON, no token, not counted):
 ``GET /__emulator/truth/insights?account_id=&since=&until=`` (``{"data","ad_status","clock"}``) ·
 ``GET /__emulator/stats`` · ``GET /__emulator/calls?limit=`` · ``GET|PUT /__emulator/faults`` ·
 ``POST /__emulator/reset`` · ``POST /__emulator/webhooks/deliver``
-(``{"url","account_id"?,"field"?,"count"?}``).
+(``{"url","account_id"?,"field"?,"count"?}``) · ``POST /__emulator/webhooks/verify``
+(``{"url","verify_token"}``: the hub.challenge handshake).
 
 CLI: ``metasync emulator --port 8787 --world small --seed 1 [--token T] [--latency-ms N]``.
 """

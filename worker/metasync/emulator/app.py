@@ -23,7 +23,7 @@ from metasync.emulator.errors import GraphError
 from metasync.emulator.graph import Call, serve
 from metasync.emulator.runtime import Runtime
 from metasync.emulator.state import effective, visible
-from metasync.emulator.webhooks import FIELDS, build_payload, deliver
+from metasync.emulator.webhooks import FIELDS, build_payload, deliver, verify
 
 
 class Emulator:
@@ -106,11 +106,18 @@ class Emulator:
 
     @property
     def faults(self) -> dict[str, float]:
-        return self._rt.faults.faults.as_dict()
+        """Fault rates per class, plus the current latency_ms and jitter_ms."""
+        injector = self._rt.faults
+        return {
+            **injector.faults.as_dict(),
+            "latency_ms": injector.latency_ms,
+            "jitter_ms": injector.jitter_ms,
+        }
 
     def set_faults(self, **rates: float) -> dict[str, float]:
         """Change fault rates at run time, e.g. ``set_faults(transient=0.05, batch_null=0.1)``."""
-        return self._rt.set_faults(rates).as_dict()
+        self._rt.set_faults(rates)
+        return self.faults
 
     def reset(self) -> None:
         """Clock, stats, faults, quotas, report runs and tokens back to their start state."""
@@ -150,6 +157,13 @@ class Emulator:
             transport,
         )
         return {**report, "payload": payload}
+
+    async def verify_webhook(
+        self, url: str, verify_token: str, transport: httpx.AsyncBaseTransport | None = None
+    ) -> dict[str, Any]:
+        """Run the subscription handshake against `url`; `verified` when it echoes the challenge."""
+        challenge = str(self._webhook_rng.randrange(10**9, 10**10))
+        return await verify(url, verify_token, challenge, transport)
 
     # -- the Graph API --------------------------------------------------------------------------
     async def _graph(self, request: Request) -> Response:

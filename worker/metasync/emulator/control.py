@@ -96,6 +96,12 @@ def control_routes(emu: Emulator) -> list[Route]:
         )
         return JSONResponse(report)
 
+    async def webhook_verify(request: Request) -> Response:
+        body = await _json(request)
+        if "url" not in body or "verify_token" not in body:
+            return _bad("url and verify_token are required")
+        return JSONResponse(await emu.verify_webhook(str(body["url"]), str(body["verify_token"])))
+
     async def health(request: Request) -> Response:
         return JSONResponse({"ok": True, "world": emu.world_name, "seed": emu.seed})
 
@@ -111,4 +117,5 @@ def control_routes(emu: Emulator) -> list[Route]:
         Route(f"{P}/faults", faults, methods=["GET", "PUT"]),
         Route(f"{P}/reset", reset, methods=["POST"]),
         Route(f"{P}/webhooks/deliver", webhooks, methods=["POST"]),
+        Route(f"{P}/webhooks/verify", webhook_verify, methods=["POST"]),
     ]

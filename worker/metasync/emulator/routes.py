@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from metasync.emulator.accounts import account_values, business, me, page_request
 from metasync.emulator.errors import GraphError, invalid, no_object
 from metasync.emulator.insights import Plan, eligible_ads, make_plan, rows
 from metasync.emulator.nodes import (
@@ -13,9 +14,8 @@ from metasync.emulator.nodes import (
     object_values,
     parse_fields,
     render,
-    when,
 )
-from metasync.emulator.paging import Cursor, PageRequest, paginate
+from metasync.emulator.paging import paginate
 from metasync.emulator.query import parse_query
 from metasync.emulator.reports import ReportRun, describe, status
 from metasync.emulator.runtime import Runtime
@@ -55,12 +55,16 @@ def dispatch(
     rt: Runtime, method: str, parts: list[str], params: dict[str, str], base: str, now: float
 ) -> Any:
     head = parts[0]
+    if method != "GET" and not (method == "POST" and parts[-1] == "insights" and len(parts) == 2):
+        raise invalid(
+            f"{method} is not supported by the emulator here (it serves reads and reports)"
+        )
     if head == "me":
-        return _me(rt, parts, params, base, now)
+        return me(rt, parts, params, base, now)
     if head in rt.runs:
         return _run(rt, parts, params, base, now)
     if head in rt.world.businesses:
-        return _business(rt, parts, params, base, now)
+        return business(rt, parts, params, base, now)
     found = rt.world.find(head)
     if found is None:
         raise no_object(head)
@@ -75,53 +79,12 @@ def dispatch(
     return _edge(rt, aw, kind, head, edge, params, base, now)
 
 
-def _page_request(
-    rt: Runtime, base: str, path: str, params: dict[str, str], fingerprint: str, now: float
-) -> PageRequest:
-    try:
-        limit = int(params.get("limit", rt.config.page_size))
-    except ValueError:
-        raise invalid("Param limit must be an integer") from None
-    after = (
-        Cursor.decode(params["after"], fingerprint, now, rt.config.cursor_ttl_s)
-        if "after" in params
-        else None
-    )
-    kept = {k: v for k, v in params.items() if k not in ("after", "before", "limit")}
-    f = rt.faults.faults
-    return PageRequest(
-        f"{base}{path}", kept, max(1, limit), after, rt.seed, f.short_page, f.empty_page, now
-    )
-
-
-def _account_values(
-    rt: Runtime, aw: AccountWorld, fields: tuple[str, ...], now: float
-) -> dict[str, Any]:
-    acc = aw.account
-    offset = rt.now_local(aw).utcoffset()
-    values: dict[str, Any] = {
-        "id": acc.node_id,
-        "account_id": acc.id,
-        "name": acc.name,
-        "currency": acc.currency,
-        "timezone_name": acc.timezone,
-        "account_status": acc.status,
-        "created_time": when(aw, acc.created),
-        "timezone_offset_hours_utc": offset.total_seconds() / 3600 if offset else 0.0,
-        "disable_reason": 0,
-        "business": {"id": acc.business_id, "name": rt.world.businesses[acc.business_id].name},
-    }
-    if "amount_spent" in fields:
-        values["amount_spent"] = str(rt.amount_spent(aw, now))
-    return values
-
-
 def _node(
     rt: Runtime, aw: AccountWorld, kind: str, oid: str, params: dict[str, str], now: float
 ) -> Any:
     if kind == "account":
         fields = parse_fields(params.get("fields"), ("id", "account_id", "name"))
-        return render("account", _account_values(rt, aw, fields, now), fields)
+        return render("account", account_values(rt, aw, fields, now), fields)
     pools: dict[str, dict[str, Any]] = {
         "campaign": aw.campaigns,
         "adset": aw.adsets,
@@ -158,7 +121,7 @@ def _edge(
         objs = edge_filter(aw, edge_objects(aw, edge, kind, oid), params, now)
     keys = ("filtering", "effective_status", "fields")
     fingerprint = f"{oid}/{edge}/{[params.get(k, '') for k in keys]}"
-    req = _page_request(rt, base, f"/{oid}/{edge}", params, fingerprint, now)
+    req = page_request(rt, base, f"/{oid}/{edge}", params, fingerprint, now)
     return paginate(
         req,
         fingerprint,
@@ -204,7 +167,7 @@ def _insights(
             user_title="Too many rows",
         )
     fingerprint = plan.query.fingerprint(oid)
-    req = _page_request(rt, base, f"/{oid}/insights", params, fingerprint, now)
+    req = page_request(rt, base, f"/{oid}/insights", params, fingerprint, now)
     return paginate(req, fingerprint, lambda start: rows(plan, start))
 
 
@@ -257,49 +220,5 @@ def _run(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: 
         rt.now_local(aw, run.created),
     )
     fingerprint = run.id
-    req = _page_request(rt, base, f"/{run.id}/insights", params, fingerprint, now)
+    req = page_request(rt, base, f"/{run.id}/insights", params, fingerprint, now)
     return paginate(req, fingerprint, lambda start: rows(plan, start))
-
-
-def _accounts_page(
-    rt: Runtime,
-    accounts: list[AccountWorld],
-    path: str,
-    params: dict[str, str],
-    base: str,
-    now: float,
-) -> Any:
-    fields = parse_fields(params.get("fields"), ("id", "account_id"))
-    req = _page_request(rt, base, path, params, path, now)
-    return paginate(
-        req,
-        path,
-        lambda start: (
-            (i, render("account", _account_values(rt, accounts[i], fields, now), fields))
-            for i in range(start, len(accounts))
-        ),
-    )
-
-
-def _me(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:
-    if len(parts) == 1:
-        return {"id": rt.creds.user_id, "name": "Emulated System User"}
-    if parts[1] == "adaccounts":
-        return _accounts_page(
-            rt, list(rt.world.accounts.values()), "/me/adaccounts", params, base, now
-        )
-    if parts[1] == "businesses":
-        data = [{"id": b.id, "name": b.name} for b in rt.world.businesses.values()]
-        return {"data": data, "paging": {"cursors": {"before": "MA", "after": "MA"}}}
-    raise invalid(f"Unknown path components: /{parts[1]}")
-
-
-def _business(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:
-    biz = rt.world.businesses[parts[0]]
-    if len(parts) == 1:
-        return {"id": biz.id, "name": biz.name, "created_time": str(int(biz.created))}
-    if parts[1] not in ("owned_ad_accounts", "client_ad_accounts"):
-        raise invalid(f"Unknown path components: /{parts[1]}")
-    owned = [aw for aw in rt.world.accounts.values() if aw.account.business_id == biz.id]
-    accounts = owned if parts[1] == "owned_ad_accounts" else []
-    return _accounts_page(rt, accounts, f"/{biz.id}/{parts[1]}", params, base, now)

@@ -61,6 +61,10 @@ class Runtime:
         if world:
             self.clock.reset()
             self.faults.reset(self.config.faults)
+            self.faults.latency_ms, self.faults.jitter_ms = (
+                self.config.latency_ms,
+                self.config.jitter_ms,
+            )
             self.quotas.reset()
         w = self.world
         self.creds: Credentials = make_credentials(
@@ -70,6 +74,7 @@ class Runtime:
         self.runs: dict[str, ReportRun] = {}
         self._counter = itertools.count(1)
         self._active: dict[tuple[str, int], int] = {}
+        self._spent: dict[tuple[str, float], int] = {}
 
     def next_id(self) -> int:
         return next(self._counter)
@@ -79,7 +84,11 @@ class Runtime:
         return digest.hex()[:11].upper()
 
     def set_faults(self, changes: dict[str, Any]) -> Faults:
-        self.faults.faults = self.faults.faults.updated(changes)
+        """Change fault rates; `latency_ms` / `jitter_ms` change the latency too."""
+        rates = dict(changes)
+        self.faults.latency_ms = float(rates.pop("latency_ms", self.faults.latency_ms))
+        self.faults.jitter_ms = float(rates.pop("jitter_ms", self.faults.jitter_ms))
+        self.faults.faults = self.faults.faults.updated(rates)
         return self.faults.faults
 
     def account(self, account_id: str) -> AccountWorld:
@@ -103,7 +112,14 @@ class Runtime:
         return datetime.fromtimestamp(self.clock.timestamp() if t is None else t, aw.tz)
 
     def amount_spent(self, aw: AccountWorld, t: float) -> int:
-        """Lifetime spend (minor units) up to now, every ad included."""
+        """Lifetime spend (minor units), every ad included, as of the start of the current hour."""
+        hour = int(t // 3600) * 3600.0
+        key = (aw.account.id, hour)
+        if key not in self._spent:
+            self._spent[key] = self._spend_until(aw, hour)
+        return self._spent[key]
+
+    def _spend_until(self, aw: AccountWorld, t: float) -> int:
         local = self.now_local(aw, t)
         today = local.toordinal()
         fraction = (local.hour * 3600 + local.minute * 60 + local.second) / 86400

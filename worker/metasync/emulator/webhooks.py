@@ -92,3 +92,13 @@ async def _post(
         return (await client.post(url, content=body, headers=headers)).status_code
     except httpx.HTTPError as err:
         return type(err).__name__
+
+
+async def verify(
+    url: str, verify_token: str, challenge: str, transport: httpx.AsyncBaseTransport | None = None
+) -> dict[str, Any]:
+    """Meta's subscription handshake: GET hub.mode/hub.verify_token/hub.challenge."""
+    params = {"hub.mode": "subscribe", "hub.verify_token": verify_token, "hub.challenge": challenge}
+    async with httpx.AsyncClient(transport=transport, timeout=10) as client:
+        answer = await client.get(url, params=params)
+    return {"status": answer.status_code, "verified": answer.text == challenge}
