@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -48,15 +49,24 @@ async def _sweep(runtime: Runtime, every: float) -> None:
         await asyncio.sleep(every)
 
 
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 def create_app(
-    settings: Settings, pool_or_url: Pool | str, *, sweep_seconds: float | None = SWEEP_SECONDS
+    settings: Settings,
+    pool_or_url: Pool | str,
+    *,
+    sweep_seconds: float | None = SWEEP_SECONDS,
+    clock: Callable[[], datetime] = _wall_clock,
 ) -> Starlette:
     """The app; a URL gets an owned pool opened on startup (or first use) and closed on shutdown.
 
-    ``sweep_seconds=None`` disables the periodic webhook pass (tests drive passes themselves).
+    ``sweep_seconds=None`` disables the periodic webhook pass (tests drive passes themselves);
+    ``clock`` is "now" for every timestamp the endpoint writes (tests pass the emulator's).
     """
     register_settings_secrets(settings)
-    runtime = Runtime(settings, Database(pool_or_url))
+    runtime = Runtime(settings, Database(pool_or_url), clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from metasync.server.database import Database
 from metasync.server.processing import PassResult, process_pending_webhook_events
@@ -17,6 +19,7 @@ log = logging.getLogger(__name__)
 class Runtime:
     settings: Settings
     db: Database
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _pass_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def process_pending(self) -> PassResult | None:
@@ -24,7 +27,7 @@ class Runtime:
         async with self._pass_lock:  # one pass per process at a time; others use SKIP LOCKED
             try:
                 async with self.db.connection() as conn:
-                    result = await process_pending_webhook_events(conn)
+                    result = await process_pending_webhook_events(conn, now=self.clock())
             except Exception:
                 log.exception("webhook processing pass failed")
                 return None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -80,7 +79,7 @@ async def receive_events(request: Request) -> Response:
     except UnsupportedDelivery as exc:
         return PlainTextResponse(str(exc), status_code=422)
     async with runtime.db.connection() as conn, conn.transaction():
-        new_ids = await store_changes(conn, changes, datetime.now(UTC))
+        new_ids = await store_changes(conn, changes, runtime.clock())
     log.info("webhook stored", extra={"changes": len(changes), "new": len(new_ids)})
     background = BackgroundTask(runtime.process_pending) if new_ids else None
     return JSONResponse({"received": len(changes), "new": len(new_ids)}, background=background)
