@@ -22,7 +22,6 @@ import httpx
 
 from metasync.emulator import Emulator, EmulatorConfig
 from metasync.emulator.auth import proof
-from metasync.emulator.metrics import _CACHE
 from metasync.emulator.world import build_world
 
 CLOCK = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)
@@ -84,7 +83,6 @@ def _summary(label: str, timings: list[tuple[int, float]]) -> dict[str, Any]:
 
 
 async def bench_in_process(pages: int) -> dict[str, Any]:
-    _CACHE.clear()
     emu = Emulator("large", 1, EmulatorConfig(), CLOCK)
     creds = emu.credentials
     token = creds["access_token"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ZERO_DECIMAL = frozenset({"JPY", "KRW", "CLP", "VND", "TWD_"})
 TERMINAL = frozenset({"ARCHIVED", "DELETED"})
@@ -106,6 +106,9 @@ class Ad:
     cvr: float
     aov_minor: float
     delivery: tuple[tuple[int, int], ...]  # inclusive day-ordinal ranges (account tz)
+    memo: dict[int, tuple[float, ...] | None] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )  # per-day values, filled lazily by metrics
 
 
 def effective_status(own: str | None, parents: tuple[tuple[str, str | None], ...]) -> str:

@@ -27,8 +27,6 @@ ENGAGEMENT: dict[str, tuple[str, ...]] = {
     "OUTCOME_AWARENESS": ("video_view",),
     "OUTCOME_ENGAGEMENT": ("post_engagement", "post_reaction", "video_view"),
 }
-_CACHE: dict[tuple[int, int, int], tuple[float, ...] | None] = {}
-_CACHE_MAX = 2_000_000
 
 
 def maturity(age: int) -> float:
@@ -39,11 +37,10 @@ def maturity(age: int) -> float:
 
 
 def _base(seed: int, ad: Ad, ordinal: int) -> tuple[float, ...] | None:
-    key = (seed, ad.key, ordinal)
-    if key in _CACHE:
-        return _CACHE[key]
-    if len(_CACHE) >= _CACHE_MAX:
-        _CACHE.clear()
+    """The day's final values before partial-day and maturity (memoised on the ad)."""
+    cache = ad.memo
+    if ordinal in cache:
+        return cache[ordinal]
     u = uniforms(seed, ad.key, ordinal)
     value: tuple[float, ...] | None = None
     if u[0] >= 0.1:  # not every ad every day
@@ -59,7 +56,7 @@ def _base(seed: int, ad: Ad, ordinal: int) -> tuple[float, ...] | None:
             ad.aov_minor * (0.7 + 0.6 * u[7]),
             0.05 + 0.4 * u[8],
         )
-    _CACHE[key] = value
+    cache[ordinal] = value
     return value
 
 
