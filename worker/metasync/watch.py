@@ -116,7 +116,7 @@ class ProgressBoard:
         self.jobs: dict[int, JobState] = {}
         self.progress = Progress(
             TextColumn("[bold]{task.fields[account]}[/bold] {task.fields[phase]:<11}"),
-            BarColumn(bar_width=28),
+            BarColumn(bar_width=20),
             TextColumn("{task.percentage:>5.1f}%"),
             TextColumn("{task.fields[chunks]:>9} chunks"),
             TextColumn("{task.fields[eta]:<13}"),

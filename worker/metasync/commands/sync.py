@@ -24,6 +24,7 @@ from metasync.settings import Settings, get_settings
 console = Console()
 err_console = Console(stderr=True)
 TOKEN_ENV = "META_ACCESS_TOKEN"  # noqa: S105
+SCHEMA_HINT = "run `metasync db migrate`"
 
 
 def app_credentials(settings: Settings) -> AppCredentials | None:
@@ -96,6 +97,9 @@ def connect_command(
         )
     except (ConnectError, GraphError, TokenCipherError, MetaSyncDatabaseError) as exc:
         err_console.print(f"[red]connect failed:[/red] {exc}")
+        raise typer.Exit(1) from None
+    except (psycopg.errors.UndefinedFunction, psycopg.errors.UndefinedTable):
+        err_console.print(f"[red]the database schema is not current:[/red] {SCHEMA_HINT}")
         raise typer.Exit(1) from None
     print_connect_result(result)
 
@@ -176,6 +180,9 @@ def sync_command(
     except MetaSyncDatabaseError as exc:
         err_console.print(f"[red]sync refused:[/red] {exc}")
         raise typer.Exit(2) from None
+    except (psycopg.errors.UndefinedFunction, psycopg.errors.UndefinedTable):
+        err_console.print(f"[red]the database schema is not current:[/red] {SCHEMA_HINT}")
+        raise typer.Exit(1) from None
     console.print(f"manual sync job {job_id} for {account_id}: {first} .. {last} (pending)")
     console.print(f"follow it with: metasync watch {job_id}")
 

@@ -13,8 +13,6 @@ from metasync.postgres.connect import resolve_database_url
 from metasync.settings import get_settings
 from metasync.watch import FINAL, JobState, ProgressBoard, Scope, organization_ids, watch_jobs
 
-console = Console()
-
 
 async def run_watch(
     url: str, job_ids: list[int], org: str | None, board: ProgressBoard
@@ -40,6 +38,7 @@ def watch_command(
     ] = None,
 ) -> None:
     """Live progress (phase, %, chunks, ETA, entities, rows) until the jobs are final."""
+    console = Console()
     url = resolve_database_url(get_settings())
     board = ProgressBoard(console)
     try:
