@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from metasync.emulator.entities import Ad
-from metasync.emulator.metrics import Cell
+from metasync.emulator.metrics import WINDOW_KEYS, Cell
 from metasync.emulator.query import Query
 from metasync.emulator.world import AccountWorld
 
+_INDEX = {w: i for i, w in enumerate(WINDOW_KEYS)}
 LEVEL_RANK = {"account": 0, "campaign": 1, "adset": 2, "ad": 3}
 FIELD_LEVEL = {
     "account": "account",
@@ -32,16 +34,16 @@ def ratio(num: float, den: float) -> str:
 
 
 def _actions(
-    cell: Cell, kind: str, windows: tuple[str, ...], digits: int | None
+    table: dict[str, list[int]], windows: tuple[str, ...], digits: int | None
 ) -> list[dict[str, str]]:
-    prefix = kind + "|"
-    names = sorted({k[2 : k.index("|", 2)] for k in cell if k.startswith(prefix)})
     out = []
-    for name in names:
-        item = {"action_type": name, "value": _fmt(cell.get(f"{kind}|{name}|value", 0), digits)}
+    for name in sorted(table):
+        counts = table[name]
+        item = {"action_type": name, "value": _fmt(counts[0], digits)}
         for w in windows:
-            if w != "default" and f"{kind}|{name}|{w}" in cell:
-                item[w] = _fmt(cell[f"{kind}|{name}|{w}"], digits)
+            idx = _INDEX.get(w, 99)
+            if idx < len(counts):
+                item[w] = _fmt(counts[idx], digits)
         out.append(item)
     return out
 
@@ -51,28 +53,32 @@ def _fmt(value: int, digits: int | None) -> str:
 
 
 def _reach(cell: Cell) -> int:
-    if cell.get("cells", 1) <= 1:
-        return cell["reach"]
-    return max(cell["reach_max"], int(cell["reach"] * 0.85))
+    if cell.cells <= 1:
+        return cell.reach
+    return max(cell.reach_max, int(cell.reach * 0.85))
 
 
 def _value(field: str, cell: Cell, digits: int, windows: tuple[str, ...]) -> Any:
-    if field in ("impressions", "clicks", "inline_link_clicks"):
-        return str(cell[field])
+    if field == "impressions":
+        return str(cell.impressions)
+    if field == "clicks":
+        return str(cell.clicks)
+    if field == "inline_link_clicks":
+        return str(cell.link)
     if field == "spend":
-        return money(cell["spend"], digits)
+        return money(cell.spend, digits)
     if field == "actions":
-        return _actions(cell, "a", windows, None)
+        return _actions(cell.actions, windows, None)
     if field == "action_values":
-        return _actions(cell, "v", windows, digits)
+        return _actions(cell.values, windows, digits)
     if field == "reach":
         return str(_reach(cell))
     return _ratios(field, cell, digits)
 
 
 def _ratios(field: str, cell: Cell, digits: int) -> Any:
-    imp, clicks = cell["impressions"], cell["clicks"]
-    major = cell["spend"] / 10**digits
+    imp, clicks = cell.impressions, cell.clicks
+    major = cell.spend / 10**digits
     if field == "frequency":
         return ratio(imp, _reach(cell))
     if field == "ctr":
@@ -82,20 +88,19 @@ def _ratios(field: str, cell: Cell, digits: int) -> Any:
     if field == "cpm":
         return ratio(major * 1000, imp)
     if field == "cost_per_action_type":
-        counts = _actions(cell, "a", (), None)
         return [
-            {"action_type": a["action_type"], "value": ratio(major, int(a["value"]))}
-            for a in counts
-            if int(a["value"])
+            {"action_type": name, "value": ratio(major, counts[0])}
+            for name, counts in sorted(cell.actions.items())
+            if counts[0]
         ]
     return _roas(cell, major, digits)
 
 
 def _roas(cell: Cell, major: float, digits: int) -> list[dict[str, str]]:
-    value = cell.get("v|purchase|value")
+    value = cell.values.get("purchase")
     if value is None or not major:
         return []
-    return [{"action_type": "omni_purchase", "value": ratio(value / 10**digits, major)}]
+    return [{"action_type": "omni_purchase", "value": ratio(value[0] / 10**digits, major)}]
 
 
 def _ids(aw: AccountWorld, ad: Ad) -> dict[str, str]:
@@ -114,26 +119,41 @@ def _ids(aw: AccountWorld, ad: Ad) -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=256)
+def _layout(fields: tuple[str, ...], level: str) -> tuple[tuple[str, bool], ...]:
+    """(field, is_id) for each printable field of a query (finer-level ids are dropped)."""
+    out = []
+    for field in fields:
+        if field in ("date_start", "date_stop"):
+            continue
+        prefix = field.split("_")[0]
+        if prefix not in FIELD_LEVEL:
+            out.append((field, False))
+        elif LEVEL_RANK[FIELD_LEVEL[prefix]] <= LEVEL_RANK[level]:
+            out.append((field, True))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def iso_day(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
+
+
 def format_row(
     aw: AccountWorld, query: Query, group_id: str, ads: list[Ad], first: int, last: int, cell: Cell
 ) -> dict[str, Any]:
     """One insights row with the query's fields in order, then date_start and date_stop."""
     row: dict[str, Any] = {}
     digits = aw.account.minor_digits
-    rank = LEVEL_RANK[query.level]
     ids: dict[str, str] | None = None
-    for field in query.fields:
-        if field in ("date_start", "date_stop"):
-            continue
-        prefix = field.split("_")[0]
-        if prefix in FIELD_LEVEL:
-            if LEVEL_RANK[FIELD_LEVEL[prefix]] <= rank:
-                ids = ids or _ids(aw, ads[0])
-                row[field] = ids[field]
+    for field, is_id in _layout(query.fields, query.level):
+        if is_id:
+            ids = ids or _ids(aw, ads[0])
+            row[field] = ids[field]
             continue
         value = _value(field, cell, digits, query.windows)
         if value != []:
             row[field] = value
-    row["date_start"] = date.fromordinal(first).isoformat()
-    row["date_stop"] = date.fromordinal(last).isoformat()
+    row["date_start"] = iso_day(first)
+    row["date_stop"] = iso_day(last)
     return row

@@ -13,7 +13,7 @@ from typing import Any
 
 from metasync.emulator.entities import Ad
 from metasync.emulator.formatting import format_row
-from metasync.emulator.metrics import Cell, ad_day, merge
+from metasync.emulator.metrics import Cell, ad_day
 from metasync.emulator.query import Query
 from metasync.emulator.state import effective, visible
 from metasync.emulator.world import AccountWorld
@@ -110,17 +110,25 @@ def _span(ads: list[Ad]) -> tuple[int, int]:
 
 
 def bucket_cell(plan: Plan, ads: list[Ad], first: int, last: int) -> Cell | None:
-    total: Cell = {}
+    """The sum of the ads' cells over days `first`..`last` (None without delivery)."""
+    total: Cell | None = None
+    shared = False  # `total` is still the first cell itself: copy before adding into it
     for ad in ads:
-        objective = plan.aw.campaigns[ad.campaign_id].objective
         if not ad.delivery:
             continue
+        objective = plan.aw.campaigns[ad.campaign_id].objective
         stop = min(last, ad.delivery[-1][1], plan.today)
         for day in range(max(first, ad.delivery[0][0]), stop + 1):
             cell = ad_day(plan.seed, ad, objective, day, plan.today, plan.fraction)
-            if cell is not None:
-                merge(total, cell)
-    return total or None
+            if cell is None:
+                continue
+            if total is None:
+                total, shared = cell, True
+                continue
+            if shared:
+                total, shared = total.copy(), False
+            total.add(cell)
+    return total
 
 
 def rows(plan: Plan, start: int) -> Iterator[tuple[int, Row]]:

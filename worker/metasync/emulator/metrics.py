@@ -1,9 +1,8 @@
 """Per-(ad, day) metrics, computed lazily and purely from hashes of (seed, ad, day).
 
-A cell is a dict of integer counters (money in the currency's minor unit):
-``impressions, clicks, reach, spend, inline_link_clicks`` and ``"a|<action>|<window>"`` (counts)
-or ``"v|<action>|<window>"`` (values). Conversions mature over 28 days: a day's conversions
-as seen on a later day only grow, and are final once the day is 28 days old.
+A `Cell` holds integer counters (money in the currency's minor unit) and, per action type, a
+list of counts (or values) indexed like `WINDOW_KEYS`. Conversions mature over 28 days: a
+day's conversions as seen on a later day only grow, and are final once the day is 28 days old.
 """
 
 from __future__ import annotations
@@ -11,10 +10,9 @@ from __future__ import annotations
 from metasync.emulator.entities import Ad, delivers
 from metasync.emulator.rand import uniforms
 
-Cell = dict[str, int]
 WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view")
+WINDOW_KEYS = ("value", *WINDOWS)  # engagement actions carry the first four only
 MATURITY_DAYS = 28
-_SHARE = {"1d_click": 0.55, "7d_click": 0.85, "28d_click": 1.0}
 CONVERSIONS: dict[str, tuple[str, ...]] = {
     "OUTCOME_SALES": ("purchase", "offsite_conversion.fb_pixel_purchase", "add_to_cart"),
     "OUTCOME_LEADS": ("lead", "onsite_conversion.lead_grouped"),
@@ -60,6 +58,44 @@ def _base(seed: int, ad: Ad, ordinal: int) -> tuple[float, ...] | None:
     return value
 
 
+class Cell:
+    """Summable counters of one or more (ad, day) pairs."""
+
+    __slots__ = ("actions", "cells", "clicks", "impressions", "link", "reach", "reach_max", "spend",
+                 "values")  # fmt: skip
+
+    def __init__(self, impressions: int, clicks: int, reach: int, spend: int, link: int) -> None:
+        self.impressions, self.clicks, self.reach, self.spend = impressions, clicks, reach, spend
+        self.link, self.reach_max, self.cells = link, reach, 1
+        self.actions: dict[str, list[int]] = {}
+        self.values: dict[str, list[int]] = {}
+
+    def copy(self) -> Cell:
+        out = Cell(self.impressions, self.clicks, self.reach, self.spend, self.link)
+        out.reach_max, out.cells = self.reach_max, self.cells
+        out.actions = {k: list(v) for k, v in self.actions.items()}
+        out.values = {k: list(v) for k, v in self.values.items()}
+        return out
+
+    def add(self, other: Cell) -> None:
+        """Add `other` in (reach is deduplicated approximately when formatted, never additive)."""
+        self.impressions += other.impressions
+        self.clicks += other.clicks
+        self.reach += other.reach
+        self.spend += other.spend
+        self.link += other.link
+        self.reach_max = max(self.reach_max, other.reach_max)
+        self.cells += other.cells
+        for mine, theirs in ((self.actions, other.actions), (self.values, other.values)):
+            for name, counts in theirs.items():
+                have = mine.get(name)
+                mine[name] = (
+                    list(counts)
+                    if have is None
+                    else [a + b for a, b in zip(have, counts, strict=True)]
+                )
+
+
 def ad_day(
     seed: int, ad: Ad, objective: str, ordinal: int, today: int, today_fraction: float
 ) -> Cell | None:
@@ -75,56 +111,36 @@ def ad_day(
     if impressions == 0:
         return None
     clicks = int(impressions * ctr)
-    cell: Cell = {
-        "impressions": impressions,
-        "clicks": clicks,
-        "reach": max(1, int(impressions * reach_share)),
-        "spend": int(impressions * cpm / 1000),
-        "inline_link_clicks": int(clicks * 0.8),
-    }
+    cell = Cell(impressions, clicks, max(1, int(impressions * reach_share)),
+                int(impressions * cpm / 1000), int(clicks * 0.8))  # fmt: skip
     _engagement(cell, objective, engage)
     _conversions(cell, objective, cvr, view_rate, aov, maturity(today - ordinal))
     return cell
 
 
 def _engagement(cell: Cell, objective: str, rate: float) -> None:
-    link = cell["inline_link_clicks"]
+    link = cell.link
     if link:
-        for w in ("value", "1d_click", "7d_click", "28d_click"):
-            cell[f"a|link_click|{w}"] = link
+        cell.actions["link_click"] = [link] * 4
     for n, action in enumerate(ENGAGEMENT.get(objective, ())):
         count = int(
-            cell["impressions"] * rate / (n + 1) if action != "landing_page_view" else link * 0.7
+            cell.impressions * rate / (n + 1) if action != "landing_page_view" else link * 0.7
         )
         if count:
-            for w in ("value", "1d_click", "7d_click", "28d_click"):
-                cell[f"a|{action}|{w}"] = count
+            cell.actions[action] = [count] * 4
 
 
 def _conversions(
     cell: Cell, objective: str, cvr: float, view: float, aov: float, seen: float
 ) -> None:
-    actions = CONVERSIONS.get(objective, ())
-    if not actions:
-        return
-    click_total = cell["clicks"] * cvr
-    for n, action in enumerate(actions):
+    click_total = cell.clicks * cvr
+    for action in CONVERSIONS.get(objective, ()):
         factor = 3.0 if action == "add_to_cart" else 1.0
-        counts = {w: int(click_total * factor * s * seen) for w, s in _SHARE.items()}
-        counts["1d_view"] = int(click_total * factor * view * seen)
-        counts["value"] = counts["7d_click"] + counts["1d_view"]
-        if not counts["28d_click"] and not counts["1d_view"]:
+        d1, d7, d28 = (int(click_total * factor * s * seen) for s in (0.55, 0.85, 1.0))
+        v1 = int(click_total * factor * view * seen)
+        if not d28 and not v1:
             continue
-        for w, c in counts.items():
-            cell[f"a|{action}|{w}"] = c
-            if action in VALUED:
-                cell[f"v|{action}|{w}"] = int(c * aov)
-        del n
-
-
-def merge(total: Cell, cell: Cell) -> None:
-    """Add `cell` into `total` (reach: deduplicated approximately, never additive)."""
-    for key, value in cell.items():
-        total[key] = total.get(key, 0) + value
-    total["reach_max"] = max(total.get("reach_max", 0), cell["reach"])
-    total["cells"] = total.get("cells", 0) + 1
+        counts = [d7 + v1, d1, d7, d28, v1]
+        cell.actions[action] = counts
+        if action in VALUED:
+            cell.values[action] = [int(c * aov) for c in counts]

@@ -129,7 +129,7 @@ class Runtime:
             for first, last in ad.delivery:
                 for day in range(first, min(last, today) + 1):
                     cell = ad_day(self.seed, ad, objective, day, today, fraction)
-                    total += cell["spend"] if cell else 0
+                    total += cell.spend if cell else 0
         return total
 
     def truth_entities(self, account_id: str) -> dict[str, list[dict[str, Any]]]:
