@@ -152,3 +152,24 @@ async def test_unconfigured_secret_refuses_everything(
         assert (await c.post("/webhooks/meta", content=body, headers=headers)).status_code == 503
         assert (await c.get("/webhooks/meta", params=verify_params(""))).status_code == 403
     assert await count(aconn, EVENTS) == 0
+
+
+async def test_database_down_is_503_so_meta_retries(settings: Any) -> None:
+    from psycopg_pool import AsyncConnectionPool
+
+    from metasync.server.app import create_app
+
+    down: AsyncConnectionPool[Any] = AsyncConnectionPool(
+        "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", open=False, timeout=1
+    )
+    await down.open(wait=False)
+    try:
+        app = create_app(settings, down, sweep_seconds=None)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as c:
+            body, headers = signed(delivery(issue("401")))
+            response = await c.post("/webhooks/meta", content=body, headers=headers)
+    finally:
+        await down.close()
+    assert response.status_code == 503

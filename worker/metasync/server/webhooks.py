@@ -7,6 +7,7 @@ POST, in this order (nothing is stored unless every check passes):
     missing / bad signature         401  (HMAC-SHA256 of the raw body, compared in constant time)
     not JSON                        400
     JSON but not a delivery we take 422  (unknown ``object``, no ``entry`` list, change w/o field)
+    database unavailable            503  (Meta retries the delivery)
     stored (new or duplicate)       200  {"received": n, "new": m}, then processed in background
 """
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 import json
 import logging
 
+import psycopg
+from psycopg_pool import PoolTimeout
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -78,8 +81,12 @@ async def receive_events(request: Request) -> Response:
         changes = parse_delivery(payload)
     except UnsupportedDelivery as exc:
         return PlainTextResponse(str(exc), status_code=422)
-    async with runtime.db.connection() as conn, conn.transaction():
-        new_ids = await store_changes(conn, changes, runtime.clock())
+    try:
+        async with runtime.db.connection() as conn, conn.transaction():
+            new_ids = await store_changes(conn, changes, runtime.clock())
+    except (psycopg.Error, PoolTimeout) as exc:  # Meta retries a failed delivery for 36 hours
+        log.error("webhook not stored", extra={"error": str(exc)})
+        return PlainTextResponse("storage unavailable", status_code=503)
     log.info("webhook stored", extra={"changes": len(changes), "new": len(new_ids)})
     background = BackgroundTask(runtime.process_pending) if new_ids else None
     return JSONResponse({"received": len(changes), "new": len(new_ids)}, background=background)
