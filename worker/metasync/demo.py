@@ -181,8 +181,11 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
         calls = emu.stats
     asyncio.run(report(url, console))
     comparison = asyncio.run(verify(url, emu, synced))
-    console.print(f"Graph calls: {calls.get('calls', calls.get('total', '?'))}; sync wall time "
-                  f"{seconds:.1f} s; demo wall time {time.monotonic() - began:.1f} s")  # fmt: skip
+    console.print(
+        f"Graph calls: {calls['calls']} in {calls['http_requests']} HTTP requests, "
+        f"{calls['throttled']} throttled, {calls['failed']} failed; sync {seconds:.1f} s, "
+        f"demo {time.monotonic() - began:.1f} s"
+    )
     log_file.close()
     for line in comparison.differences[:20]:
         console.print(f"[red]  {line}[/red]")

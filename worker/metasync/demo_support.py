@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -15,11 +16,12 @@ from rich.table import Table
 
 from metasync.emulator import Emulator
 
+PHASE_TITLES = {"recent_90_days": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
 STATUS_COLUMNS = (
-    "account_id", "account_name", "tier", "meta_sync_priority", "connection_status",
-    "last_meta_sync_at", "next_sync_at", "due_in", "sync_error_count", "rate_limit_backoff_until",
-    "insights_fresh_through", "fresh_through", "phase_1_completed_at", "phase_2_completed_at",
-    "running_job_id",
+    ("account_id", "account"), ("tier", "tier"), ("connection_status", "token"),
+    ("last_meta_sync_at", "last sync"), ("minutes_until_next_sync", "due in min"),
+    ("sync_error_count", "errors"), ("insights_fresh_through", "fresh through"),
+    ("phase_2_completed_at", "history done"),
 )  # fmt: skip
 
 
@@ -73,12 +75,13 @@ async def phase_times(conn: psycopg.AsyncConnection[Any]) -> list[dict[str, Any]
 
 async def print_phase_times(conn: psycopg.AsyncConnection[Any], console: Console) -> None:
     table = Table(title="sync jobs by phase")
-    for name in ("phase", "jobs", "not completed", "wall s", "insight rows", "Graph calls"):
+    for name in ("phase", "jobs", "not completed", "wall s", "insight rows", "calls"):
         table.add_column(name, justify="left" if name == "phase" else "right")
     for row in await phase_times(conn):
         seconds = row["seconds"]
         table.add_row(
-            row["phase"], str(row["jobs"]), str(row["not_completed"]),
+            PHASE_TITLES.get(row["phase"], row["phase"]), str(row["jobs"]),
+            str(row["not_completed"]),
             f"{float(seconds):.1f}" if seconds is not None else "-",
             f"{int(row['rows'] or 0):,}", f"{int(row['calls'] or 0):,}",
         )  # fmt: skip
@@ -96,18 +99,20 @@ async def print_status(conn: psycopg.AsyncConnection[Any], console: Console) -> 
         rows = await cur.fetchall()
     if not rows:
         return
-    columns = [c for c in STATUS_COLUMNS if c in rows[0]] or list(rows[0])[:8]
+    columns = [(c, t) for c, t in STATUS_COLUMNS if c in rows[0]]
     table = Table(title="meta_sync_status")
-    for column in columns:
-        table.add_column(column)
+    for _, title in columns:
+        table.add_column(title)
     for row in rows:
-        table.add_row(*(_cell(row[c]) for c in columns))
+        table.add_row(*(_cell(row[c]) for c, _ in columns))
     console.print(table)
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
-    if hasattr(value, "strftime"):
-        return str(value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value)
+    if hasattr(value, "hour"):
+        return str(value.strftime("%H:%M:%S"))
+    if isinstance(value, Decimal):
+        return f"{value:.0f}"
     return str(value)

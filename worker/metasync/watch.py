@@ -28,7 +28,7 @@ ENTITY_KEYS = ("campaigns_synced", "adsets_synced", "ads_synced", "creatives_syn
 PHASES = {
     "recent_90_days": "phase 1",
     "historical_backfill": "phase 2",
-    "incremental": "incremental",
+    "incremental": "increm.",
     "settle": "settle",
     "manual": "manual",
     "webhook": "webhook",
@@ -94,34 +94,35 @@ def job_id_of(data: Mapping[str, Any]) -> int | None:
 
 
 def eta_text(job: JobState, now: datetime | None = None) -> str:
+    """``done`` / ``failed`` ... when final, else the time left (``1m05s``, ``40s``, ``-``)."""
     if job.final:
-        return job.status.replace("_", " ")
+        return {"completed": "done", "completed_with_errors": "errors"}.get(job.status, job.status)
     if job.eta is None:
-        return "ETA -"
+        return "-"
     seconds = max(0, int((job.eta - (now or datetime.now(UTC))).total_seconds()))
-    return f"ETA {seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"ETA {seconds}s"
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
 def entities_text(job: JobState) -> str:
     e = job.entities
     if not e:
         return ""
-    return f"{e.get('campaigns', 0)}c/{e.get('adsets', 0)}s/{e.get('ads', 0)}a"
+    return f"{e.get('campaigns', 0)}c {e.get('adsets', 0)}s {e.get('ads', 0)}a"
 
 
 class ProgressBoard:
-    """One rich progress bar per job: account, phase, %, chunks, ETA, entities, rows, calls."""
+    """One rich progress bar per job: account, phase, %, chunks, ETA, entities, rows."""
 
     def __init__(self, console: Console | None = None, *, transient: bool = False) -> None:
         self.jobs: dict[int, JobState] = {}
         self.progress = Progress(
-            TextColumn("[bold]{task.fields[account]}[/bold] {task.fields[phase]:<11}"),
-            BarColumn(bar_width=20),
-            TextColumn("{task.percentage:>5.1f}%"),
-            TextColumn("{task.fields[chunks]:>9} chunks"),
-            TextColumn("{task.fields[eta]:<13}"),
-            TextColumn("{task.fields[entities]}"),
-            TextColumn("{task.fields[rows]:>9} rows {task.fields[calls]:>6} calls"),
+            TextColumn("[bold]{task.fields[account]}[/bold] {task.fields[phase]:<7}"),
+            BarColumn(bar_width=12),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TextColumn("{task.fields[chunks]:>7}"),
+            TextColumn("{task.fields[eta]:>6}"),
+            TextColumn("{task.fields[entities]:<14}"),
+            TextColumn("{task.fields[rows]:>7} rows"),
             console=console,
             transient=transient,
             refresh_per_second=4,
@@ -156,7 +157,6 @@ class ProgressBoard:
             "eta": eta_text(job),
             "entities": entities_text(job),
             "rows": f"{job.rows:,}",
-            "calls": f"{job.api_calls:,}",
         }
         task = self._tasks.get(job.job_id)
         if task is None:
