@@ -209,3 +209,27 @@ def test_keys_cli_generate_then_rotate(database_url: str, monkeypatch: pytest.Mo
             return await load_token(c, TokenCipher({"new": keys["new"]}), cid)
 
     assert asyncio.run(check()) == TOKEN
+
+
+async def test_loaded_token_is_registered_for_redaction(aconn: AConn) -> None:
+    plain = "plainTokenValue42"  # matches no token pattern: only registration hides it
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = list(root.handlers)
+    configure_logging("INFO", stream=stream)
+    try:
+        cipher = TokenCipher({"k1": generate_key()})
+        org = await new_org(aconn)
+        async with await psycopg.AsyncConnection.connect(aconn.info.dsn) as other:
+            cid = await store_connection(other, cipher, org, plain)
+            await other.commit()
+        clear_registered_secrets()  # a fresh process: only load_token can register it
+        logging.getLogger("t").info("before %s", plain)
+        await load_token(aconn, cipher, cid)
+        logging.getLogger("t").info("after %s", plain)
+    finally:
+        root.handlers[:] = saved
+        clear_registered_secrets()
+    before, after = stream.getvalue().splitlines()
+    assert plain in before
+    assert plain not in after and "[REDACTED]" in after
