@@ -131,16 +131,31 @@ def bucket_cell(plan: Plan, ads: list[Ad], first: int, last: int) -> Cell | None
     return total
 
 
+def _candidates(plan: Plan, ads: list[Ad], b0: int) -> Iterator[int]:
+    """Bucket indexes from `b0` that may have delivery: for daily buckets, only delivery days."""
+    if plan.query.increment != "1":
+        lo, hi = _span(ads)
+        for b in range(b0, len(plan.buckets)):
+            first, last = plan.buckets[b]
+            if last >= lo and first <= hi:
+                yield b
+        return
+    since = plan.buckets[0][0]
+    end = min(plan.buckets[-1][1], plan.today)
+    days: set[int] = set()
+    for ad in ads:
+        for first, last in ad.delivery:
+            days.update(range(max(first, since + b0), min(last, end) + 1))
+    yield from (day - since for day in sorted(days))
+
+
 def rows(plan: Plan, start: int) -> Iterator[tuple[int, Row]]:
     """(slot, row) pairs from slot `start` on, skipping slots without delivery."""
     nb = len(plan.buckets)
     for g in range(start // nb, len(plan.groups)):
         group_id, ads = plan.groups[g]
-        lo, hi = _span(ads)
-        for b in range(start - g * nb if g == start // nb else 0, nb):
+        for b in _candidates(plan, ads, start - g * nb if g == start // nb else 0):
             first, last = plan.buckets[b]
-            if last < lo or first > hi:
-                continue
             cell = bucket_cell(plan, ads, first, last)
             if cell is not None:
                 yield g * nb + b, format_row(plan.aw, plan.query, group_id, ads, first, last, cell)
