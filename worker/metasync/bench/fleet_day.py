@@ -1,0 +1,184 @@
+"""``metasync bench fleet-day``: the ``fleet`` world over a simulated 24 hours, mixed tiers.
+
+In process (emulator over ASGI, workers with the emulator clock injected as ``p_now``), on a
+throwaway database:
+
+1. the first N accounts get tiers by index (10 % high, 60 % medium, 30 % low) and are onboarded
+   (phase 1 + phase 2) at the start instant; those calls are counted apart, not in the day;
+2. 96 steps of 15 minutes: advance the emulator clock, ``enqueue_due_syncs(p_now => clock)``,
+   ``Worker.run_once`` until the queue is drained (work inside a step takes no simulated time);
+3. freshness: for every account, the gaps between its syncs (onboarding end, then each
+   completed incremental job, then the window's end) must stay within interval + 15 minutes;
+4. Graph calls of the day (emulator stats) against a strategy that re-reads 28 days on every
+   run of the same schedule: per run, the four structure listings and the insights pages of 28
+   days of the account's ad-day rows at the same page size (no separate settle job needed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from psycopg_pool import AsyncConnectionPool
+from pydantic import SecretStr
+
+from metasync import tokens
+from metasync.bench._common import Report, throwaway_database
+from metasync.crypto import TokenCipher, generate_key
+from metasync.emulator import Emulator, EmulatorConfig
+from metasync.graph import GraphClient, RetryPolicy
+from metasync.onboarding import fetch_account_metadata, upsert_ad_account
+from metasync.runner import Worker
+from metasync.settings import Settings, get_settings
+
+START = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
+BASE_URL = "http://emulator.bench"
+STEP = timedelta(minutes=15)
+STRUCTURE_EDGES = 4
+FAST_RETRY = RetryPolicy(attempts=6, initial_seconds=0.001, max_seconds=0.01, jitter_seconds=0)
+
+
+def tier_of(index: int) -> str:
+    """10 % high, 60 % medium, 30 % low, spread over the fleet."""
+    slot = index % 10
+    return "high" if slot == 0 else "medium" if slot <= 6 else "low"
+
+
+async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: GraphClient,
+                     cipher: TokenCipher, accounts: int) -> list[str]:  # fmt: skip
+    token = emu.credentials["access_token"]
+    ids = emu.account_ids[:accounts]
+    metadata = []
+    for i in range(0, len(ids), 50):
+        metadata += await fetch_account_metadata(graph, token, ids[i : i + 50])
+    async with pool.connection() as conn, conn.transaction():
+        cur = await conn.execute("insert into meta_sync.organizations (name) values ('fleet')"
+                                 " returning id")  # fmt: skip
+        row = await cur.fetchone()
+        assert row is not None
+        connection = await tokens.store_connection(conn, cipher, row[0], token, "system_user")
+        for index, account in enumerate(metadata):
+            await upsert_ad_account(conn, account, organization_id=row[0],
+                                    connection_id=connection, tier=tier_of(index))  # fmt: skip
+    return [a.id for a in metadata]
+
+
+async def drain(worker: Worker) -> int:
+    """run_once until a pass finds nothing; chunks claimed."""
+    claimed = 0
+    while True:
+        stats = await worker.run_once(3600)
+        claimed += stats.claimed
+        if stats.claimed == 0 and stats.enqueued_jobs == 0:
+            return claimed
+
+
+async def freshness(pool: AsyncConnectionPool[Any], start: datetime, end: datetime) -> list[str]:
+    """Accounts whose gap between syncs exceeded the tier interval + 15 minutes."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "select a.id, c.interval_minutes, array_remove(array_agg(j.completed_at"
+            "   order by j.completed_at), null)"
+            " from meta_sync.meta_ad_accounts a"
+            " join meta_sync.meta_sync_config c on c.tier = a.meta_sync_priority"
+            " left join meta_sync.sync_jobs j on j.account_id = a.id"
+            "   and j.sync_phase = 'incremental' and j.status = 'completed'"
+            " group by a.id, c.interval_minutes"
+        )
+        rows = await cur.fetchall()
+    late = []
+    for account, interval, synced in rows:
+        allowed = timedelta(minutes=interval) + STEP
+        moments = [start, *synced, end]
+        worst = max(b - a for a, b in itertools.pairwise(moments))
+        if worst > allowed:
+            late.append(f"{account}: gap {worst} > {allowed}")
+    return late
+
+
+async def reread_28_days_calls(pool: AsyncConnectionPool[Any], emu: Emulator,
+                               page: int) -> int:  # fmt: skip
+    """Calls the re-read-28-days strategy needs for the same runs (incremental jobs)."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "select account_id, count(*) from meta_sync.sync_jobs"
+            " where sync_phase = 'incremental' and status = 'completed' group by account_id"
+        )
+        runs = await cur.fetchall()
+    total = 0
+    for account, count in runs:
+        until = emu.clock.now().date()
+        rows = len(emu.truth_insights(account, until - timedelta(days=27), until))
+        entities = emu.truth_entities(account)
+        structure = sum(max(1, math.ceil(len(entities[k]) / page))
+                        for k in ("campaigns", "adsets", "ads", "adcreatives"))  # fmt: skip
+        total += count * (structure + max(1, math.ceil(rows / page)))
+    return total
+
+
+async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> None:
+    emu = Emulator("fleet", seed=1, config=EmulatorConfig(report_run_s=0.05), clock=START)
+    cipher = TokenCipher({"bench": generate_key()}, "bench")
+    settings = Settings(_env_file=None, graph_base_url=BASE_URL, worker_concurrency=16,  # type: ignore[call-arg]
+                        meta_app_secret=SecretStr(emu.credentials["app_secret"]),
+                        report_poll_seconds=0.02)  # fmt: skip
+    transport = httpx.ASGITransport(app=emu.app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http,
+        AsyncConnectionPool(url, min_size=2, max_size=24, open=False,
+                            kwargs={"autocommit": True}) as pool,
+    ):  # fmt: skip
+        graph = GraphClient.from_settings(http, settings, retry=FAST_RETRY)
+        await seed_fleet(pool, emu, graph, cipher, accounts)
+        worker = Worker(settings, pool, http, cipher, emu.clock.now, "fleet", retry=FAST_RETRY)
+        began = time.monotonic()
+        await drain(worker)
+        onboarding_s, onboarding_calls = time.monotonic() - began, emu.stats["calls"]
+        kinds_before = dict(emu.stats["by_kind"])
+        began = time.monotonic()
+        for _ in range(hours * 4):
+            emu.advance(STEP)
+            async with pool.connection() as conn:
+                await conn.execute("select meta_sync.enqueue_due_syncs(p_limit => 10000,"
+                                   " p_now => %s)", (emu.clock.now(),))  # fmt: skip
+            await drain(worker)
+        day_s, stats = time.monotonic() - began, emu.stats
+        late = await freshness(pool, START, emu.clock.now())
+        reread = await reread_28_days_calls(pool, emu, settings.insights_page_size)
+    day_calls = stats["calls"] - onboarding_calls
+    report.add("accounts", accounts, "tiers 10 % high / 60 % medium / 30 % low")
+    report.add("onboarding: Graph calls", onboarding_calls, "before the window, not counted")
+    report.add("onboarding: wall s", round(onboarding_s, 1))
+    report.add(f"simulated {hours} h: wall s", round(day_s, 1), "96 steps of 15 min for 24 h")
+    report.add("freshness violations", len(late), "interval + 15 min; must be 0")
+    report.add("Graph calls in the window", day_calls, f"throttled {stats['throttled']}")
+    report.add("re-read 28 days: calls", reread, "same runs, same page size")
+    report.add("re-read / ours", round(reread / day_calls, 2) if day_calls else 0.0)
+    report.data.update(accounts=accounts, hours=hours, onboarding_calls=onboarding_calls,
+                       onboarding_seconds=onboarding_s, window_seconds=day_s,
+                       window_calls=day_calls,
+                       window_by_kind={k: v - kinds_before.get(k, 0)
+                                       for k, v in stats["by_kind"].items()}, violations=late[:50],
+                       reread_28_days_calls=reread)  # fmt: skip
+    report.check(not late, f"{len(late)} accounts synced later than interval + 15 min")
+
+
+def fleet_day(
+    accounts: Annotated[int, typer.Option("--accounts", min=1, max=5000)] = 5000,
+    hours: Annotated[int, typer.Option("--hours", min=1, max=72)] = 24,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+) -> None:
+    """The fleet world over a simulated day: freshness per tier and Graph calls vs re-reading."""
+    report = Report("fleet-day")
+    with throwaway_database(get_settings(), "fleet_day") as url:
+        asyncio.run(run_fleet_day(url, accounts, hours, report))
+    report.emit(json_file)
+    if report.failures:
+        raise typer.Exit(1)
