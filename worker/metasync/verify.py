@@ -2,7 +2,9 @@
 
 Used by ``metasync demo`` and ``metasync bench onboarding``. The truth source is anything with
 ``truth_entities(account_id)`` and ``truth_insights(account_id, since, until)`` (the emulator);
-the ranges compared are those the account's completed jobs covered.
+the ranges compared are those the account's completed jobs covered. Every live object must be
+stored; an object deleted before any sync saw it cannot be (Meta lists deleted objects only by
+id), so it is counted apart, not as a difference; a stored object must equal Meta's.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class TruthSource(Protocol):
 class Comparison:
     rows_compared: int = 0
     entities_compared: int = 0
+    unseen_deleted: int = 0  # deleted at Meta and never stored: no sync could list them
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -42,9 +45,11 @@ class Comparison:
         return not self.differences
 
     def summary(self) -> str:
+        unseen = f" ({self.unseen_deleted} deleted before any sync saw them)"
         return (
             f"ground truth: {self.rows_compared} ad-day rows and {self.entities_compared} "
-            f"entities compared, {len(self.differences)} differences"
+            f"entities compared{unseen if self.unseen_deleted else ''}, "
+            f"{len(self.differences)} differences"
         )
 
 
@@ -139,7 +144,9 @@ async def compare_entities(
             stored = {str(r["id"]): r for r in await cur.fetchall()}
         result.entities_compared += len(expected.keys() | stored.keys())
         for oid in sorted(expected.keys() | stored.keys()):
-            if oid not in stored:
+            if oid not in stored and expected[oid].get("effective_status") == "DELETED":
+                result.unseen_deleted += 1  # Meta lists deleted objects only by id
+            elif oid not in stored:
                 result.differences.append(f"{account_id} {kind} {oid}: missing in the database")
             elif oid not in expected:
                 result.differences.append(f"{account_id} {kind} {oid}: not at Meta")
