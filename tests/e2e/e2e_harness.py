@@ -138,3 +138,49 @@ def history_start(emu: Emulator, account: str) -> date:
     aw = emu.runtime.account(account)
     created = datetime.fromtimestamp(aw.account.created, ZoneInfo(aw.account.timezone)).date()
     return max(created, account_today(emu, account) - timedelta(days=37 * 30))
+
+
+ENTITY_KEYS = ("name", "status", "effective_status", "updated_time")
+ENTITY_TABLES = {"campaigns": "meta_campaigns", "adsets": "meta_adsets", "ads": "meta_ads"}
+
+
+async def assert_entities_equal(h: Harness, account: str) -> dict[str, int]:
+    """Every stored object equals Meta's; every live (not deleted) object of Meta is stored;
+    deleted objects are stored when the sync could see them (listed before, or in insights)."""
+    truth = h.emu.truth_entities(account)
+    counts = {}
+    for edge, table in ENTITY_TABLES.items():
+        want = {o["id"]: tuple(o.get(k) for k in ENTITY_KEYS) for o in truth[edge]}
+        rows = await h.fetch(
+            f"select id, raw from meta_sync.{table} where account_id = %s",
+            account,
+        )
+        got = {r[0]: tuple(r[1].get(k) for k in ENTITY_KEYS) for r in rows}
+        live = {i for i, v in want.items() if v[2] != "DELETED"}
+        assert live <= set(got), f"{edge}: not stored {sorted(live - set(got))[:5]}"
+        wrong = [(i, want.get(i), v) for i, v in got.items() if want.get(i) != v]
+        assert not wrong, f"{edge}: {wrong[:3]}"
+        counts[edge] = len(got)
+    creatives = {o["id"] for o in truth["adcreatives"]}
+    stored = {r[0] for r in await h.fetch(
+        "select id from meta_sync.meta_ad_creatives where account_id = %s", account)}  # fmt: skip
+    assert stored <= creatives
+    return counts
+
+
+async def assert_insights_equal(h: Harness, account: str) -> int:
+    """Every ad-day of the account's whole history (37 months at most) equals Meta's."""
+    since, until = history_start(h.emu, account), account_today(h.emu, account)
+    truth = truth_rows(h.emu, account, since, until)
+    got = await db_rows(h, account, since, until)
+    missing = sorted(set(truth) - set(got))[:5]
+    extra = sorted(set(got) - set(truth))[:5]
+    assert not missing and not extra, f"{account}: missing {missing} extra {extra}"
+    wrong = [k for k in truth if truth[k] != got[k]]
+    sample = [(k, truth[k], got[k]) for k in wrong[:2]]
+    assert not wrong, f"{account}: {len(wrong)} ad-days differ, e.g. {sample}"
+    return len(truth)
+
+
+def outcomes_ok(stats: RunStats, allowed: frozenset[str] = frozenset({"completed"})) -> None:
+    assert set(stats.outcomes) <= allowed, stats.outcomes
