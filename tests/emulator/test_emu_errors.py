@@ -159,3 +159,15 @@ async def test_fixed_token_at_start(open_graph: Any) -> None:
     assert emu.credentials["access_token"] == "EAAfixedtoken"
     graph = await open_graph(emu)
     assert (await graph.get(graph.account)).status_code == 200
+
+
+async def test_every_field_the_worker_requests_is_served(graph: Graph) -> None:
+    fields = pytest.importorskip("metasync.graph.fields")
+    account = await graph.get(graph.account, fields=",".join(fields.AD_ACCOUNT_FIELDS))
+    assert account.status_code == 200, account.text
+    for edge, names in fields.ENTITY_FIELDS.items():
+        answer = await graph.get(f"{graph.account}/{edge}", fields=",".join(names), limit=3)
+        assert answer.status_code == 200, (edge, answer.text)
+    insights = await graph.get(f"{graph.account}/insights", level="ad", time_increment=1,
+                               fields=",".join(fields.INSIGHTS_FIELDS))  # fmt: skip
+    assert insights.status_code == 200, insights.text

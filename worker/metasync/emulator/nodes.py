@@ -87,6 +87,7 @@ def adset_fields(aw: AccountWorld, s: AdSet, t: float) -> dict[str, Any]:
             "targeting": targeting,
             "billing_event": "IMPRESSIONS",
             "optimization_goal": "OFFSITE_CONVERSIONS",
+            "issues_info": [],
             "start_time": when(aw, s.created),
         }
     )
@@ -115,6 +116,7 @@ def creative_fields(aw: AccountWorld, cr: Creative, t: float) -> dict[str, Any]:
         "title": cr.title,
         "body": f"{cr.title}: try it today.",
         "object_type": "SHARE",
+        "effective_object_story_id": f"1{cr.account_id[-9:]}_{cr.id[-9:]}",
         "status": "ACTIVE",
         "thumbnail_url": f"https://example.invalid/thumb/{cr.id}.jpg",
     }
