@@ -31,7 +31,7 @@ from metasync.crypto import TokenCipher, generate_key
 from metasync.graph import GraphClient
 from metasync.onboarding import connect
 from metasync.settings import Settings, get_settings
-from metasync.verify import compare_with_truth, merge_ranges, synced_ranges
+from metasync.verify import TruthSource, compare_with_truth, merge_ranges, synced_ranges
 
 KEY_ID = "bench"
 
@@ -200,7 +200,7 @@ class DeletedAware:
     (Meta's edges omit them), yet ``truth_entities`` includes them, so ``verify`` reports them
     missing; :meth:`relevant` drops exactly those differences, nothing else."""
 
-    def __init__(self, truth: EmulatorProcess) -> None:
+    def __init__(self, truth: TruthSource) -> None:
         self.truth = truth
         self.deleted: set[str] = set()
 
@@ -227,7 +227,7 @@ from meta_sync.meta_insights_daily
 """
 
 
-async def integrity(db_url: str, truth: EmulatorProcess, accounts: list[str]) -> list[str]:
+async def integrity(db_url: str, truth: TruthSource, accounts: list[str]) -> list[str]:
     """Every problem found: differences with Meta, duplicates, stuck chunks, coverage gaps."""
     conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
     async with conn:
