@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from metasync.emulator.breakdowns import combos, split
 from metasync.emulator.entities import Ad
 from metasync.emulator.formatting import format_row
 from metasync.emulator.metrics import Cell, ad_day
-from metasync.emulator.query import Query
+from metasync.emulator.query import Query, minus_months
 from metasync.emulator.state import effective, visible
 from metasync.emulator.world import AccountWorld
 
@@ -47,7 +49,7 @@ class Plan:
         for _, ads in self.groups:
             a, b = _span(ads)
             total += sum(1 for first, last in self.buckets if first <= b and last >= a)
-        return total
+        return total * combos(self.query.breakdowns)
 
 
 def _matches(aw: AccountWorld, ad: Ad, filters: Query, t: float) -> bool:
@@ -149,16 +151,55 @@ def _candidates(plan: Plan, ads: list[Ad], b0: int) -> Iterator[int]:
     yield from (day - since for day in sorted(days))
 
 
+def bucket_split(
+    plan: Plan, ads: list[Ad], first: int, last: int
+) -> dict[int, tuple[dict[str, str], Cell]]:
+    """Like `bucket_cell`, per breakdown combination (index -> (dimension values, cell))."""
+    out: dict[int, tuple[dict[str, str], Cell]] = {}
+    dims = plan.query.breakdowns
+    for ad in ads:
+        countries = plan.aw.adsets[ad.adset_id].countries
+        for day in range(first, min(last, plan.today) + 1):
+            cell = bucket_cell(plan, [ad], day, day)
+            for index, values, part in split(cell, plan.seed, ad, countries, dims) if cell else ():
+                if index in out:
+                    out[index][1].add(part)
+                else:
+                    out[index] = (values, part)
+    return out
+
+
+def _rows_in_slot(plan: Plan, g: int, b: int, start: int) -> Iterator[tuple[int, Row]]:
+    group_id, ads = plan.groups[g]
+    first, last = plan.buckets[b]
+    slot = g * len(plan.buckets) + b
+    if not plan.query.breakdowns:
+        cell = bucket_cell(plan, ads, first, last)
+        if cell is not None:
+            yield slot, format_row(plan.aw, plan.query, group_id, ads, first, last, cell)
+        return
+    k = combos(plan.query.breakdowns)
+    old = first < minus_months(date.fromordinal(plan.today), 13).toordinal()
+    parts = bucket_split(plan, ads, first, last)
+    for index in sorted(parts):
+        if slot * k + index >= start:
+            values, cell = parts[index]
+            row = format_row(plan.aw, plan.query, group_id, ads, first, last, cell)
+            if old:  # Meta silently omits reach with breakdowns beyond 13 months
+                row.pop("reach", None)
+                row.pop("frequency", None)
+            yield slot * k + index, {**row, **values}
+
+
 def rows(plan: Plan, start: int) -> Iterator[tuple[int, Row]]:
-    """(slot, row) pairs from slot `start` on, skipping slots without delivery."""
+    """(position, row) pairs from position `start` on, skipping slots without delivery.
+    A position is ``slot * combos + combination``; a slot is ``group * buckets + bucket``."""
     nb = len(plan.buckets)
-    for g in range(start // nb, len(plan.groups)):
-        group_id, ads = plan.groups[g]
-        for b in _candidates(plan, ads, start - g * nb if g == start // nb else 0):
-            first, last = plan.buckets[b]
-            cell = bucket_cell(plan, ads, first, last)
-            if cell is not None:
-                yield g * nb + b, format_row(plan.aw, plan.query, group_id, ads, first, last, cell)
+    slot0 = start // combos(plan.query.breakdowns)
+    for g in range(slot0 // nb, len(plan.groups)):
+        _, ads = plan.groups[g]
+        for b in _candidates(plan, ads, slot0 - g * nb if g == slot0 // nb else 0):
+            yield from _rows_in_slot(plan, g, b, start)
 
 
 def all_rows(plan: Plan) -> list[Row]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from metasync.emulator.breakdowns import DIMENSIONS
 from metasync.emulator.errors import GraphError, invalid
 from metasync.emulator.metrics import WINDOWS
 
@@ -60,6 +61,7 @@ class Query:
     increment: str  # "1".."90", "all_days" or "monthly"
     windows: tuple[str, ...]
     filters: tuple[tuple[str, str, tuple[str, ...]], ...]
+    breakdowns: tuple[str, ...] = ()
 
     def fingerprint(self, scope: str) -> str:
         raw = json.dumps(
@@ -72,6 +74,7 @@ class Query:
                 self.increment,
                 self.windows,
                 self.filters,
+                self.breakdowns,
             ]
         )
         return hashlib.sha1(raw.encode()).hexdigest()[:12]  # noqa: S324 - not security
@@ -158,8 +161,6 @@ def parse_query(params: dict[str, str], today: date, default_level: str) -> Quer
     level = params.get("level", default_level)
     if level not in LEVELS:
         raise invalid(f"level must be one of {', '.join(LEVELS)}")
-    if "breakdowns" in params:
-        raise invalid("breakdowns are not supported by this emulator")
     fields = _fields(params)
     since, until = parse_range(params, today)
     check_range(since, until, today)
@@ -176,7 +177,24 @@ def parse_query(params: dict[str, str], today: date, default_level: str) -> Quer
     bad = [w for w in windows if w not in (*WINDOWS, "default")]
     if bad:
         raise invalid(f"action_attribution_windows: unsupported {bad}")
-    return Query(level, fields, since, until, increment, windows, _filters(params))
+    return Query(
+        level, fields, since, until, increment, windows, _filters(params), _breakdowns(params)
+    )
+
+
+def _breakdowns(params: dict[str, str]) -> tuple[str, ...]:
+    raw = params.get("breakdowns", "").strip()
+    names = json_param(params, "breakdowns") if raw.startswith("[") else raw.split(",")
+    dims = tuple(str(n).strip() for n in names if str(n).strip())
+    for dim in dims:
+        if dim not in DIMENSIONS:
+            raise invalid(f"breakdowns[{dim}] is not valid; supported: {', '.join(DIMENSIONS)}")
+    if len(set(dims)) != len(dims):
+        raise invalid("breakdowns must not repeat a dimension")
+    action = params.get("action_breakdowns", "action_type").strip('[]" ')
+    if action not in ("action_type", ""):
+        raise invalid("action_breakdowns: only action_type is supported")
+    return dims
 
 
 def _fields(params: dict[str, str]) -> tuple[str, ...]:
