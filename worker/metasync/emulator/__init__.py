@@ -29,8 +29,8 @@ give identical bytes. Without ``clock`` the emulator clock follows wall time fro
 Graph API (``/vNN.0/...``; versions in ``EmulatorConfig.versions``, others answer 2635):
 ``act_X`` node and edges ``campaigns|adsets|ads|adcreatives|insights``; ``/<id>`` for any object
 (deleted ones too), ``/<campaign>/adsets|ads|insights``, ``/<adset>/ads|insights``,
-``/<ad>/insights`` (``breakdowns``: publisher_platform, age, gender,
-device_platform, country; split rows add up exactly); ``/me``, ``/me/adaccounts``, ``/me/businesses``,
+``/<ad>/insights`` (``breakdowns``: publisher_platform, age, gender, device_platform, country;
+split rows add up exactly); ``/me``, ``/me/adaccounts``, ``/me/businesses``,
 ``/<business>/owned_ad_accounts``; ``POST .../insights`` -> ``{report_run_id}``, ``GET /<run>``,
 ``GET /<run>/insights``; ``POST /`` with ``batch``; ``/oauth/access_token``, ``/debug_token``.
 
