@@ -171,3 +171,15 @@ async def test_every_field_the_worker_requests_is_served(graph: Graph) -> None:
     insights = await graph.get(f"{graph.account}/insights", level="ad", time_increment=1,
                                fields=",".join(fields.INSIGHTS_FIELDS))  # fmt: skip
     assert insights.status_code == 200, insights.text
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [(1, 500), (2, 503), (4, 400), (17, 400), (613, 400), (80000, 400), (80004, 400), (190, 400),
+     (10, 403), (200, 403), (100, 400), (3018, 400), (2635, 400)],
+)  # fmt: skip
+def test_http_status_table(code: int, status: int) -> None:
+    from metasync.emulator.errors import GraphError
+
+    assert GraphError(code, "x").status == status
+    assert GraphError(code, "x").envelope("T")["error"]["code"] == code

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-_TYPES = {
-    190: "OAuthException",
-    100: "OAuthException",
-    2635: "OAuthException",
-    10: "OAuthException",
-}
 _STATUS = {1: 500, 2: 503, 10: 403}
+
+
+def http_status(code: int) -> int:
+    """The HTTP status Meta answers an error code with (META_API.md's table)."""
+    return 403 if 200 <= code <= 299 else _STATUS.get(code, 400)
 
 
 class GraphError(Exception):
@@ -38,7 +37,7 @@ class GraphError(Exception):
         self.code = code
         self.message = message
         self.subcode = subcode
-        self.status = status if status is not None else _STATUS.get(code, 400)
+        self.status = status if status is not None else http_status(code)
         self.transient = transient
         self.user_title = user_title
         self.user_msg = user_msg
@@ -47,9 +46,7 @@ class GraphError(Exception):
     def envelope(self, trace_id: str) -> dict[str, Any]:
         body: dict[str, Any] = {
             "message": self.message,
-            "type": _TYPES.get(
-                self.code, "OAuthException" if self.code < 100 else "GraphMethodException"
-            ),
+            "type": "GraphMethodException" if self.subcode == 33 else "OAuthException",
             "code": self.code,
             "is_transient": self.transient,
             "fbtrace_id": trace_id,
