@@ -7,6 +7,7 @@ token, ``onboarding.fetch_account_metadata`` + ``upsert_ad_account`` for the acc
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -48,7 +49,12 @@ class Harness:
     def worker(self, name: str = "w1", **settings: Any) -> Worker:
         s = self.settings.model_copy(update=settings)
         return Worker(s, self.pool, self.http, self.cipher, clock=self.emu.clock.now,
-                      worker_id=name, retry=FAST_RETRY)  # fmt: skip
+                      worker_id=name, retry=FAST_RETRY, sleep=self.sleep)  # fmt: skip
+
+    async def sleep(self, seconds: float) -> None:
+        """Waits pass on the emulator clock (pacing, retries): the tests never sleep for real."""
+        self.emu.advance(seconds)
+        await asyncio.sleep(0)
 
     async def connect(self, accounts: list[str] | None = None, token: str | None = None) -> None:
         token = token or self.emu.credentials["access_token"]
@@ -168,9 +174,9 @@ async def assert_entities_equal(h: Harness, account: str) -> dict[str, int]:
     return counts
 
 
-async def assert_insights_equal(h: Harness, account: str) -> int:
+async def assert_insights_equal(h: Harness, account: str, until: date | None = None) -> int:
     """Every ad-day of the account's whole history (37 months at most) equals Meta's."""
-    since, until = history_start(h.emu, account), account_today(h.emu, account)
+    since, until = history_start(h.emu, account), until or account_today(h.emu, account)
     truth = truth_rows(h.emu, account, since, until)
     got = await db_rows(h, account, since, until)
     missing = sorted(set(truth) - set(got))[:5]

@@ -16,7 +16,7 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -78,13 +78,17 @@ class Worker:
         worker_id: str | None = None,
         *,
         retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """``retry`` and ``sleep`` (pacing and retry waits) are for tests that drive time."""
         self.settings, self.pool, self.http, self.cipher, self.clock = (
             settings, pool, http, cipher, clock,
         )  # fmt: skip
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:6]}"
-        self.governor = Governor(PostgresUsageStore(pool, clock), clock=clock)
-        self.graph = GraphClient.from_settings(http, settings, governor=self.governor, retry=retry)
+        self.governor = Governor(PostgresUsageStore(pool, clock), clock=clock, sleep=sleep)
+        self.graph = GraphClient.from_settings(
+            http, settings, governor=self.governor, retry=retry, sleep=sleep
+        )
         self.dead: set[UUID] = set()
         self._tokens: dict[UUID, tuple[str, float]] = {}
         self._running: dict[asyncio.Task[Outcome], ClaimedChunk] = {}

@@ -36,6 +36,7 @@ from metasync.graph import (
     DateRangeTooOldError,
     GraphError,
     PermissionDeniedError,
+    ReportRunFailedError,
     ThrottledError,
     TokenDeadError,
     TooMuchDataError,
@@ -138,8 +139,9 @@ async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> Outcome:
             await split_sync_chunk(conn, c, ids, now)
     except LeaseLostError:
         raise
-    except WrongStateError as cannot:
-        return await _fail(ctx, f"too much data and {cannot}", retryable=False)
+    except WrongStateError as cannot:  # one day, one campaign: a failed run may pass later
+        retry = isinstance(exc, ReportRunFailedError)
+        return await _fail(ctx, f"too much data and {cannot}", retryable=retry)
     return Outcome("split", 0, ctx.counter.calls, str(exc))
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from metasync.db.queue import complete_sync_chunk
-from metasync.graph import PollPolicy, run_report
+from metasync.graph import PollPolicy, ReportRunFailedError, run_report
 from metasync.graph.fields import INSIGHTS_FIELDS
 from metasync.sync.context import ChunkContext
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative, map_insights
@@ -96,16 +96,18 @@ async def count_ads(ctx: ChunkContext, campaign_ids: tuple[str, ...] | None) -> 
 
 
 async def fetch_rows(ctx: ChunkContext, plan: InsightsPlan) -> list[dict[str, Any]]:
-    settings = ctx.settings
+    settings, path = ctx.settings, f"{ctx.account_id}/insights"
     params = query_params(plan, settings.insights_page_size)
-    if not use_async(
-        plan, await count_ads(ctx, plan.campaign_ids), settings.insights_async_min_rows
-    ):
-        return await ctx.graph.get_all(
-            f"{ctx.account_id}/insights", params, account_id=ctx.account_id
-        )
+    ads = await count_ads(ctx, plan.campaign_ids)
+    if not use_async(plan, ads, settings.insights_async_min_rows):
+        return await ctx.graph.get_all(path, params, account_id=ctx.account_id)
     policy = PollPolicy(interval_seconds=settings.report_poll_seconds)
-    return await run_report(ctx.graph, ctx.account_id, params, policy=policy)
+    try:
+        return await run_report(ctx.graph, ctx.account_id, params, policy=policy)
+    except ReportRunFailedError:
+        # Runs also fail for reasons Meta does not give: read plainly once; if that is too
+        # much data (TooMuchDataError), the chunk is split.
+        return await ctx.graph.get_all(path, params, account_id=ctx.account_id)
 
 
 async def objectives(ctx: ChunkContext) -> dict[str, str | None]:
