@@ -1,0 +1,207 @@
+"""``metasync bench onboarding``: the ``large`` account onboarded over HTTP with realistic latency.
+
+The emulator runs as ``metasync emulator`` in its own process (150 ms per call, 10 s report runs,
+frozen clock); one in-process worker onboards the account into a throwaway database. Measured:
+Graph calls by kind, insight calls per 1 000 rows against the minimum for the page size used
+(target <= 1.25x), phase 1 wall time (target < 60 s), full onboarding (target < 5 min), throttle
+errors, and the upsert's rows/s as a fraction of a plain COPY into the same table in the same run
+(target >= 0.5), plus the ground-truth check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import tempfile
+import time
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import psycopg
+import typer
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+from pydantic import SecretStr
+
+from metasync.bench._common import Report, throwaway_database
+from metasync.bench.workers import EmulatorProcess, connect_world
+from metasync.crypto import TokenCipher, generate_key
+from metasync.runner import Worker
+from metasync.settings import Settings, get_settings
+from metasync.sync.mapping import InsightDailyRow
+from metasync.sync.writers import measure_upsert_vs_copy
+from metasync.verify import compare_with_truth
+
+INSIGHT_KINDS = ("insights", "insights_async")
+PHASES = {"recent_90_days": "phase_1", "historical_backfill": "phase_2"}
+
+
+@dataclass
+class Timeline:
+    started: float = field(default_factory=time.monotonic)
+    done: dict[str, float] = field(default_factory=dict)  # phase -> seconds since start
+
+
+async def wait_phases(url: str, timeline: Timeline, limit_s: float) -> None:
+    """Poll until both onboarding phases of every account are final; record when each ended."""
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    async with conn:
+        while True:
+            cur = await conn.execute(
+                "select sync_phase::text, bool_and(status in ('completed',"
+                " 'completed_with_errors', 'failed', 'cancelled')) from meta_sync.sync_jobs"
+                " group by 1"
+            )
+            for phase, final in await cur.fetchall():
+                if final and phase in PHASES and phase not in timeline.done:
+                    timeline.done[phase] = time.monotonic() - timeline.started
+            left = await (
+                await conn.execute(
+                    "select count(*) from meta_sync.meta_ad_accounts"
+                    " where phase_2_completed_at is null"
+                )
+            ).fetchone()
+            if left == (0,):
+                return
+            if time.monotonic() - timeline.started > limit_s:
+                raise TimeoutError(f"onboarding still open after {limit_s:.0f} s")
+            await asyncio.sleep(0.25)
+
+
+async def onboard(
+    settings: Settings, url: str, emu: EmulatorProcess, limit_s: float
+) -> tuple[list[str], Timeline]:
+    cipher = TokenCipher({"bench": generate_key()})
+    accounts = await connect_world(url, emu, cipher)
+    timeline = Timeline()
+    stop = asyncio.Event()
+    pool = AsyncConnectionPool(url, min_size=2, max_size=24, open=False,
+                               kwargs={"autocommit": True})  # fmt: skip
+    async with pool, httpx.AsyncClient(timeout=120) as http:
+        worker = Worker(settings, pool, http, cipher, lambda: datetime.now(UTC), "bench-1")
+        task = asyncio.create_task(worker.run(stop))
+        try:
+            await wait_phases(url, timeline, limit_s)
+        finally:
+            stop.set()
+            await asyncio.gather(task, return_exceptions=True)
+    return accounts, timeline
+
+
+async def insight_rows(url: str) -> list[InsightDailyRow]:
+    """The synced rows under fresh keys (ad id prefixed with 9): inserts, not no-op updates."""
+    names = [f.name for f in fields(InsightDailyRow)]
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    async with conn, conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(f"select {', '.join(names)} from meta_sync.meta_insights_daily")
+        rows = await cur.fetchall()
+    return [InsightDailyRow(**{**r, "ad_id": "9" + str(r["ad_id"])}) for r in rows]
+
+
+async def measure_writes(url: str) -> Any:
+    rows = await insight_rows(url)
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    async with conn:
+        return await measure_upsert_vs_copy(conn, rows, datetime.now(UTC))
+
+
+async def verify(url: str, emu: EmulatorProcess, accounts: list[str]) -> Any:
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    async with conn:
+        return await compare_with_truth(conn, emu, accounts)
+
+
+async def database_counts(url: str) -> dict[str, int]:
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    async with conn:
+        row = await (
+            await conn.execute(
+                "select (select count(*) from meta_sync.meta_insights_daily),"
+                " (select coalesce(sum(api_calls), 0) from meta_sync.sync_jobs)"
+            )
+        ).fetchone()
+    assert row is not None
+    return {"insight_rows": int(row[0]), "api_calls_recorded": int(row[1])}
+
+
+def fill_report(report: Report, settings: Settings, stats: dict[str, Any], counts: dict[str, int],
+                timeline: Timeline, writes: Any, comparison: Any) -> None:  # fmt: skip
+    rows, page = counts["insight_rows"], settings.insights_page_size
+    by_kind: dict[str, int] = dict(stats.get("by_kind", {}))
+    insight_calls = sum(by_kind.get(k, 0) for k in INSIGHT_KINDS)
+    minimum = math.ceil(rows / page)
+    per_1000 = insight_calls / rows * 1000 if rows else 0.0
+    ratio = insight_calls / minimum if minimum else 0.0
+    phase_1 = timeline.done.get("recent_90_days", math.inf)
+    full = max(timeline.done.values(), default=math.inf)
+    report.add("insight rows", rows)
+    report.add(
+        "Graph calls (total)", int(stats.get("calls", 0)), f"{stats.get('http_requests')} HTTP"
+    )
+    for kind, count in sorted(by_kind.items()):
+        report.add(f"  calls: {kind}", count)
+    report.add("insight calls per 1 000 rows", per_1000, f"min {1000 / page:.2f} at limit={page}")
+    report.add("insight calls vs minimum", ratio, "target <= 1.25")
+    report.add("phase 1 wall time (s)", phase_1, "target < 60")
+    report.add("full onboarding wall time (s)", full, "target < 300")
+    report.add("throttle errors", int(stats.get("throttled", 0)), "target 0")
+    report.add("upsert rows/s", writes.upsert_rows_per_second)
+    report.add("COPY rows/s", writes.copy_rows_per_second)
+    report.add("upsert / COPY", writes.ratio, "target >= 0.5")
+    report.add("ground truth", comparison.summary())
+    report.check(ratio <= 1.25, f"insight calls are {ratio:.2f}x the minimum (target 1.25x)")
+    report.check(phase_1 < 60, f"phase 1 took {phase_1:.1f} s (target < 60 s)")
+    report.check(full < 300, f"full onboarding took {full:.1f} s (target < 300 s)")
+    report.check(writes.ratio >= 0.5, f"upsert is {writes.ratio:.2f} of COPY (target >= 0.5)")
+    report.check(comparison.ok, f"{len(comparison.differences)} differences with ground truth")
+    report.data.update({
+        "insight_rows": rows, "page_size": page, "graph_calls": stats,
+        "insight_calls": insight_calls, "insight_calls_minimum": minimum,
+        "insight_calls_ratio": ratio,
+        "calls_per_1000_rows": per_1000, "phase_1_seconds": phase_1, "full_seconds": full,
+        "throttled": stats.get("throttled", 0), "upsert_vs_copy": writes.ratio,
+        "upsert_rows_per_second": writes.upsert_rows_per_second,
+        "copy_rows_per_second": writes.copy_rows_per_second,
+        "ground_truth_differences": len(comparison.differences),
+        "counts": counts,
+    })  # fmt: skip
+
+
+def onboarding(
+    latency_ms: Annotated[float, typer.Option("--latency-ms", help="Per Graph call.")] = 150.0,
+    report_seconds: Annotated[float, typer.Option("--report-seconds")] = 10.0,
+    world: Annotated[str, typer.Option("--world")] = "large",
+    timeout: Annotated[float, typer.Option("--timeout", help="Give up after (s).")] = 900.0,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+) -> None:
+    """Onboard the large account over HTTP; calls, wall times, throttles, upsert vs COPY."""
+    base = get_settings()
+    report = Report("onboarding")
+    with (
+        throwaway_database(base, "onboarding") as url,
+        tempfile.TemporaryDirectory(prefix="metasync-bench-") as tmp,
+    ):
+        emu = EmulatorProcess(world, latency_ms=latency_ms, jitter_ms=0.0,
+                              report_run_s=report_seconds, log_dir=Path(tmp))  # fmt: skip
+        try:
+            creds = emu.credentials()
+            settings = base.model_copy(update={
+                "database_url": SecretStr(url), "graph_base_url": emu.url,
+                "meta_app_id": str(creds["app_id"]),
+                "meta_app_secret": SecretStr(str(creds["app_secret"])),
+            })  # fmt: skip
+            accounts, timeline = asyncio.run(onboard(settings, url, emu, timeout))
+            stats = emu.stats()
+            counts = asyncio.run(database_counts(url))
+            writes = asyncio.run(measure_writes(url))
+            comparison = asyncio.run(verify(url, emu, accounts))
+        finally:
+            emu.stop()
+    report.data.update({"world": world, "latency_ms": latency_ms, "report_run_s": report_seconds})
+    fill_report(report, settings, stats, counts, timeline, writes, comparison)
+    report.emit(json_file)
+    if report.failures:
+        raise typer.Exit(1)
