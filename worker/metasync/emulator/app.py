@@ -18,7 +18,7 @@ from starlette.routing import Route
 from metasync.emulator.batch import serve_batch
 from metasync.emulator.clock import EmulatorClock
 from metasync.emulator.config import EmulatorConfig
-from metasync.emulator.control import control_routes
+from metasync.emulator.control import Control
 from metasync.emulator.errors import GraphError
 from metasync.emulator.graph import Call, serve
 from metasync.emulator.runtime import Runtime
@@ -46,7 +46,7 @@ class Emulator:
         self._webhook_rng = random.Random(f"webhooks:{seed}")
         self.app = Starlette(
             routes=[
-                *control_routes(self),
+                *Control(self).routes(),
                 Route("/{path:path}", self._graph, methods=["GET", "POST", "DELETE"]),
             ]
         )

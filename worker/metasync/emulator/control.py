@@ -28,94 +28,96 @@ def _bad(message: str) -> Response:
     return JSONResponse({"error": message}, status_code=400)
 
 
-def control_routes(emu: Emulator) -> list[Route]:
-    async def clock(request: Request) -> Response:
+class Control:
+    """One handler per control route, over an `Emulator`."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.emu = emu
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(f"{P}/health", self.health),
+            Route(f"{P}/clock", self.clock, methods=["GET", "PUT", "POST"]),
+            Route(f"{P}/clock/advance", self.advance, methods=["POST"]),
+            Route(f"{P}/credentials", self.credentials),
+            Route(f"{P}/truth/entities", self.entities),
+            Route(f"{P}/truth/insights", self.insights),
+            Route(f"{P}/stats", self.stats),
+            Route(f"{P}/calls", self.calls),
+            Route(f"{P}/faults", self.faults, methods=["GET", "PUT"]),
+            Route(f"{P}/reset", self.reset, methods=["POST"]),
+            Route(f"{P}/webhooks/deliver", self.deliver, methods=["POST"]),
+            Route(f"{P}/webhooks/verify", self.verify, methods=["POST"]),
+        ]
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"ok": True, "world": self.emu.world_name, "seed": self.emu.seed})
+
+    async def clock(self, request: Request) -> Response:
         if request.method in ("PUT", "POST"):
-            body = await _json(request)
-            emu.clock.set(parse_time(str(body["now"])))
-        return JSONResponse(emu.clock_info())
+            self.emu.clock.set(parse_time(str((await _json(request))["now"])))
+        return JSONResponse(self.emu.clock_info())
 
-    async def advance(request: Request) -> Response:
+    async def advance(self, request: Request) -> Response:
         body = await _json(request)
-        delta = timedelta(
-            days=float(body.get("days", 0)),
-            hours=float(body.get("hours", 0)),
-            seconds=float(body.get("seconds", 0)),
-        )
-        emu.clock.advance(delta)
-        return JSONResponse(emu.clock_info())
+        units = {k: float(body.get(k, 0)) for k in ("days", "hours", "seconds")}
+        self.emu.clock.advance(timedelta(**units))
+        return JSONResponse(self.emu.clock_info())
 
-    async def credentials(request: Request) -> Response:
-        return JSONResponse(emu.credentials)
+    async def credentials(self, request: Request) -> Response:
+        return JSONResponse(self.emu.credentials)
 
-    async def entities(request: Request) -> Response:
+    async def entities(self, request: Request) -> Response:
         try:
-            return JSONResponse(emu.truth_entities(request.query_params["account_id"]))
+            return JSONResponse(self.emu.truth_entities(request.query_params["account_id"]))
         except KeyError as err:
-            return _bad(str(err))
+            return _bad(f"account_id is required and must exist: {err}")
 
-    async def insights(request: Request) -> Response:
+    async def insights(self, request: Request) -> Response:
         q = request.query_params
         try:
-            rows = emu.truth_insights(
-                q["account_id"], date.fromisoformat(q["since"]), date.fromisoformat(q["until"])
-            )
-            statuses = emu.truth_ad_status(q["account_id"])
+            since, until = date.fromisoformat(q["since"]), date.fromisoformat(q["until"])
+            rows = self.emu.truth_insights(q["account_id"], since, until)
+            statuses = self.emu.truth_ad_status(q["account_id"])
         except (KeyError, ValueError) as err:
             return _bad(f"account_id, since and until (YYYY-MM-DD) are required: {err}")
-        return JSONResponse({"data": rows, "ad_status": statuses, "clock": emu.clock_info()["now"]})
+        return JSONResponse(
+            {"data": rows, "ad_status": statuses, "clock": self.emu.clock_info()["now"]}
+        )
 
-    async def stats(request: Request) -> Response:
-        return JSONResponse(emu.stats)
+    async def stats(self, request: Request) -> Response:
+        return JSONResponse(self.emu.stats)
 
-    async def calls(request: Request) -> Response:
+    async def calls(self, request: Request) -> Response:
         limit = int(request.query_params.get("limit", 100))
-        return JSONResponse({"data": emu.call_log(limit)})
+        return JSONResponse({"data": self.emu.call_log(limit)})
 
-    async def faults(request: Request) -> Response:
+    async def faults(self, request: Request) -> Response:
         if request.method == "PUT":
             try:
-                emu.set_faults(**(await _json(request)))
+                self.emu.set_faults(**(await _json(request)))
             except (ValueError, TypeError) as err:
                 return _bad(str(err))
-        return JSONResponse(emu.faults)
+        return JSONResponse(self.emu.faults)
 
-    async def reset(request: Request) -> Response:
-        emu.reset()
-        return JSONResponse({"ok": True, **emu.clock_info()})
+    async def reset(self, request: Request) -> Response:
+        self.emu.reset()
+        return JSONResponse({"ok": True, **self.emu.clock_info()})
 
-    async def webhooks(request: Request) -> Response:
+    async def deliver(self, request: Request) -> Response:
         body = await _json(request)
         if "url" not in body:
             return _bad("url is required")
-        report = await emu.deliver_webhooks(
-            str(body["url"]),
-            body.get("account_id"),
-            str(body.get("field", "with_issues_ad_objects")),
-            int(body.get("count", 10)),
+        field = str(body.get("field", "with_issues_ad_objects"))
+        report = await self.emu.deliver_webhooks(
+            str(body["url"]), body.get("account_id"), field, int(body.get("count", 10))
         )
         return JSONResponse(report)
 
-    async def webhook_verify(request: Request) -> Response:
+    async def verify(self, request: Request) -> Response:
         body = await _json(request)
         if "url" not in body or "verify_token" not in body:
             return _bad("url and verify_token are required")
-        return JSONResponse(await emu.verify_webhook(str(body["url"]), str(body["verify_token"])))
-
-    async def health(request: Request) -> Response:
-        return JSONResponse({"ok": True, "world": emu.world_name, "seed": emu.seed})
-
-    return [
-        Route(f"{P}/health", health),
-        Route(f"{P}/clock", clock, methods=["GET", "PUT", "POST"]),
-        Route(f"{P}/clock/advance", advance, methods=["POST"]),
-        Route(f"{P}/credentials", credentials),
-        Route(f"{P}/truth/entities", entities),
-        Route(f"{P}/truth/insights", insights),
-        Route(f"{P}/stats", stats),
-        Route(f"{P}/calls", calls),
-        Route(f"{P}/faults", faults, methods=["GET", "PUT"]),
-        Route(f"{P}/reset", reset, methods=["POST"]),
-        Route(f"{P}/webhooks/deliver", webhooks, methods=["POST"]),
-        Route(f"{P}/webhooks/verify", webhook_verify, methods=["POST"]),
-    ]
+        return JSONResponse(
+            await self.emu.verify_webhook(str(body["url"]), str(body["verify_token"]))
+        )

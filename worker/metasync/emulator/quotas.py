@@ -71,55 +71,41 @@ class Quotas:
         return 100.0 * len(self._window((account, use_case), now)) / self.limit(account, use_case)
 
     def headers(self, account: str | None, insights: bool, now: float) -> dict[str, str]:
+        """The usage headers of an answer (an account's only when the call names one)."""
         _expire(self._app, now)
         app_pct = min(100, round(100 * len(self._app) / self.app_per_hour))
-        out = {
-            "x-app-usage": _dumps(
-                {"call_count": app_pct, "total_time": app_pct, "total_cputime": app_pct}
-            )
-        }
+        usage = {"call_count": app_pct, "total_time": app_pct, "total_cputime": app_pct}
+        out = {"x-app-usage": _dumps(usage)}
         if account is None:
             return out
-        usage = []
+        out["x-ad-account-usage"] = _dumps(self._account_usage(account, now))
+        out["x-business-use-case-usage"] = _dumps({account: self._buc_usage(account, now)})
+        if insights:
+            acc = round(self.pct(account, "ads_insights", now), 2)
+            throttle = {"app_id_util_pct": app_pct, "acc_id_util_pct": acc}
+            out["x-fb-ads-insights-throttle"] = _dumps(throttle)
+        return out
+
+    def _buc_usage(self, account: str, now: float) -> list[dict[str, object]]:
+        usage: list[dict[str, object]] = []
         for use_case in USE_CASES:
             calls = self._window((account, use_case), now)
             pct = min(100, math.ceil(self.pct(account, use_case, now)))
             full = len(calls) >= self.limit(account, use_case)
-            usage.append(
-                {
-                    "type": use_case,
-                    "call_count": pct,
-                    "total_cputime": max(0, pct - 5),
-                    "total_time": max(0, pct - 3),
-                    "estimated_time_to_regain_access": _regain(calls, now) if full else 0,
-                    "ads_api_access_tier": self.tier,
-                }
-            )
-        top = max(self.pct(account, u, now) for u in USE_CASES)
-        reset = int(
-            max(
-                (
-                    c[0] + WINDOW_S - now
-                    for u in USE_CASES
-                    if (c := self._window((account, u), now))
-                ),
-                default=0,
-            )
-        )
-        out["x-ad-account-usage"] = _dumps(
-            {
-                "acc_id_util_pct": round(top, 2),
-                "reset_time_duration": reset,
+            usage.append({
+                "type": use_case, "call_count": pct, "total_cputime": max(0, pct - 5),
+                "total_time": max(0, pct - 3),
+                "estimated_time_to_regain_access": _regain(calls, now) if full else 0,
                 "ads_api_access_tier": self.tier,
-            }
-        )
-        out["x-business-use-case-usage"] = _dumps({account: usage})
-        if insights:
-            acc = round(self.pct(account, "ads_insights", now), 2)
-            out["x-fb-ads-insights-throttle"] = _dumps(
-                {"app_id_util_pct": app_pct, "acc_id_util_pct": acc}
-            )
-        return out
+            })  # fmt: skip
+        return usage
+
+    def _account_usage(self, account: str, now: float) -> dict[str, object]:
+        top = max(self.pct(account, u, now) for u in USE_CASES)
+        oldest = [c[0] for u in USE_CASES if (c := self._window((account, u), now))]
+        reset = int(max((t + WINDOW_S - now for t in oldest), default=0))
+        return {"acc_id_util_pct": round(top, 2), "reset_time_duration": reset,
+                "ads_api_access_tier": self.tier}  # fmt: skip
 
 
 def _dumps(value: object) -> str:
