@@ -21,21 +21,24 @@ security invoker
 set search_path = ''
 as $$
 #variable_conflict use_column
+declare
+  v_tier  meta_sync.sync_tier;
+  v_left  integer := p_limit;
+  v_rows  integer;
 begin
   if p_limit is null or p_limit not between 1 and 10000 then
     raise exception 'p_limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
       using errcode = '22023';
   end if;
-  return query
-  select a.id::text, a.organization_id, a.meta_sync_priority, a.next_sync_at,
-         p_now - a.next_sync_at, a.last_meta_sync_at, a.sync_error_count, a.timezone_name,
-         a.connection_id
-  from pg_catalog.unnest(pg_catalog.enum_range(null::meta_sync.sync_tier)) as t (tier)
-  cross join lateral (
-    -- One index range scan per tier (meta_ad_accounts_due_by_tier_idx), stopping at p_limit.
-    select acc.*
+  -- Tier by tier, high first: each an ordered range scan of meta_ad_accounts_due_by_tier_idx
+  -- (tier, next_sync_at, id) that stops after the accounts still needed.
+  foreach v_tier in array pg_catalog.enum_range(null::meta_sync.sync_tier) loop
+    return query
+    select acc.id::text, acc.organization_id, acc.meta_sync_priority, acc.next_sync_at,
+           p_now - acc.next_sync_at, acc.last_meta_sync_at, acc.sync_error_count,
+           acc.timezone_name, acc.connection_id
     from meta_sync.meta_ad_accounts acc
-    where acc.meta_sync_priority = t.tier
+    where acc.meta_sync_priority = v_tier
       and not acc.paused
       and acc.next_sync_at is not null
       and acc.next_sync_at <= p_now
@@ -49,10 +52,11 @@ begin
           and j.sync_phase = 'incremental'
           and j.status in ('pending', 'in_progress'))
     order by acc.next_sync_at, acc.id
-    limit p_limit
-  ) a
-  order by a.meta_sync_priority, a.next_sync_at, a.id
-  limit p_limit;
+    limit v_left;
+    get diagnostics v_rows = row_count;
+    v_left := v_left - v_rows;
+    exit when v_left <= 0;
+  end loop;
 end;
 $$;
 comment on function meta_sync.get_meta_accounts_due_for_sync(integer, timestamptz) is
