@@ -59,3 +59,12 @@ async def test_each_item_counts_against_the_quota(open_graph: Any) -> None:
     assert codes[:limit] == [200] * limit
     assert codes[limit:] == [400, 400]
     assert json.loads(items[-1]["body"])["error"]["code"] == 80004
+
+
+async def test_batch_on_a_versioned_root_carries_app_usage(graph: Graph) -> None:
+    answer = await graph.client.post(
+        "/v25.0/", data={**graph.auth, "batch": _batch(graph, [f"v25.0/{graph.account}"])}
+    )
+    assert answer.status_code == 200
+    assert "x-app-usage" in answer.headers
+    assert answer.json()[0]["code"] == 200

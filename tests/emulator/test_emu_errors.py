@@ -72,7 +72,10 @@ async def test_bad_token_is_190(graph: Graph) -> None:
 
 @pytest.mark.parametrize(
     ("fault", "codes"),
-    [("transient", {(500, 1), (503, 2)}), ("throttle", {(400, 4), (400, 17), (400, 613)})],
+    [
+        ("transient", {(500, 1), (503, 2)}),
+        ("throttle", {(400, 4), (400, 17), (400, 613), (400, 80004)}),
+    ],
 )
 async def test_fault_classes_answer_real_codes(
     open_graph: Any, fault: str, codes: set[tuple[int, int]]

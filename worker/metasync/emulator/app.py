@@ -20,7 +20,7 @@ from metasync.emulator.clock import EmulatorClock
 from metasync.emulator.config import EmulatorConfig
 from metasync.emulator.control import Control
 from metasync.emulator.errors import GraphError
-from metasync.emulator.graph import Call, serve
+from metasync.emulator.graph import VERSION, Call, serve
 from metasync.emulator.runtime import Runtime
 from metasync.emulator.state import effective, visible
 from metasync.emulator.webhooks import FIELDS, build_payload, deliver, verify
@@ -174,26 +174,27 @@ class Emulator:
             await asyncio.sleep(delay)
         self._rt.stats.http_requests += 1
         path = request.url.path
-        if (
-            request.method == "POST"
-            and "batch" in params
-            and path.strip("/").count("/") == 0
-            and not path.strip("/").startswith("act_")
-        ):
-            shared = {k: v for k, v in params.items() if k in ("access_token", "appsecret_proof")}
-            try:
-                body = serve_batch(self._rt, params["batch"], shared, base)
-            except GraphError as err:
-                return Response(
-                    json.dumps(err.envelope(self._rt.trace_id())),
-                    err.status,
-                    media_type="application/json",
-                )
-            return Response(
-                json.dumps(body, separators=(",", ":")), 200, media_type="application/json"
-            )
+        if request.method == "POST" and "batch" in params and _is_root(path):
+            return self._batch(params, base)
         answer = serve(self._rt, Call(request.method, path, params, base))
         return Response(answer.body, answer.status, headers=answer.headers)
+
+    def _batch(self, params: dict[str, str], base: str) -> Response:
+        headers = self._rt.quotas.headers(None, False, self._clock.timestamp())
+        shared = {k: v for k, v in params.items() if k in ("access_token", "appsecret_proof")}
+        try:
+            body: Any = serve_batch(self._rt, params["batch"], shared, base)
+            status = 200
+        except GraphError as err:
+            body, status = err.envelope(self._rt.trace_id()), err.status
+        raw = json.dumps(body, separators=(",", ":"))
+        return Response(raw, status, headers=headers, media_type="application/json")
+
+
+def _is_root(path: str) -> bool:
+    """``/`` or ``/vNN.0/``: where batch requests are posted."""
+    inner = path.strip("/")
+    return inner == "" or (inner.count("/") == 0 and VERSION.match(inner) is not None)
 
 
 async def _params(request: Request) -> dict[str, str]:

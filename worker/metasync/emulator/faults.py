@@ -28,16 +28,19 @@ class FaultInjector:
             return 0.0
         return max(0.0, self.latency_ms + self.jitter_ms * self._rng.random()) / 1000
 
-    def call_fault(self) -> GraphError | str | None:
-        """A fault for one Graph call: an error, "token_death", "malformed", or None."""
+    def call_fault(self, use_case: str | None = None) -> GraphError | str | None:
+        """A fault for one Graph call: an error, "token_death", "malformed", or None.
+        `use_case` (ads_management / ads_insights) when the call names an ad account."""
         f = self.faults
         if self.roll(f.transient):
             if self._rng.random() < 0.5:
                 return GraphError(1, "An unknown error occurred", subcode=99, transient=True)
             return GraphError(2, "Service temporarily unavailable", transient=True)
         if self.roll(f.throttle):
-            code = self._rng.choice((4, 17, 613))
-            return throttle(code, self._rng.randint(1, 10), {17: 2446079, 613: 1487742}.get(code))
+            buc = {"ads_insights": 80000, "ads_management": 80004}.get(use_case or "")
+            code = self._rng.choice((4, 17, 613) if buc is None else (4, 17, 613, buc))
+            subcode = {17: 2446079, 613: 1487742, 80000: 2446079, 80004: 2446079}.get(code)
+            return throttle(code, self._rng.randint(1, 10), subcode)
         if self.roll(f.token_death):
             return "token_death"
         if self.roll(f.malformed):

@@ -63,6 +63,7 @@ def serve(rt: Runtime, call: Call) -> Answer:
     parts = [p for p in call.path.split("?")[0].split("/") if p]
     account: str | None = None
     kind = "unknown"
+    version = rt.config.versions[-1]
     entry: dict[str, Any] = {
         "t": now,
         "method": call.method,
@@ -91,7 +92,7 @@ def serve(rt: Runtime, call: Call) -> Answer:
         {
             "content-type": "application/json; charset=UTF-8",
             "x-fb-trace-id": rt.trace_id(),
-            "facebook-api-version": rt.config.versions[-1],
+            "facebook-api-version": version,
         }
     )
     return Answer(status, raw, headers)
@@ -118,20 +119,20 @@ def _checked(
         rt.config.require_appsecret_proof,
         now,
     )
-    _inject(rt.faults, rt, token.value)
-    if kind == "debug_token":
-        return rt.creds.debug(call.params.get("input_token", ""), now)
     use_case = (
         "ads_insights" if kind.startswith("insights") or "insights" in parts else "ads_management"
     )
+    _inject(rt.faults, rt, token.value, use_case if account else None)
+    if kind == "debug_token":
+        return rt.creds.debug(call.params.get("input_token", ""), now)
     rt.quotas.admit(account, use_case, now)
     if not parts:
         raise invalid("Unsupported request: nothing to get")
     return dispatch(rt, call.method, parts, call.params, f"{call.base_url}/{version}", now)
 
 
-def _inject(faults: FaultInjector, rt: Runtime, token: str) -> None:
-    fault = faults.call_fault()
+def _inject(faults: FaultInjector, rt: Runtime, token: str, use_case: str | None) -> None:
+    fault = faults.call_fault(use_case)
     if fault is None:
         return
     if fault == "token_death":
