@@ -103,18 +103,38 @@ class Harness:
 
 
 # --- ground truth comparison ------------------------------------------------------------------
-INSIGHT_COLUMNS = "ad_id, date, campaign_id, adset_id, impressions, clicks, spend, reach, actions, action_values, currency"
+INSIGHT_COLUMNS = (
+    "ad_id, date, campaign_id, adset_id, impressions, clicks, spend, reach, actions,"
+    " action_values, currency, link_clicks, conversions, revenue"
+)
+# The documented conversion table (mapping.py), written out again so the test is independent.
+COUNTED = {
+    "OUTCOME_SALES": "purchase",
+    "OUTCOME_LEADS": "lead",
+    "OUTCOME_TRAFFIC": "landing_page_view",
+    "OUTCOME_APP_PROMOTION": "mobile_app_install",
+}
+
+
+def _stat(stats: list[dict[str, Any]] | None, action: str | None) -> Decimal:
+    return sum((Decimal(a["value"]) for a in stats or [] if a["action_type"] == action), Decimal(0))
 
 
 def truth_rows(
     emu: Emulator, account: str, since: date, until: date
 ) -> dict[tuple[str, date], tuple[Any, ...]]:
+    objective = {c["id"]: c["objective"] for c in emu.truth_entities(account)["campaigns"]}
     out = {}
     for r in emu.truth_insights(account, since, until):
         key = (r["ad_id"], date.fromisoformat(r["date_start"]))
-        out[key] = (r["campaign_id"], r["adset_id"], int(r["impressions"]), int(r["clicks"]),
-                    Decimal(r["spend"]), int(r["reach"]) if r.get("reach") is not None else None,
-                    r.get("actions") or [], r.get("action_values") or [], r.get("account_currency"))  # fmt: skip
+        counted = COUNTED.get(objective[r["campaign_id"]])
+        actions, values = r.get("actions") or [], r.get("action_values") or []
+        reach = int(r["reach"]) if r.get("reach") is not None else None
+        out[key] = (
+            r["campaign_id"], r["adset_id"], int(r["impressions"]), int(r["clicks"]),
+            Decimal(r["spend"]), reach, actions, values, r.get("account_currency"),
+            _stat(actions, "link_click"), _stat(actions, counted), _stat(values, counted),
+        )  # fmt: skip
     return out
 
 
@@ -125,9 +145,8 @@ async def db_rows(
         f"select {INSIGHT_COLUMNS} from meta_sync.meta_insights_daily"
         " where account_id = %s and date between %s and %s", account, since, until,
     )  # fmt: skip
-    return {
-        (r[0], r[1]): (r[2], r[3], r[4], r[5], Decimal(r[6]), r[7], r[8], r[9], r[10]) for r in rows
-    }
+    return {(r[0], r[1]): (*r[2:4], r[4], r[5], Decimal(r[6]), *r[7:11], Decimal(r[11]),
+                           Decimal(r[12]), Decimal(r[13])) for r in rows}  # fmt: skip
 
 
 def account_today(emu: Emulator, account: str) -> date:

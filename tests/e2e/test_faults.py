@@ -23,7 +23,8 @@ async def drain_through_backoffs(h: Harness, rounds: int = 40) -> RunStats:
         stats = await h.drain()
         total.outcomes.update(stats.outcomes)
         pending = await h.fetch(
-            "select count(*) from meta_sync.sync_job_chunks where status in ('pending', 'in_progress')"
+            "select count(*) from meta_sync.sync_job_chunks"
+            " where status in ('pending', 'in_progress')"
         )
         if pending[0][0] == 0:
             return total

@@ -31,3 +31,8 @@ async def test_incremental_and_settle_follow_late_conversions(
     assert after[0][0] > before[0][0]
     await assert_insights_equal(h, account)
     await assert_entities_equal(h, account)
+    incremental = await h.fetch(
+        "select count(*) from meta_sync.sync_job_chunks"
+        " where chunk_type = 'structure' and updated_since is not null and status = 'completed'"
+    )
+    assert incremental[0][0] >= 1  # structure read incrementally (updated_time filter + sweep)

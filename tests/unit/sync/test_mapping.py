@@ -122,6 +122,12 @@ def test_conversions_by_objective(objective: str | None, conversions: str, reven
     assert row.revenue == Decimal(revenue)
 
 
+def test_traffic_without_landing_page_views_has_no_conversions() -> None:
+    actions = [{"action_type": "link_click", "value": "9"}]
+    row = map_insight(insight(actions=actions), ACT, "USD", {"11": "OUTCOME_TRAFFIC"})
+    assert row.conversions == 0 and row.link_clicks == 9
+
+
 def test_omni_purchase_wins_over_purchase() -> None:
     actions = [
         {"action_type": "omni_purchase", "value": "4"},

@@ -3,16 +3,16 @@
 Conversions and revenue are derived in Python from ``actions`` / ``action_values`` and the
 objective of the row's campaign (a campaign -> objective map loaded per chunk from
 ``meta_campaigns``; the structure chunk of a job runs before its insights chunks). For each
-objective ONE action type counts, the first of its list that the row carries, so a purchase
-reported as ``omni_purchase``, ``purchase`` and ``offsite_conversion.fb_pixel_purchase`` at
-once is counted once:
+objective ONE action type counts: the first of its list that the row carries. The lists only hold
+names of the same event in different scopes, so a purchase reported as ``omni_purchase``,
+``purchase`` and ``offsite_conversion.fb_pixel_purchase`` at once is counted once:
 
 ==========================  ===============================================================
 objective                   counted action type (first present wins)
 ==========================  ===============================================================
 OUTCOME_SALES, CONVERSIONS  omni_purchase, purchase, offsite_conversion.fb_pixel_purchase
 OUTCOME_LEADS, LEAD_GEN     lead, onsite_conversion.lead_grouped, offsite_conversion.fb_pixel_lead
-OUTCOME_TRAFFIC, LINK_CL..  landing_page_view, link_click
+OUTCOME_TRAFFIC, LINK_CL..  landing_page_view (link clicks are the link_clicks column)
 OUTCOME_APP_PROMOTION, ..   omni_app_install, mobile_app_install, app_install
 OUTCOME_AWARENESS,          none: conversions and revenue are 0 (their "result" is reach /
 OUTCOME_ENGAGEMENT, other   impressions, already columns of their own)
@@ -37,7 +37,7 @@ from metasync.graph.models import Ad, AdSet, Campaign, Creative, InsightRow, par
 
 _SALES = ("omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase")
 _LEADS = ("lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead")
-_TRAFFIC = ("landing_page_view", "link_click")
+_TRAFFIC = ("landing_page_view",)  # link clicks have their own column
 _APP = ("omni_app_install", "mobile_app_install", "app_install")
 CONVERSION_ACTIONS: Mapping[str, tuple[str, ...]] = {
     "OUTCOME_SALES": _SALES,

@@ -1,0 +1,68 @@
+"""Pure planning: insights ranges, query parameters, sync vs async, structure staleness."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from metasync.sync.insights import (
+    InsightsPlan,
+    months_back,
+    plan_range,
+    query_params,
+    use_async,
+)
+from metasync.sync.structure import stale_ids
+
+TODAY = date(2026, 3, 10)
+
+
+def test_range_never_ends_after_today() -> None:
+    plan = plan_range(date(2026, 3, 1), date(2026, 3, 20), TODAY, None)
+    assert plan == InsightsPlan(date(2026, 3, 1), TODAY, None)
+    assert plan_range(date(2026, 3, 11), date(2026, 3, 12), TODAY, None) is None
+
+
+def test_range_clamped_to_37_months_with_margin() -> None:
+    plan = plan_range(date(2020, 1, 1), date(2023, 6, 30), TODAY, None)
+    assert plan is not None and plan.since == date(2023, 2, 11)
+    assert plan_range(date(2020, 1, 1), date(2022, 1, 1), TODAY, None) is None
+    wider = plan_range(date(2020, 1, 1), date(2023, 6, 30), TODAY, None, margin=4)
+    assert wider is not None and wider.since == date(2023, 2, 14)
+
+
+def test_months_back_end_of_month() -> None:
+    assert months_back(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert months_back(date(2024, 3, 31), 1) == date(2024, 2, 29)
+    assert months_back(date(2026, 3, 10), 37) == date(2023, 2, 10)
+
+
+def test_query_is_one_account_level_daily_ad_query() -> None:
+    params = query_params(InsightsPlan(date(2026, 3, 1), date(2026, 3, 7), None), 500)
+    assert (params["level"], params["time_increment"], params["limit"]) == ("ad", 1, 500)
+    assert params["time_range"] == {"since": "2026-03-01", "until": "2026-03-07"}
+    (status,) = params["filtering"]
+    assert status["field"] == "ad.effective_status"
+    assert {"DELETED", "ARCHIVED", "ACTIVE"} <= set(status["value"])
+
+
+def test_split_chunk_filters_its_campaigns() -> None:
+    params = query_params(InsightsPlan(TODAY, TODAY, ("1", "2")), 100)
+    assert params["filtering"][1] == {"field": "campaign.id", "operator": "IN", "value": ["1", "2"]}
+
+
+def test_async_from_estimated_rows() -> None:
+    week = InsightsPlan(date(2026, 3, 1), date(2026, 3, 7), None)
+    assert week.days == 7
+    assert not use_async(week, ads=100, threshold=1000)
+    assert use_async(week, ads=143, threshold=1000)
+
+
+def test_stale_ids_status_moves_and_deletions() -> None:
+    stored = {"1": "ACTIVE", "2": "ACTIVE", "3": "PAUSED"}
+    light = [
+        {"id": "1", "effective_status": "ACTIVE"},
+        {"id": "2", "effective_status": "CAMPAIGN_PAUSED"},
+        {"id": "4", "effective_status": "ACTIVE"},
+    ]
+    assert stale_ids(stored, light, {}) == {"2", "3"}  # moved, gone (deleted)
+    assert stale_ids(stored, light, {"2": {}}) == {"3"}  # already read in full
