@@ -40,3 +40,7 @@ _demo.register(app)
 from metasync.emulator.command import emulator as _emulator  # noqa: E402
 
 app.command(name="emulator")(_emulator)
+
+from metasync.bench import app as _bench  # noqa: E402
+
+app.add_typer(_bench, name="bench")

@@ -31,8 +31,8 @@ with org as (
 )
 insert into meta_sync.sync_job_chunks (job_id, account_id, chunk_type, date_since, date_until,
                                        chunk_order, run_after)
-select j.id, j.account_id, 'insights', '2030-01-01'::date + (n %% 31), '2030-01-01'::date + (n %% 31),
-       n, %(t0)s
+select j.id, j.account_id, 'insights',
+       '2030-01-01'::date + (n %% 31), '2030-01-01'::date + (n %% 31), n, %(t0)s
 from jobs j, generate_series(1, %(chunks)s / %(accounts)s) n
 """
 

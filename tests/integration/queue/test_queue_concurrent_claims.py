@@ -19,20 +19,23 @@ def _claim_all(url: str, worker: str, start: threading.Barrier, out: list[int]) 
         start.wait()
         while True:
             rows = conn.execute(
-                "select chunk_id from meta_sync.claim_sync_chunks(%s, 25, 600, %s)",
-                (worker, T0)).fetchall()
+                "select chunk_id from meta_sync.claim_sync_chunks(%s, 25, 600, %s)", (worker, T0)
+            ).fetchall()
             if not rows:
                 return
             out.extend(row[0] for row in rows)
 
 
 def test_eight_claimers_get_disjoint_sets_covering_all(
-        database_url: str, seed_chunks: Callable[..., list[int]]) -> None:
+    database_url: str, seed_chunks: Callable[..., list[int]]
+) -> None:
     chunk_ids = seed_chunks(chunks=10_000, accounts=100)
     start = threading.Barrier(CLAIMERS)
     claimed: list[list[int]] = [[] for _ in range(CLAIMERS)]
-    threads = [threading.Thread(target=_claim_all, args=(database_url, f"w{i}", start, claimed[i]))
-               for i in range(CLAIMERS)]
+    threads = [
+        threading.Thread(target=_claim_all, args=(database_url, f"w{i}", start, claimed[i]))
+        for i in range(CLAIMERS)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -46,13 +49,15 @@ def test_eight_claimers_get_disjoint_sets_covering_all(
 
 
 def test_database_agrees_each_chunk_was_claimed_once(
-        database_url: str, conn: psycopg.Connection,
-        seed_chunks: Callable[..., list[int]]) -> None:
+    database_url: str, conn: psycopg.Connection, seed_chunks: Callable[..., list[int]]
+) -> None:
     seed_chunks(chunks=2_000, accounts=20)
     start = threading.Barrier(CLAIMERS)
     claimed: list[list[int]] = [[] for _ in range(CLAIMERS)]
-    threads = [threading.Thread(target=_claim_all, args=(database_url, f"w{i}", start, claimed[i]))
-               for i in range(CLAIMERS)]
+    threads = [
+        threading.Thread(target=_claim_all, args=(database_url, f"w{i}", start, claimed[i]))
+        for i in range(CLAIMERS)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -60,5 +65,6 @@ def test_database_agrees_each_chunk_was_claimed_once(
     row = conn.execute(
         """select count(*) filter (where status = 'in_progress'), max(claimed_count),
                   count(distinct lease_token)
-           from meta_sync.sync_job_chunks""").fetchone()
+           from meta_sync.sync_job_chunks"""
+    ).fetchone()
     assert row == (2_000, 1, 2_000)

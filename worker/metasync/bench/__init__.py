@@ -1,0 +1,24 @@
+"""``metasync bench``: benchmark commands that print numbers (not timed tests)."""
+
+from __future__ import annotations
+
+import typer
+
+from metasync.bench import scheduler as _scheduler
+
+app = typer.Typer(
+    help="Benchmarks: print numbers, change nothing but a throwaway database.", no_args_is_help=True
+)
+app.command("scheduler")(_scheduler.scheduler)
+
+from metasync.bench import onboarding as _onboarding  # noqa: E402
+
+app.command("onboarding")(_onboarding.onboarding)
+
+from metasync.bench import fleet_day as _fleet_day  # noqa: E402
+from metasync.bench import ingest as _ingest  # noqa: E402
+from metasync.bench import workers as _workers  # noqa: E402
+
+app.command("ingest")(_ingest.ingest)
+app.command("fleet-day")(_fleet_day.fleet_day)
+app.command("workers")(_workers.workers)
