@@ -6,7 +6,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from conftest import Graph, make
+from emuhelpers import Graph, make
+
 from metasync.emulator import Emulator
 
 PARAMS = {

@@ -8,12 +8,12 @@ import json
 from typing import Any
 
 import httpx
+from emuhelpers import BASE, Graph, make
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conftest import BASE, Graph, make
 from metasync.emulator import Emulator
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from emuhelpers import Graph, make
 
-from conftest import Graph, make
 from metasync.emulator.auth import proof
 
 ENVELOPE = {"message", "type", "code", "fbtrace_id", "is_transient"}

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from emuhelpers import Graph, make
 
-from conftest import Graph, make
 from metasync.emulator import TRUTH_FIELDS, Emulator
 
 FIELDS = "account_id,campaign_id,adset_id,ad_id,impressions,clicks,spend,actions,action_values"

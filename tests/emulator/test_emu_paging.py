@@ -7,7 +7,8 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from conftest import BASE, Graph, make
+from emuhelpers import BASE, Graph, make
+
 from metasync.emulator import Emulator
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from emuhelpers import make
 
-from conftest import make
 from metasync.emulator.quotas import quota
 
 

@@ -6,7 +6,8 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from conftest import NOW, make
+from emuhelpers import NOW, make
+
 from metasync.emulator import Emulator
 from metasync.emulator.world import build_world
 
