@@ -44,3 +44,7 @@ app.command(name="emulator")(_emulator)
 from metasync.bench import app as _bench  # noqa: E402
 
 app.add_typer(_bench, name="bench")
+
+from metasync.commands import admin as _admin  # noqa: E402
+
+_admin.register(app)
