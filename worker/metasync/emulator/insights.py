@@ -6,6 +6,7 @@ cursor's slot without scanning earlier rows; groups are the level's objects orde
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -45,10 +46,12 @@ class Plan:
 
     def estimated_rows(self) -> int:
         """Output rows at most: per group, the periods overlapping its delivery span."""
+        firsts = [first for first, _ in self.buckets]
+        lasts = [last for _, last in self.buckets]
         total = 0
         for _, ads in self.groups:
             a, b = _span(ads)
-            total += sum(1 for first, last in self.buckets if first <= b and last >= a)
+            total += max(0, bisect_right(firsts, b) - bisect_left(lasts, a))
         return total * combos(self.query.breakdowns)
 
 
