@@ -26,6 +26,16 @@ World presets: ``small`` (1 account, 20 ads, 120 days), ``agency`` (50 accounts)
 world is generated relative to ``anchor`` (default: the clock's start date): fixed clock + seed
 give identical bytes. Without ``clock`` the emulator clock follows wall time from "now" (UTC).
 
+Behaviour worth knowing when writing a client (all in ``EmulatorConfig``):
+``require_appsecret_proof`` (True), ``report_race_polls`` (1: the first poll of every report run
+answers 100/33), ``report_run_s`` (2.0, the larger of emulator-clock and wall-clock progress
+counts), ``cursor_ttl_s`` (3600 on the emulator clock), ``max_sync_rows`` (50 000 estimated rows
+-> 100/1487534), ``max_sync_ad_days`` (400 000 -> code 1, HTTP 500), ``access_tier`` and
+``quota_scale`` (Business Use Case quotas per account and rolling hour), ``app_calls_per_hour``
+(code 4). Fault classes (``Faults``): transient, throttle, token_death, batch_null,
+report_failed, malformed, short_page, empty_page. Conversions of a day grow for 28 days
+(`metrics.maturity`), deleted ads' past days included; today is partial.
+
 Graph API (``/vNN.0/...``; versions in ``EmulatorConfig.versions``, others answer 2635):
 ``act_X`` node and edges ``campaigns|adsets|ads|adcreatives|insights``; ``/<id>`` for any object
 (deleted ones too), ``/<campaign>/adsets|ads|insights``, ``/<adset>/ads|insights``,
