@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -59,6 +60,8 @@ async def _pages(
         answer = await client.get(url, params=params)
         body = answer.json()
         out.append((len(body["data"]), time.perf_counter() - start))
+        if answer.status_code != 200:
+            raise RuntimeError(answer.text)
         if "next" not in body["paging"]:
             break
         url, params = body["paging"]["next"], None
@@ -89,8 +92,15 @@ async def bench_in_process(pages: int) -> dict[str, Any]:
     auth = {"access_token": token, "appsecret_proof": proof(creds["app_secret"], token)}
     url = f"/v25.0/{creds['account_ids'][0]}/insights"
     async with emu.client(base_url="http://emu.local") as client:
+        cpu = time.process_time()
         cold = _summary("in-process (cold)", await _pages(client, url, {**auth, **PARAMS}, pages))
+        cold["cpu_rows_per_s"] = round(cold["rows"] / (time.process_time() - cpu))
+        cpu = time.process_time()
         warm = _summary("in-process (warm)", await _pages(client, url, {**auth, **PARAMS}, pages))
+        warm["cpu_rows_per_s"] = round(warm["rows"] / (time.process_time() - cpu))
+    print(
+        f"in-process CPU-time rows/s: cold {cold['cpu_rows_per_s']}, warm {warm['cpu_rows_per_s']}"
+    )
     return {"cold": cold, "warm": warm}
 
 
@@ -144,7 +154,11 @@ async def main() -> None:
     parser.add_argument("--pages", type=int, default=5)
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
-    report: dict[str, Any] = {"build_s": bench_builds()}
+    report: dict[str, Any] = {
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
+    }
+    report["build_s"] = bench_builds()
     start = time.perf_counter()
     Emulator("large", 1, EmulatorConfig(), CLOCK)
     report["emulator_large_init_s"] = round(time.perf_counter() - start, 3)
