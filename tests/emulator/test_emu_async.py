@@ -66,3 +66,15 @@ async def test_run_results_are_as_of_creation(graph: Graph, emu: Emulator) -> No
     assert (await graph.get(run_id)).json()["async_status"] == "Job Completed"
     after = await graph.pages(f"{run_id}/insights", limit=500)
     assert [r for p in after for r in p["data"]] == [r for p in before for r in p["data"]]
+
+
+async def test_polls_count_against_the_insights_quota(open_graph: Any) -> None:
+    emu = make(report_race_polls=0)
+    graph = await open_graph(emu)
+    run_id = (await graph.post(f"{graph.account}/insights", **PARAMS)).json()["report_run_id"]
+    poll = await graph.get(run_id)
+    assert "x-fb-ads-insights-throttle" in poll.headers
+    usage = json.loads(poll.headers["x-business-use-case-usage"])[graph.account[4:]]
+    insights = next(u for u in usage if u["type"] == "ads_insights")
+    limit = emu.runtime.quotas.limit(graph.account[4:], "ads_insights")
+    assert insights["call_count"] == -(-200 // limit)  # two calls: the POST and the poll

@@ -87,7 +87,7 @@ def serve(rt: Runtime, call: Call) -> Answer:
         status, raw = 200, rt.faults.malformed_body()
     entry.update({"kind": kind, "account": account, "status": status})
     rt.stats.record(entry)
-    headers = rt.quotas.headers(account, kind.startswith("insights") or "insights" in parts, now)
+    headers = rt.quotas.headers(account, use_case_of(rt, parts) == "ads_insights", now)
     headers.update(
         {
             "content-type": "application/json; charset=UTF-8",
@@ -119,9 +119,7 @@ def _checked(
         rt.config.require_appsecret_proof,
         now,
     )
-    use_case = (
-        "ads_insights" if kind.startswith("insights") or "insights" in parts else "ads_management"
-    )
+    use_case = use_case_of(rt, parts)
     _inject(rt.faults, rt, token.value, use_case if account else None)
     if kind == "debug_token":
         return rt.creds.debug(call.params.get("input_token", ""), now)
@@ -129,6 +127,12 @@ def _checked(
     if not parts:
         raise invalid("Unsupported request: nothing to get")
     return dispatch(rt, call.method, parts, call.params, f"{call.base_url}/{version}", now)
+
+
+def use_case_of(rt: Runtime, parts: list[str]) -> str:
+    """ads_insights for insights and report runs, ads_management for everything else."""
+    insights = "insights" in parts or (bool(parts) and parts[0] in rt.runs)
+    return "ads_insights" if insights else "ads_management"
 
 
 def _inject(faults: FaultInjector, rt: Runtime, token: str, use_case: str | None) -> None:
