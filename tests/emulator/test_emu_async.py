@@ -69,7 +69,7 @@ async def test_run_results_are_as_of_creation(graph: Graph, emu: Emulator) -> No
 
 
 async def test_polls_count_against_the_insights_quota(open_graph: Any) -> None:
-    emu = make(report_race_polls=0)
+    emu = make(report_race_polls=0, access_tier="development_access", quota_scale=0.001)
     graph = await open_graph(emu)
     run_id = (await graph.post(f"{graph.account}/insights", **PARAMS)).json()["report_run_id"]
     poll = await graph.get(run_id)
@@ -77,4 +77,5 @@ async def test_polls_count_against_the_insights_quota(open_graph: Any) -> None:
     usage = json.loads(poll.headers["x-business-use-case-usage"])[graph.account[4:]]
     insights = next(u for u in usage if u["type"] == "ads_insights")
     limit = emu.runtime.quotas.limit(graph.account[4:], "ads_insights")
+    assert limit < 20
     assert insights["call_count"] == -(-200 // limit)  # two calls: the POST and the poll
