@@ -101,8 +101,8 @@ def status_table(rows: list[dict[str, Any]]) -> Table:
         "running_job_progress_percentage": "progress %", "running_job_eta": "ETA",
     }  # fmt: skip
     table = Table(title="meta-sync status")
-    for header in columns.values():
-        table.add_column(header)
+    for key, header in columns.items():
+        table.add_column(header, no_wrap=key == "account_id", overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row.get(key)) for key in columns))
     return table
