@@ -17,7 +17,7 @@ from metasync.demo_support import EmulatorServer
 from metasync.emulator import Emulator
 from metasync.settings import get_settings
 
-CLOCK = datetime(2026, 3, 1, 12, tzinfo=UTC)
+CLOCK = datetime.now(UTC).replace(microsecond=0)  # the worker plans from the real today
 
 
 @pytest.fixture(scope="session")
