@@ -38,6 +38,8 @@ from metasync.verify import compare_with_truth
 
 INSIGHT_KINDS = ("insights", "insights_async")
 PHASES = {"recent_90_days": "phase_1", "historical_backfill": "phase_2"}
+KIND_NOTES = {"node": "report-run polls, objects by id", "insights_async": "report runs created",
+              "insights": "result pages"}  # fmt: skip
 
 
 @dataclass
@@ -121,11 +123,16 @@ async def database_counts(url: str) -> dict[str, int]:
         row = await (
             await conn.execute(
                 "select (select count(*) from meta_sync.meta_insights_daily),"
-                " (select coalesce(sum(api_calls), 0) from meta_sync.sync_jobs)"
+                " (select coalesce(sum(api_calls), 0) from meta_sync.sync_jobs),"
+                " (select coalesce(sum(total_chunks), 0) from meta_sync.sync_jobs"
+                "   where sync_phase = 'recent_90_days'),"
+                " (select coalesce(sum(total_chunks), 0) from meta_sync.sync_jobs"
+                "   where sync_phase = 'historical_backfill')"
             )
         ).fetchone()
     assert row is not None
-    return {"insight_rows": int(row[0]), "api_calls_recorded": int(row[1])}
+    keys = ("insight_rows", "api_calls_recorded", "phase_1_chunks", "phase_2_chunks")
+    return dict(zip(keys, (int(v) for v in row), strict=True))
 
 
 def fill_report(report: Report, settings: Settings, stats: dict[str, Any], counts: dict[str, int],
@@ -133,9 +140,11 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     rows, page = counts["insight_rows"], settings.insights_page_size
     by_kind: dict[str, int] = dict(stats.get("by_kind", {}))
     insight_calls = sum(by_kind.get(k, 0) for k in INSIGHT_KINDS)
+    total = int(stats.get("calls", 0))
     minimum = math.ceil(rows / page)
-    per_1000 = insight_calls / rows * 1000 if rows else 0.0
-    ratio = insight_calls / minimum if minimum else 0.0
+    per_1000 = total / rows * 1000 if rows else 0.0
+    ratio = total / minimum if minimum else 0.0
+    data_ratio = insight_calls / minimum if minimum else 0.0
     phase_1 = timeline.done.get("recent_90_days", math.inf)
     full = max(timeline.done.values(), default=math.inf)
     report.add("insight rows", rows)
@@ -153,7 +162,7 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     report.add("COPY rows/s", writes.copy_rows_per_second)
     report.add("upsert / COPY", writes.ratio, "target >= 0.5")
     report.add("ground-truth differences", len(comparison.differences), comparison.summary())
-    report.check(ratio <= 1.25, f"insight calls are {ratio:.2f}x the minimum (target 1.25x)")
+    report.check(ratio <= 1.25, f"Graph calls are {ratio:.2f}x the minimum (target 1.25x)")
     report.check(phase_1 < 60, f"phase 1 took {phase_1:.1f} s (target < 60 s)")
     report.check(full < 300, f"full onboarding took {full:.1f} s (target < 300 s)")
     report.check(writes.ratio >= 0.5, f"upsert is {writes.ratio:.2f} of COPY (target >= 0.5)")
@@ -161,7 +170,7 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     report.data.update({
         "insight_rows": rows, "page_size": page, "graph_calls": stats,
         "insight_calls": insight_calls, "insight_calls_minimum": minimum,
-        "insight_calls_ratio": ratio,
+        "calls_ratio": ratio, "insight_data_calls_ratio": data_ratio,
         "calls_per_1000_rows": per_1000, "phase_1_seconds": phase_1, "full_seconds": full,
         "throttled": stats.get("throttled", 0), "upsert_vs_copy": writes.ratio,
         "upsert_rows_per_second": writes.upsert_rows_per_second,
@@ -177,6 +186,9 @@ def onboarding(
     world: Annotated[str, typer.Option("--world")] = "large",
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after (s).")] = 900.0,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+    per_account: Annotated[
+        int | None, typer.Option("--per-account-concurrency", help="Default: settings.")
+    ] = None,
 ) -> None:
     """Onboard the large account over HTTP; calls, wall times, throttles, upsert vs COPY."""
     base = get_settings()
@@ -194,6 +206,8 @@ def onboarding(
                 "database_url": SecretStr(url), "graph_base_url": emu.url,
                 "meta_app_id": str(creds["app_id"]),
                 "meta_app_secret": SecretStr(str(creds["app_secret"])),
+                "worker_per_account_concurrency": per_account
+                or base.worker_per_account_concurrency,
             })  # fmt: skip
             accounts, timeline = asyncio.run(onboard(settings, url, emu, timeout))
             stats = emu.stats()
