@@ -186,3 +186,13 @@ def test_http_status_table(code: int, status: int) -> None:
 
     assert GraphError(code, "x").status == status
     assert GraphError(code, "x").envelope("T")["error"]["code"] == code
+
+
+async def test_bare_429_fault(open_graph: Any) -> None:
+    emu = make()
+    emu.set_faults(http_429=1.0)
+    graph = await open_graph(emu)
+    answer = await graph.get(graph.account)
+    assert (answer.status_code, answer.content) == (429, b"")
+    assert "x-app-usage" in answer.headers
+    assert emu.stats["failed"] == 1

@@ -33,7 +33,7 @@ counts), ``cursor_ttl_s`` (3600 on the emulator clock), ``max_sync_rows`` (50 00
 -> 100/1487534), ``max_sync_ad_days`` (400 000 -> code 1, HTTP 500), ``access_tier`` and
 ``quota_scale`` (Business Use Case quotas per account and rolling hour), ``app_calls_per_hour``
 (code 4). Fault classes (``Faults``): transient, throttle, token_death, batch_null,
-report_failed, malformed, short_page, empty_page. Conversions of a day grow for 28 days
+report_failed, malformed, http_429, short_page, empty_page. Conversions of a day grow for 28 days
 (`metrics.maturity`), deleted ads' past days included; today is partial.
 
 Graph API (``/vNN.0/...``; versions in ``EmulatorConfig.versions``, others answer 2635):

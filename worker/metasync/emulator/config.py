@@ -16,6 +16,7 @@ class Faults:
     batch_null: float = 0.0  # a batch item answered with null
     report_failed: float = 0.0  # an async report run ends Job Failed / Job Skipped
     malformed: float = 0.0  # HTTP 200 with body "Service Unavailable" or truncated JSON
+    http_429: float = 0.0  # HTTP 429 without a JSON body (reported, unconfirmed)
     short_page: float = 0.0  # a page shorter than `limit` that still has `next`
     empty_page: float = 0.0  # an empty page that still has `next`
 

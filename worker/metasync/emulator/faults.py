@@ -29,7 +29,7 @@ class FaultInjector:
         return max(0.0, self.latency_ms + self.jitter_ms * self._rng.random()) / 1000
 
     def call_fault(self, use_case: str | None = None) -> GraphError | str | None:
-        """A fault for one Graph call: an error, "token_death", "malformed", or None.
+        """A fault for one Graph call: an error, "token_death", "malformed", "http_429" or None.
         `use_case` (ads_management / ads_insights) when the call names an ad account."""
         f = self.faults
         if self.roll(f.transient):
@@ -45,6 +45,8 @@ class FaultInjector:
             return "token_death"
         if self.roll(f.malformed):
             return "malformed"
+        if self.roll(f.http_429):
+            return "http_429"
         return None
 
     def malformed_body(self) -> bytes:

@@ -82,9 +82,9 @@ def serve(rt: Runtime, call: Call) -> Answer:
             err.status,
             json.dumps(err.envelope(rt.trace_id()), separators=(",", ":")).encode(),
         )
-    except _Malformed:
+    except _Malformed as bad:
         entry["malformed"] = True
-        status, raw = 200, rt.faults.malformed_body()
+        status, raw = (429, b"") if bad.args == ("http_429",) else (200, rt.faults.malformed_body())
     entry.update({"kind": kind, "account": account, "status": status})
     rt.stats.record(entry)
     headers = rt.quotas.headers(account, use_case_of(rt, parts) == "ads_insights", now)
@@ -99,7 +99,7 @@ def serve(rt: Runtime, call: Call) -> Answer:
 
 
 class _Malformed(Exception):
-    pass
+    """A body that is no Graph JSON: 200 "Service Unavailable" / truncated, or a bare 429."""
 
 
 def _checked(
@@ -142,8 +142,8 @@ def _inject(faults: FaultInjector, rt: Runtime, token: str, use_case: str | None
     if fault == "token_death":
         rt.creds.kill(token)
         raise faults.dead_token()
-    if fault == "malformed":
-        raise _Malformed
+    if fault in ("malformed", "http_429"):
+        raise _Malformed(fault)
     assert isinstance(fault, GraphError)
     raise fault
 
