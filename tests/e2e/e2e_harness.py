@@ -52,9 +52,12 @@ class Harness:
                       worker_id=name, retry=FAST_RETRY, sleep=self.sleep)  # fmt: skip
 
     async def sleep(self, seconds: float) -> None:
-        """Waits pass on the emulator clock (pacing, retries): the tests never sleep for real."""
-        self.emu.advance(seconds)
-        await asyncio.sleep(0)
+        """Long waits (governor pacing, stops) pass on the emulator clock, so the tests never
+        sleep for them; short ones (report polls, fast retries) are real."""
+        if seconds >= 1:
+            self.emu.advance(seconds)
+            seconds = 0
+        await asyncio.sleep(seconds)
 
     async def connect(self, accounts: list[str] | None = None, token: str | None = None) -> None:
         token = token or self.emu.credentials["access_token"]

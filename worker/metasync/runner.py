@@ -35,10 +35,10 @@ from metasync.db.queue import (
     release_sync_chunks,
     requeue_expired_leases,
 )
-from metasync.graph import Governor, GraphClient, RetryPolicy
+from metasync.graph import Governor, GraphClient, RetryPolicy, TokenDeadError
 from metasync.settings import Settings
 from metasync.sync.context import CallCounter, ChunkContext, counting_graph
-from metasync.sync.execute import Outcome, execute_chunk
+from metasync.sync.execute import Outcome, execute_chunk, react
 from metasync.sync.usage import PostgresUsageStore
 
 log = logging.getLogger("metasync.worker")
@@ -189,6 +189,11 @@ class Worker:
         chunk = self._running.pop(task)
         if task.cancelled():
             return
+        if task.exception() is not None:  # the lease expires and another attempt follows
+            fields = {"chunk_id": chunk.chunk_id, "account_id": chunk.account_id}
+            log.error("chunk task crashed", exc_info=task.exception(), extra=fields)
+            stats.outcomes["crashed"] += 1
+            return
         outcome = task.result()
         stats.add(outcome)
         log.info("chunk done", extra={"chunk_id": chunk.chunk_id, "account_id": chunk.account_id,
@@ -197,11 +202,14 @@ class Worker:
 
     async def _execute(self, chunk: ClaimedChunk) -> Outcome:
         counter = CallCounter()
-        token = await self._token(chunk.connection_id)
-        graph = counting_graph(
+        ctx = ChunkContext(chunk, self.graph, self.pool, self.settings, self.clock, counter)
+        try:
+            token = await self._token(chunk.connection_id)
+        except TokenDeadError as dead:  # died while this chunk was being claimed
+            return await react(ctx, dead, self.worker_id, self.dead)
+        ctx.graph = counting_graph(
             self.graph, self.http, token, counter, chunk.connection_id, self.dead
         )
-        ctx = ChunkContext(chunk, graph, self.pool, self.settings, self.clock, counter)
         return await execute_chunk(ctx, self.worker_id, self.dead)
 
     async def _token(self, connection_id: UUID | None) -> str:
@@ -210,6 +218,8 @@ class Worker:
         if connection_id is None:
             raise NotFoundError("the account has no Meta connection")
         if connection_id in self.dead:
+            if not await self._connection_active(connection_id):
+                raise TokenDeadError("the connection's token is dead", code=190)
             self.dead.discard(connection_id)
             self._tokens.pop(connection_id, None)
         cached = self._tokens.get(connection_id)
@@ -220,6 +230,15 @@ class Worker:
         expiry = time.monotonic() + self.settings.token_cache_seconds
         self._tokens[connection_id] = (token, expiry)
         return token
+
+    async def _connection_active(self, connection_id: UUID) -> bool:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "select status = 'active' from meta_sync.meta_connections where id = %s",
+                (connection_id,),
+            )
+            row = await cur.fetchone()
+        return bool(row and row[0])
 
     # --- around the loop -----------------------------------------------------------------
     async def _enqueue(self, stats: RunStats) -> int:
