@@ -212,3 +212,22 @@ async def test_unknown_field_is_rejected(graph: Graph) -> None:
     answer = await graph.get(f"{graph.account}/insights", fields="impressions,bogus")
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == 100
+
+
+@pytest.mark.parametrize(
+    ("preset", "since", "until"),
+    [("yesterday", "2026-02-28", "2026-02-28"), ("last_7d", "2026-02-22", "2026-02-28"),
+     ("this_month", "2026-03-01", "2026-03-01"), ("last_month", "2026-02-01", "2026-02-28"),
+     ("last_quarter", "2025-10-01", "2025-12-31"),
+     ("last_week_mon_sun", "2026-02-16", "2026-02-22"),
+     ("last_year", "2025-01-01", "2025-12-31"), ("maximum", "2023-02-01", "2026-03-01")],
+)  # fmt: skip
+async def test_date_presets_in_the_account_time_zone(
+    graph: Graph, preset: str, since: str, until: str
+) -> None:
+    body = (
+        await graph.get(f"{graph.account}/insights", date_preset=preset, level="account")
+    ).json()
+    # today is 2026-03-01 in America/Los_Angeles (a Sunday); the small world started in Nov 2025
+    assert all((r["date_start"], r["date_stop"]) == (since, until) for r in body["data"])
+    assert body["data"] or preset in ("last_quarter", "last_year", "this_month")

@@ -128,18 +128,36 @@ def _preset(preset: str, today: date) -> tuple[date, date]:
     yesterday = today - timedelta(days=1)
     if preset in PRESET_DAYS:
         return today - timedelta(days=PRESET_DAYS[preset]), yesterday
-    first = today.replace(day=1)
+    oldest = minus_months(today, 37)
     simple = {
+        **_calendar_presets(today),
         "today": (today, today),
         "yesterday": (yesterday, yesterday),
-        "this_month": (first, today),
-        "last_month": ((first - timedelta(days=1)).replace(day=1), first - timedelta(days=1)),
-        "this_year": (today.replace(month=1, day=1), today),
-        "maximum": (minus_months(today, 37), today),
+        "maximum": (oldest, today),
+        "data_maximum": (oldest, today),
     }
     if preset not in simple:
         raise invalid(f"date_preset must be one of {', '.join([*PRESET_DAYS, *simple])}")
     return simple[preset]
+
+
+def _calendar_presets(today: date) -> dict[str, tuple[date, date]]:
+    """Month, quarter, year and week presets (weeks start on Monday)."""
+    month = today.replace(day=1)
+    quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    last_quarter = minus_months(quarter, 3)
+    monday = today - timedelta(days=today.weekday())
+    year = today.replace(month=1, day=1)
+    return {
+        "this_month": (month, today),
+        "last_month": (minus_months(month, 1), month - timedelta(days=1)),
+        "this_quarter": (quarter, today),
+        "last_quarter": (last_quarter, quarter - timedelta(days=1)),
+        "this_year": (year, today),
+        "last_year": (year.replace(year=year.year - 1), year - timedelta(days=1)),
+        "this_week_mon_today": (monday, today),
+        "last_week_mon_sun": (monday - timedelta(days=7), monday - timedelta(days=1)),
+    }
 
 
 def check_range(since: date, until: date, today: date) -> None:
