@@ -15,13 +15,20 @@ Everything is written in one transaction that also completes the chunk.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from metasync.db.queue import complete_sync_chunk
-from metasync.graph import BatchRequest, GraphError, execute_batch
+from metasync.graph import (
+    ApiVersionError,
+    BadRequestError,
+    BatchRequest,
+    GraphError,
+    execute_batch,
+)
 from metasync.graph.fields import ENTITY_FIELDS
 from metasync.sync.context import ChunkContext
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative
@@ -34,6 +41,7 @@ LISTED_STATUSES = (
 EDGES = (("campaigns", "campaign"), ("adsets", "adset"), ("ads", "ad"))
 TABLES = {"campaigns": "meta_campaigns", "adsets": "meta_adsets", "ads": "meta_ads"}
 UPDATED_OVERLAP = timedelta(hours=1)
+log = logging.getLogger("metasync.sync.structure")
 # The graph field lists minus two the emulator does not serve yet (reported): ad-set
 # issues_info and creative effective_object_story_id (neither is a typed column).
 _UNSERVED = {"adsets": "issues_info", "adcreatives": "effective_object_story_id"}
@@ -65,7 +73,8 @@ async def list_edge(
 
 
 async def read_by_ids(ctx: ChunkContext, ids: Iterable[str], edge: str) -> list[dict[str, Any]]:
-    """Objects by id through batch (50 per request); an item's own error is raised."""
+    """Objects by id through batch (50 per request). An object Meta no longer knows at all is
+    skipped; any other item error is raised."""
     fields = ",".join(FIELDS[edge])
     requests = [
         BatchRequest(ctx.graph.relative_url(i, {"fields": fields}), account_id=ctx.account_id)
@@ -73,6 +82,9 @@ async def read_by_ids(ctx: ChunkContext, ids: Iterable[str], edge: str) -> list[
     ]
     out: list[dict[str, Any]] = []
     for result in await execute_batch(ctx.graph, requests) if requests else []:
+        if isinstance(result, BadRequestError) and not isinstance(result, ApiVersionError):
+            log.warning("object not readable by id", extra=result.log_fields())
+            continue  # purged for good (100/33): nothing left to store
         if isinstance(result, GraphError):
             raise result
         if isinstance(result.body, dict):
@@ -110,12 +122,8 @@ async def fetch_incremental(ctx: ChunkContext) -> StructureData:
         changed = {"field": f"{level}.updated_time", "operator": "GREATER_THAN", "value": since}
         data.add(edge, await list_edge(ctx, edge, FIELDS[edge], [status_filter(level), changed]))
         light = await list_edge(ctx, edge, ("id", "effective_status"), [status_filter(level)])
-        data.add(
-            edge,
-            await read_by_ids(
-                ctx, stale_ids(await stored_statuses(ctx, edge), light, data.raw[edge]), edge
-            ),
-        )
+        stale = stale_ids(await stored_statuses(ctx, edge), light, data.raw[edge])
+        data.add(edge, await read_by_ids(ctx, stale, edge))
     await add_new_creatives(ctx, data)
     return data
 
