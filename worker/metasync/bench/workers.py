@@ -194,30 +194,6 @@ async def wait_final(db_url: str, limit_s: float, poll: float = 1.0) -> float:
     return time.monotonic() - started
 
 
-class DeletedAware:
-    """The truth, remembering which entities are already DELETED at Meta. Work-around (see
-    BENCHMARKS.md): a full structure sync cannot list every object deleted before onboarding
-    (Meta's edges omit them), yet ``truth_entities`` includes them, so ``verify`` reports them
-    missing; :meth:`relevant` drops exactly those differences, nothing else."""
-
-    def __init__(self, truth: TruthSource) -> None:
-        self.truth = truth
-        self.deleted: set[str] = set()
-
-    def truth_entities(self, account_id: str) -> dict[str, list[dict[str, Any]]]:
-        found = self.truth.truth_entities(account_id)
-        for kind, objects in found.items():
-            gone = [o["id"] for o in objects if o.get("effective_status") == "DELETED"]
-            self.deleted.update(f"{account_id} {kind} {i}: missing in the database" for i in gone)
-        return found
-
-    def truth_insights(self, account_id: str, since: date, until: date) -> list[dict[str, Any]]:
-        return self.truth.truth_insights(account_id, since, until)
-
-    def relevant(self, differences: list[str]) -> list[str]:
-        return [d for d in differences if d not in self.deleted]
-
-
 STUCK = """
 select count(*) from meta_sync.sync_job_chunks where status in ('pending', 'in_progress')
 """
@@ -231,9 +207,8 @@ async def integrity(db_url: str, truth: TruthSource, accounts: list[str]) -> lis
     """Every problem found: differences with Meta, duplicates, stuck chunks, coverage gaps."""
     conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
     async with conn:
-        aware = DeletedAware(truth)
-        comparison = await compare_with_truth(conn, aware, accounts)
-        problems = aware.relevant(comparison.differences)[:20]
+        comparison = await compare_with_truth(conn, truth, accounts)
+        problems = list(comparison.differences[:20])
         for label, query in (("duplicate rows", DUPLICATES), ("chunks not final", STUCK)):
             row = await (await conn.execute(query)).fetchone()
             if row and row[0]:
