@@ -91,6 +91,7 @@ class Worker:
         )
         self.dead: set[UUID] = set()
         self._tokens: dict[UUID, tuple[str, float]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
         self._running: dict[asyncio.Task[Outcome], ClaimedChunk] = {}
 
     # --- public --------------------------------------------------------------------------
@@ -202,7 +203,8 @@ class Worker:
 
     async def _execute(self, chunk: ClaimedChunk) -> Outcome:
         counter = CallCounter()
-        ctx = ChunkContext(chunk, self.graph, self.pool, self.settings, self.clock, counter)
+        lock = self._locks.setdefault(chunk.account_id, asyncio.Lock())
+        ctx = ChunkContext(chunk, self.graph, self.pool, self.settings, self.clock, counter, lock)
         try:
             token = await self._token(chunk.connection_id)
         except TokenDeadError as dead:  # died while this chunk was being claimed

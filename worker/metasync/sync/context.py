@@ -3,6 +3,7 @@ calls, the pool, the injected clock, and the account's "today"."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class ChunkContext:
     settings: Settings
     clock: Callable[[], datetime]
     counter: CallCounter = field(default_factory=CallCounter)
+    entity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # per account, per worker
 
     @property
     def account_id(self) -> str:

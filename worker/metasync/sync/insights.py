@@ -149,18 +149,26 @@ async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list
     return out
 
 
+async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> None:
+    """Read and store (committed at once: idempotent) the objects the rows name that the
+    database lacks. One chunk of an account at a time in this worker, so chunks running side
+    by side do not read the same deleted objects again."""
+    async with ctx.entity_lock:
+        groups = await missing_objects(ctx, raws)
+        if any(groups):
+            async with ctx.pool.connection() as conn, conn.transaction():
+                for group in groups:
+                    await upsert_rows(conn, group, ctx.clock())
+
+
 async def run_insights_chunk(ctx: ChunkContext, plan: InsightsPlan | None) -> int:
-    """Fetch the chunk's rows, write them (and objects they name) and complete the chunk."""
+    """Fetch the chunk's rows, write them and complete the chunk in one transaction."""
     raws = await fetch_rows(ctx, plan) if plan is not None else []
-    groups = await missing_objects(ctx, raws) if raws else []
-    known = await objectives(ctx)
-    for group in groups[:1]:
-        known |= {c.id: c.objective for c in group}
-    rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, known)
+    if raws:
+        await store_missing_objects(ctx, raws)
+    rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, await objectives(ctx))
     now = ctx.clock()
     async with ctx.pool.connection() as conn, conn.transaction():
-        for group in groups:
-            await upsert_rows(conn, group, now)
         written = await upsert_rows(conn, rows, now)
         await complete_sync_chunk(
             conn, ctx.chunk, rows_written=written, api_calls=ctx.counter.calls,
