@@ -128,6 +128,11 @@ def test_traffic_without_landing_page_views_has_no_conversions() -> None:
     assert row.conversions == 0 and row.link_clicks == 9
 
 
+def test_row_objective_wins_over_the_stored_one() -> None:
+    row = map_insight(insight(objective="OUTCOME_LEADS"), ACT, "USD", {"11": "OUTCOME_SALES"})
+    assert row.conversions == 5
+
+
 def test_omni_purchase_wins_over_purchase() -> None:
     actions = [
         {"action_type": "omni_purchase", "value": "4"},

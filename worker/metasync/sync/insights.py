@@ -69,7 +69,7 @@ def query_params(plan: InsightsPlan, limit: int) -> dict[str, Any]:
         "level": "ad",
         "time_increment": 1,
         "time_range": {"since": plan.since.isoformat(), "until": plan.until.isoformat()},
-        "fields": list(INSIGHTS_FIELDS),
+        "fields": [*INSIGHTS_FIELDS, "objective"],
         "filtering": filtering,
         "limit": limit,
     }

@@ -1,8 +1,9 @@
 """Meta JSON -> typed rows for the entity tables and ``meta_insights_daily``. Pure.
 
 Conversions and revenue are derived in Python from ``actions`` / ``action_values`` and the
-objective of the row's campaign (a campaign -> objective map loaded per chunk from
-``meta_campaigns``; the structure chunk of a job runs before its insights chunks). For each
+objective of the row's campaign: the insights query asks for ``objective`` itself, and a
+campaign -> objective map loaded per chunk from ``meta_campaigns`` (the structure chunk of a job
+runs before its insights chunks) covers rows without it. For each
 objective ONE action type counts: the first of its list that the row carries. The lists only hold
 names of the same event in different scopes, so a purchase reported as ``omni_purchase``,
 ``purchase`` and ``offsite_conversion.fb_pixel_purchase`` at once is counted once:
@@ -204,11 +205,13 @@ def map_insight(
     currency: str | None,
     objectives: Mapping[str, str | None],
 ) -> InsightDailyRow:
-    """One ad-day. ``objectives`` maps campaign id -> objective (unknown -> no conversions)."""
+    """One ad-day. The objective is the row's own (insights ``objective`` field), else
+    ``objectives`` (campaign id -> objective); unknown -> no conversions."""
     r = parse(InsightRow, raw, what="insights row")
     if r.ad_id is None:
         raise UnexpectedResponseError("insights row without ad_id (level=ad expected)")
-    action = conversion_action(r, objectives.get(r.campaign_id or ""))
+    objective = raw.get("objective") or objectives.get(r.campaign_id or "")
+    action = conversion_action(r, objective if isinstance(objective, str) else None)
     links = r.action(LINK_CLICK) if any(a.action_type == LINK_CLICK for a in r.actions) else None
     return InsightDailyRow(
         ad_id=r.ad_id,
