@@ -22,8 +22,13 @@ begin
       using errcode = '22023';
   end if;
   v_account := meta_sync.lock_ad_account(p_account_id);
-  -- A logged-in Supabase user must be an owner or admin of the account's organization.
-  if (select auth.uid()) is not null and not exists (
+  -- A Supabase user (role authenticated, or any request carrying a JWT subject) must be an
+  -- owner or admin of the account's organization; an authenticated request without a subject
+  -- is nobody's admin.
+  -- (current_setting('role') is the caller's role even inside a security definer function.)
+  if ((select auth.uid()) is not null
+      or pg_catalog.current_setting('role', true) in ('authenticated', 'anon'))
+    and not exists (
     select 1 from meta_sync.organization_members m
     where m.organization_id = v_account.organization_id
       and m.user_id = (select auth.uid())

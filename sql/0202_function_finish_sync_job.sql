@@ -13,7 +13,9 @@ security invoker
 set search_path = ''
 as $$
 declare
-  v_job meta_sync.sync_jobs;
+  v_job        meta_sync.sync_jobs;
+  v_fresh      date;
+  v_contiguous boolean;
 begin
   select j.* into v_job from meta_sync.sync_jobs as j where j.id = p_job_id;
   if not found then
@@ -29,12 +31,23 @@ begin
       v_job.account_id, 'error',
       p_error => coalesce(v_job.last_error, 'every chunk of job ' || p_job_id || ' failed'),
       p_now => p_now);
-  elsif v_job.sync_phase in ('incremental', 'settle', 'manual', 'webhook') then
+  elsif v_job.sync_phase in ('incremental', 'settle', 'manual') then
+    -- Insights are fresh through the job's end only when its range touches what was already
+    -- fresh: a range further ahead would leave a gap behind the fresh-through date.
+    select f.fresh_through into v_fresh
+    from meta_sync.data_freshness as f
+    where f.account_id = v_job.account_id and f.dataset = 'insights';
+    v_contiguous := v_fresh is not null and v_job.date_since <= v_fresh + 1;
+    if v_job.sync_phase = 'manual' and not v_contiguous then
+      -- A custom range elsewhere in history: its rows are stored, the schedule is untouched.
+      return;
+    end if;
     -- completed: fresh through the job's end unless the worker said otherwise;
     -- completed_with_errors: only what the worker vouched for (NULL = unchanged).
     perform meta_sync.update_meta_sync_status(
       v_job.account_id, 'success',
-      p_fresh_through => case when p_status = 'completed'
+      p_fresh_through => case when not v_contiguous then null
+                              when p_status = 'completed'
                               then coalesce(p_fresh_through, v_job.date_until)
                               else p_fresh_through end,
       p_now => p_now);
@@ -47,4 +60,4 @@ begin
 end;
 $$;
 comment on function meta_sync.finish_sync_job(bigint, meta_sync.job_status, date, timestamptz) is
-  'Internal, called once when a job reaches a final status by its chunks: finish_onboarding_phase (onboarding phases; a no-op otherwise); a failed job (every chunk failed) -> update_meta_sync_status error; a completed incremental/settle/manual/webhook job -> update_meta_sync_status success with fresh_through = p_fresh_through or the job''s date_until (completed_with_errors: p_fresh_through only); settle jobs also set meta_ad_accounts.last_settle_at.';
+  'Internal, called once when a job reaches a final status by its chunks: finish_onboarding_phase (onboarding phases; a no-op otherwise); a failed job (every chunk failed) -> update_meta_sync_status error; a completed incremental/settle/manual job -> update_meta_sync_status success with fresh_through = p_fresh_through or the job''s date_until (completed_with_errors: p_fresh_through only), advanced only when the job''s range touches the current fresh-through date (no gap); a manual job elsewhere in history leaves the schedule alone; a webhook job (structure only) leaves the insights schedule alone; settle jobs also set meta_ad_accounts.last_settle_at.';

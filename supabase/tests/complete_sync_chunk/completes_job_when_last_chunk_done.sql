@@ -8,6 +8,9 @@ insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, t
   values ('00000000-0000-0000-0002-000000000025', '00000000-0000-0000-0002-000000000025', '\x00', 'k1', 'active');
 insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, paused, rate_limit_backoff_until)
   values ('act_920025', '00000000-0000-0000-0002-000000000025', '00000000-0000-0000-0002-000000000025', 'UTC', false, null);
+-- Insights already fresh through the day before the job's range: the job extends it.
+insert into meta_sync.data_freshness (account_id, dataset, fresh_through, synced_at)
+  values ('act_920025', 'insights', '2029-12-31', '2030-01-01 00:00Z');
 insert into meta_sync.sync_jobs (id, account_id, organization_id, sync_phase, sync_type, status, date_since, date_until, total_chunks, created_at)
   overriding system value
   values (922500, 'act_920025', '00000000-0000-0000-0002-000000000025', 'manual', 'manual', 'pending', '2030-01-01', '2030-01-21', 2, '2030-02-01');
