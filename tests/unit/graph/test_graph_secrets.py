@@ -44,7 +44,8 @@ async def test_secrets_absent_from_errors_and_logs(caplog: pytest.LogCaptureFixt
 
 async def test_httpx_request_logs_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     client, _, _ = make_client(lambda r: reply(body={"id": "1"}))
-    caplog.set_level(logging.DEBUG)
+    # The httpx logger's own level: configure_logging (used by other tests) quiets it.
+    caplog.set_level(logging.DEBUG, logger="httpx")
     await client.get("me")
     httpx_records = [r for r in caplog.records if r.name == "httpx"]
     assert httpx_records, "httpx logs the request URL"
