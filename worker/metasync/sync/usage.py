@@ -1,6 +1,7 @@
 """The governor's :class:`~metasync.graph.UsageStore` in Postgres, shared by every worker.
 
-``record`` writes each scope through ``record_rate_limit_state`` (which never shortens a stop);
+``record`` writes a scope through ``record_rate_limit_state`` (which never shortens a stop) when
+its state moved since this worker last wrote it;
 ``load`` reads ``get_rate_limit_state`` at most once per ``refresh_seconds`` (wall time) and
 answers from that snapshot, merged with what this worker recorded since.
 """
@@ -47,20 +48,31 @@ class PostgresUsageStore:
         self._pool, self._clock, self._refresh = pool, clock, refresh_seconds
         self._snapshot: dict[tuple[str, str, str], ScopeState] = {}
         self._loaded_at = float("-inf")
+        self._written: dict[tuple[str, str, str], tuple[ScopeState, float]] = {}
 
     async def record(self, usage: Usage) -> None:
+        """Write the scopes whose state moved (a stop, >= 1 point of usage, or 30 s old)."""
+        changed = [(k, v) for k, v in usage.states.items() if self._moved(scope_key(k), v)]
+        if not changed:
+            return
         async with self._pool.connection() as conn:
-            for scope, state in usage.states.items():
+            for scope, state in changed:
                 scope_type, scope_id, use_case = scope_key(scope)
                 await record_rate_limit_state(
                     conn, now=state.observed_at, scope_type=scope_type, scope_id=scope_id,
-                    usage_type=use_case, call_count_pct=_pct(state.pct),
-                    total_cputime_pct=None, total_time_pct=None, estimated_regain_minutes=None,
-                    blocked_until=state.blocked_until,
-                    throttle_code=None,
+                    usage_type=use_case, call_count_pct=_pct(state.pct), total_cputime_pct=None,
+                    total_time_pct=None, estimated_regain_minutes=None,
+                    blocked_until=state.blocked_until, throttle_code=None,
                 )  # fmt: skip
                 key = scope_key(scope)
                 self._snapshot[key] = merge_state(self._snapshot.get(key), state)
+                self._written[key] = (state, time.monotonic())
+
+    def _moved(self, key: tuple[str, str, str], state: ScopeState) -> bool:
+        last = self._written.get(key)
+        if last is None or state.blocked_until != last[0].blocked_until:
+            return True
+        return abs(state.pct - last[0].pct) >= 1.0 or time.monotonic() - last[1] >= 30.0
 
     async def load(self, scope: Scope) -> ScopeState | None:
         if time.monotonic() - self._loaded_at >= self._refresh:
