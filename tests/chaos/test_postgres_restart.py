@@ -63,7 +63,7 @@ async def test_postgres_restart_mid_sync(own_cluster: EmbeddedPostgres, tmp_path
                           log_dir=tmp_path)  # fmt: skip
     try:
         key = generate_key()
-        ids = await connect_world(url, emu, TokenCipher({"bench": key}, "bench"), 3)
+        ids = await connect_world(url, emu, TokenCipher({"bench": key}, "bench"), 2)
         fleet = WorkerProcesses(url, emu, key, tmp_path, concurrency=4, lease_seconds=10)
         for slot in range(2):
             fleet.start(slot)
