@@ -107,7 +107,7 @@ async def onboard_and_sync(
     """Connect, run the workers, render progress until every job is final; (accounts, seconds)."""
     url = settings.database_url.get_secret_value() if settings.database_url else ""
     cipher = TokenCipher({"demo": generate_key()})
-    app = AppCredentials(str(settings.meta_app_id), emu.credentials["app_secret"])
+    app = AppCredentials.from_settings(settings)
     limits = httpx.Limits(max_connections=64)
     async with (
         httpx.AsyncClient(limits=limits) as http,

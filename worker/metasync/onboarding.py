@@ -27,11 +27,13 @@ import psycopg
 
 from metasync import tokens
 from metasync.crypto import TokenCipher
+from metasync.db.scheduling import start_account_onboarding
 from metasync.graph import BatchItem, BatchRequest, GraphClient, GraphError, execute_batch
 from metasync.graph import tokens as graph_tokens
 from metasync.graph.errors import TokenDeadError
 from metasync.graph.fields import AD_ACCOUNT_FIELDS
 from metasync.graph.models import AdAccount, parse
+from metasync.settings import Settings
 
 TIERS = ("high", "medium", "low")
 _TOKEN_TYPES = {"USER": "user", "SYSTEM_USER": "system_user", "PAGE": "page"}
@@ -72,6 +74,13 @@ class ConnectResult:
 class AppCredentials:
     app_id: str
     app_secret: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AppCredentials | None:
+        """The app id and secret when both are configured (needed for the exchange)."""
+        if settings.meta_app_id and settings.meta_app_secret:
+            return cls(settings.meta_app_id, settings.meta_app_secret.get_secret_value())
+        return None
 
 
 def _ts(value: int | None) -> datetime | None:
@@ -243,9 +252,7 @@ async def connect(
             await upsert_ad_account(
                 conn, account, organization_id=org_id, connection_id=connection_id, tier=tier
             )
-            await conn.execute(
-                "select meta_sync.start_account_onboarding(p_account_id => %s)", (account.id,)
-            )
+            await start_account_onboarding(conn, account.id)
     return ConnectResult(org_id, connection_id, tuple(accounts), info, exchanged, resumed)
 
 

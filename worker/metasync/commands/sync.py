@@ -27,12 +27,6 @@ TOKEN_ENV = "META_ACCESS_TOKEN"  # noqa: S105
 SCHEMA_HINT = "run `metasync db migrate`"
 
 
-def app_credentials(settings: Settings) -> AppCredentials | None:
-    if settings.meta_app_id and settings.meta_app_secret:
-        return AppCredentials(settings.meta_app_id, settings.meta_app_secret.get_secret_value())
-    return None
-
-
 def read_token(option: str | None) -> str:
     """``--token``, ``--token -`` (stdin), ``$META_ACCESS_TOKEN``, or a hidden prompt."""
     token = option
@@ -66,7 +60,7 @@ async def run_connect(
         async with conn, translated():
             return await connect(
                 conn, graph, cipher, organization=organization, token=token,
-                account_ids=accounts, tier=tier, app=app_credentials(settings),
+                account_ids=accounts, tier=tier, app=AppCredentials.from_settings(settings),
             )  # fmt: skip
 
 
