@@ -110,9 +110,12 @@ class Report:
     failures: list[str] = field(default_factory=list)
 
     def add(self, name: str, value: Any, note: str = "") -> None:
-        shown = f"{value:,.3f}" if isinstance(value, float) else f"{value:,}"
-        if isinstance(value, str):
-            shown = value
+        if isinstance(value, float):
+            shown = f"{value:,.3f}"
+        elif isinstance(value, int) and not isinstance(value, bool):
+            shown = f"{value:,}"
+        else:
+            shown = str(value)
         self.rows.append((name, shown, note))
 
     def check(self, ok: bool, message: str) -> None:
