@@ -51,8 +51,10 @@ class Settings(BaseSettings):
     # Page size of entity listings and of insights reads (Meta's default is 25).
     structure_page_size: int = Field(default=500, ge=25, le=5000)
     insights_page_size: int = Field(default=500, ge=25, le=5000)
-    # Insights chunks estimated above this many ad-days run as async report runs, else GET.
-    insights_async_min_rows: int = Field(default=2000, ge=1)
+    # Insights chunks estimated (ads x days) at this many rows or more run as async report
+    # runs, smaller ones as paged GETs (a few pages beat a run's minimum wait; too much data
+    # on a GET splits the chunk).
+    insights_async_min_rows: int = Field(default=20000, ge=1)
     # Seconds between polls of an async report run.
     report_poll_seconds: float = Field(default=2.0, gt=0)
     # A decrypted token is kept in memory this long before it is read again.
