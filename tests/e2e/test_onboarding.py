@@ -96,3 +96,19 @@ async def test_phases_cover_the_history_without_gap(make_harness: Callable[..., 
             assert lo == day, f"job {job_id}: gap or overlap at {day}"
             day = hi + timedelta(days=1)
         assert day == until + timedelta(days=1)
+
+
+async def test_without_reading_unlisted_objects_insights_stay_exact(
+    make_harness: Callable[..., Any],
+) -> None:
+    h: Harness = await make_harness("small", read_unlisted_objects=False)
+    await h.connect()
+    await h.drain()
+    await assert_insights_equal(h, h.accounts[0])  # objectives come with the rows
+    deleted = await h.fetch("select count(*) from meta_sync.meta_ads where is_deleted")
+    assert deleted[0][0] == 0  # never listed, never read by id
+    orphans = await h.fetch(
+        "select count(distinct i.ad_id) from meta_sync.meta_insights_daily i"
+        " where not exists (select 1 from meta_sync.meta_ads a where a.id = i.ad_id)"
+    )
+    assert orphans[0][0] > 0  # their insights are there all the same

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # runs, smaller ones as paged GETs (a few pages beat a run's minimum wait; too much data
     # on a GET splits the chunk).
     insights_async_min_rows: int = Field(default=20000, ge=1)
+    # Read by id (once) the objects insights rows name that no listing showed: objects deleted
+    # before the first sync (Meta lists DELETED objects only by id). Off: fewer calls, but
+    # those ads, ad sets and campaigns have insights rows and no entity row.
+    read_unlisted_objects: bool = True
     # Seconds between polls of an async report run.
     report_poll_seconds: float = Field(default=2.0, gt=0)
     # A decrypted token is kept in memory this long before it is read again.

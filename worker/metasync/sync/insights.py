@@ -164,7 +164,7 @@ async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -
 async def run_insights_chunk(ctx: ChunkContext, plan: InsightsPlan | None) -> int:
     """Fetch the chunk's rows, write them and complete the chunk in one transaction."""
     raws = await fetch_rows(ctx, plan) if plan is not None else []
-    if raws:
+    if raws and ctx.settings.read_unlisted_objects:
         await store_missing_objects(ctx, raws)
     rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, await objectives(ctx))
     now = ctx.clock()
