@@ -51,6 +51,7 @@ class DemoOptions:
     seed: int = 7
     workers: int = 2
     timeout_seconds: float = 600.0
+    per_account_concurrency: int = 4  # report runs of one account waited on side by side
 
 
 def add_large_account(world: World, seed: int) -> str:
@@ -89,10 +90,13 @@ def fresh_database(settings: Settings) -> str:
     return url
 
 
-def demo_settings(base: Settings, url: str, graph_url: str, emu: Emulator) -> Settings:
+def demo_settings(
+    base: Settings, url: str, graph_url: str, emu: Emulator, per_account: int | None = None
+) -> Settings:
     creds = emu.credentials
     return base.model_copy(
         update={
+            "worker_per_account_concurrency": per_account or base.worker_per_account_concurrency,
             "database_url": SecretStr(url),
             "graph_base_url": graph_url,
             "meta_app_id": creds["app_id"],
@@ -176,7 +180,7 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
             f"Meta emulator: {server.url} ({len(accounts)} accounts, ~{options.latency_ms:.0f} ms"
             f" per call, {options.report_seconds:.0f} s report runs)"
         )
-        settings = demo_settings(base, url, server.url, emu)
+        settings = demo_settings(base, url, server.url, emu, options.per_account_concurrency)
         synced, seconds = asyncio.run(onboard_and_sync(settings, emu, accounts, options, console))
         calls = emu.stats
     asyncio.run(report(url, console))

@@ -28,10 +28,13 @@ def demo_command(
     timeout_seconds: Annotated[
         float, typer.Option("--timeout-seconds", min=1, help="Give up waiting after this long.")
     ] = 600.0,
+    per_account: Annotated[
+        int, typer.Option("--per-account-concurrency", min=1, max=32, help="Chunks per account.")
+    ] = 4,
 ) -> None:
     """Embedded Postgres + the Meta emulator: connect, sync phase 1 and 2 live, verify."""
     options = DemoOptions(accounts, large, latency_ms, report_seconds, seed, workers,
-                          timeout_seconds)  # fmt: skip
+                          timeout_seconds, per_account)  # fmt: skip
     raise typer.Exit(run_demo(get_settings(), options))
 
 
