@@ -26,7 +26,7 @@ import psycopg
 import typer
 from pydantic import SecretStr
 
-from metasync.bench._common import Report, free_port, throwaway_database, url_as_uri
+from metasync.bench._common import Report, free_port, median, throwaway_database, url_as_uri
 from metasync.crypto import TokenCipher, generate_key
 from metasync.graph import GraphClient
 from metasync.onboarding import connect
@@ -243,10 +243,24 @@ async def onboard_with(db_url: str, emu: EmulatorProcess, processes: int, accoun
             "problems": problems}  # fmt: skip
 
 
+def one_run(world: str, n: int, accounts: int | None, latency_ms: float, jitter_ms: float,
+            clock: datetime, limit_s: float) -> dict[str, Any]:  # fmt: skip
+    """A fresh emulator and database, the world onboarded by ``n`` processes."""
+    log_dir = Path(tempfile.mkdtemp(prefix=f"metasync-bench-workers-{n}-"))
+    emu = EmulatorProcess(world, latency_ms=latency_ms, jitter_ms=jitter_ms, clock=clock,
+                          log_dir=log_dir)  # fmt: skip
+    try:
+        with throwaway_database(get_settings(), f"workers_{n}") as url:
+            return asyncio.run(onboard_with(url, emu, n, accounts, log_dir, limit_s))
+    finally:
+        emu.stop()
+
+
 def workers(
     world: Annotated[str, typer.Option("--world")] = "agency",
     accounts: Annotated[int | None, typer.Option("--accounts", help="First N accounts.")] = None,
     processes: Annotated[str, typer.Option("--processes", help="Comma list.")] = "1,2,4",
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per count (medians).")] = 1,
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Fixed part.")] = 100.0,
     jitter_ms: Annotated[float, typer.Option("--jitter-ms", help="Random part.")] = 100.0,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per run.")] = 1800.0,
@@ -254,24 +268,21 @@ def workers(
 ) -> None:
     """Onboard a world with 1, 2 and 4 worker processes: wall time, Graph calls, correctness."""
     report = Report("workers")
-    runs = []
+    results = []
     clock = datetime.now(UTC).replace(microsecond=0)
     for n in (int(p) for p in processes.split(",")):
-        log_dir = Path(tempfile.mkdtemp(prefix=f"metasync-bench-workers-{n}-"))
-        emu = EmulatorProcess(world, latency_ms=latency_ms, jitter_ms=jitter_ms, clock=clock,
-                              log_dir=log_dir)  # fmt: skip
-        try:
-            with throwaway_database(get_settings(), f"workers_{n}") as url:
-                run = asyncio.run(onboard_with(url, emu, n, accounts, log_dir, timeout))
-        finally:
-            emu.stop()
-        runs.append(run)
-        ok = "equal to truth" if not run["problems"] else f"{len(run['problems'])} problems"
-        report.add(f"{n} process(es): wall s", round(run["wall_seconds"], 1), ok)
-        report.add(f"{n} process(es): Graph calls", run["graph_calls"],
-                   f"{run['accounts']} accounts, {run['throttled']} throttled")  # fmt: skip
-        report.check(not run["problems"], f"{n} processes: {run['problems'][:3]}")
-    report.data.update(world=world, latency_ms=latency_ms, jitter_ms=jitter_ms, runs=runs)
+        done = [one_run(world, n, accounts, latency_ms, jitter_ms, clock, timeout)
+                for _ in range(runs)]  # fmt: skip
+        results += done
+        problems = [p for run in done for p in run["problems"]]
+        ok = "equal to truth" if not problems else f"{len(problems)} problems"
+        wall = median([run["wall_seconds"] for run in done])
+        calls = median([run["graph_calls"] for run in done])
+        report.add(f"{n} process(es): wall s", round(wall, 1), f"median of {runs}; {ok}")
+        report.add(f"{n} process(es): Graph calls", int(calls),
+                   f"{done[0]['accounts']} accounts, {done[0]['throttled']} throttled")  # fmt: skip
+        report.check(not problems, f"{n} processes: {problems[:3]}")
+    report.data.update(world=world, latency_ms=latency_ms, jitter_ms=jitter_ms, runs=results)
     report.emit(json_file)
     if report.failures:
         raise typer.Exit(1)
