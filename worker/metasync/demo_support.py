@@ -19,9 +19,9 @@ from metasync.emulator import Emulator
 PHASE_TITLES = {"recent_90_days": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
 STATUS_COLUMNS = (
     ("account_id", "account"), ("tier", "tier"), ("connection_status", "token"),
-    ("last_meta_sync_at", "last sync"), ("minutes_until_next_sync", "due in min"),
-    ("sync_error_count", "errors"), ("insights_fresh_through", "fresh through"),
-    ("phase_2_completed_at", "history done"),
+    ("last_meta_sync_at", "synced"), ("minutes_until_next_sync", "due min"),
+    ("sync_error_count", "err"), ("insights_fresh_through", "fresh through"),
+    ("phase_2_completed_at", "history"),
 )  # fmt: skip
 
 
@@ -100,9 +100,9 @@ async def print_status(conn: psycopg.AsyncConnection[Any], console: Console) -> 
     if not rows:
         return
     columns = [(c, t) for c, t in STATUS_COLUMNS if c in rows[0]]
-    table = Table(title="meta_sync_status")
+    table = Table(title="meta_sync_status", box=None, pad_edge=False, padding=(0, 1))
     for _, title in columns:
-        table.add_column(title)
+        table.add_column(title, no_wrap=True)
     for row in rows:
         table.add_row(*(_cell(row[c]) for c, _ in columns))
     console.print(table)
@@ -112,7 +112,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return "-"
     if hasattr(value, "hour"):
-        return str(value.strftime("%H:%M:%S"))
+        return str(value.strftime("%H:%M"))
     if isinstance(value, Decimal):
         return f"{value:.0f}"
     return str(value)
