@@ -132,3 +132,17 @@ def test_new_token_resumes_an_expired_connection(
     rows = conn.execute("select status::text, last_error from meta_sync.meta_connections")
     assert rows.fetchall() == [("active", None)]
     assert isinstance(UUID(output.split("connection ")[1].split()[0]), UUID)
+
+
+def test_malformed_account_id_is_refused_before_any_call(
+    cli_env: dict[str, str], emulator: tuple[Emulator, str], conn: psycopg.Connection
+) -> None:
+    emu, _ = emulator
+    calls_before = emu.stats["calls"]
+
+    code, output = _connect(cli_env, emu.credentials["access_token"], "--account", "12ab")
+
+    assert code == 1
+    assert "'12ab' is not an ad account id" in output
+    assert emu.stats["calls"] == calls_before
+    assert conn.execute("select count(*) from meta_sync.organizations").fetchone() == (0,)
