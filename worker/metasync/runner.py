@@ -23,7 +23,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
-from psycopg_pool import AsyncConnectionPool
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from metasync import tokens
 from metasync.crypto import TokenCipher
@@ -43,6 +44,7 @@ from metasync.sync.usage import PostgresUsageStore
 
 log = logging.getLogger("metasync.worker")
 WAKE_CHANNEL = "meta_sync_wake"
+DB_DOWN = (psycopg.OperationalError, PoolTimeout)
 
 
 def utcnow() -> datetime:
@@ -117,23 +119,39 @@ class Worker:
     async def _pump(
         self, stop: asyncio.Event, deadline: float | None, daemon: bool, stats: RunStats
     ) -> None:
-        enqueued_while_idle = False
+        idle_enqueued = False
         while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
-            started = await self._fill(stats)
-            if self._running:
-                enqueued_while_idle = False
-                await self._wait_some(stop, deadline, stats)
+            try:
+                action = await self._step(stop, deadline, daemon, stats, idle_enqueued)
+            except DB_DOWN as exc:  # Postgres restarting or unreachable: wait, then go on
+                log.warning("database unavailable", extra={"error": type(exc).__name__})
+                await _wait(stop, self.settings.poll_interval_seconds)
                 continue
-            if started:
-                continue
-            if not enqueued_while_idle:
-                enqueued_while_idle = True
-                if await self._enqueue(stats):
-                    continue
-            if not daemon:
+            if action == "done":
                 return
-            await self._wait_wake(stop)
-            enqueued_while_idle = False
+            idle_enqueued = action == "enqueued_nothing"
+
+    async def _step(
+        self,
+        stop: asyncio.Event,
+        deadline: float | None,
+        daemon: bool,
+        stats: RunStats,
+        idle_enqueued: bool,
+    ) -> str:
+        """One turn of the loop: run, claim, or (idle) enqueue once, then wait or finish."""
+        started = await self._fill(stats)
+        if self._running:
+            await self._wait_some(stop, deadline, stats)
+            return "ran"
+        if started:
+            return "ran"
+        if not idle_enqueued:
+            return "ran" if await self._enqueue(stats) else "enqueued_nothing"
+        if not daemon:
+            return "done"
+        await self._wait_wake(stop)
+        return "woke"
 
     async def _fill(self, stats: RunStats) -> int:
         """Claim up to the free capacity and start the chunks; how many were started."""
@@ -302,9 +320,18 @@ class Worker:
             if not task.cancelled() and task.exception() is None:
                 self._collect(task, stats)
         self._running.clear()
-        async with self.pool.connection() as conn:
-            released = await release_sync_chunks(conn, self.worker_id, ids, self.clock())
+        try:
+            async with self.pool.connection() as conn:
+                released = await release_sync_chunks(conn, self.worker_id, ids, self.clock())
+        except DB_DOWN as exc:  # their leases expire and another worker takes them
+            log.warning("could not release chunks", extra={"error": type(exc).__name__})
+            return
         log.info("released unfinished chunks", extra={"released": released})
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def _first_notify(conn: Any, seconds: float) -> None:
