@@ -20,15 +20,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import httpx
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from metasync import tokens
 from metasync.crypto import TokenCipher
-from metasync.db.errors import NotFoundError
 from metasync.db.queue import (
     ClaimedChunk,
     claim_sync_chunks,
@@ -40,6 +38,7 @@ from metasync.graph import Governor, GraphClient, RetryPolicy, TokenDeadError
 from metasync.settings import Settings
 from metasync.sync.context import CallCounter, ChunkContext, counting_graph
 from metasync.sync.execute import Outcome, execute_chunk, react
+from metasync.sync.tokencache import TokenCache
 from metasync.sync.usage import PostgresUsageStore
 
 log = logging.getLogger("metasync.worker")
@@ -91,8 +90,8 @@ class Worker:
         self.graph = GraphClient.from_settings(
             http, settings, governor=self.governor, retry=retry, sleep=sleep
         )
-        self.dead: set[UUID] = set()
-        self._tokens: dict[UUID, tuple[str, float]] = {}
+        self.tokens = TokenCache(pool, cipher, settings.token_cache_seconds)
+        self.dead = self.tokens.dead
         self._locks: dict[str, asyncio.Lock] = {}
         self._running: dict[asyncio.Task[Outcome], ClaimedChunk] = {}
 
@@ -224,41 +223,13 @@ class Worker:
         lock = self._locks.setdefault(chunk.account_id, asyncio.Lock())
         ctx = ChunkContext(chunk, self.graph, self.pool, self.settings, self.clock, counter, lock)
         try:
-            token = await self._token(chunk.connection_id)
+            token = await self.tokens.get(chunk.connection_id)
         except TokenDeadError as dead:  # died while this chunk was being claimed
             return await react(ctx, dead, self.worker_id, self.dead)
         ctx.graph = counting_graph(
             self.graph, self.http, token, counter, chunk.connection_id, self.dead
         )
         return await execute_chunk(ctx, self.worker_id, self.dead)
-
-    async def _token(self, connection_id: UUID | None) -> str:
-        """The decrypted token (in memory, cached a while). Claims only hand out chunks of
-        active connections, so a connection seen dead before has a new token now."""
-        if connection_id is None:
-            raise NotFoundError("the account has no Meta connection")
-        if connection_id in self.dead:
-            if not await self._connection_active(connection_id):
-                raise TokenDeadError("the connection's token is dead", code=190)
-            self.dead.discard(connection_id)
-            self._tokens.pop(connection_id, None)
-        cached = self._tokens.get(connection_id)
-        if cached is not None and cached[1] > time.monotonic():
-            return cached[0]
-        async with self.pool.connection() as conn:
-            token = await tokens.load_token(conn, self.cipher, connection_id)
-        expiry = time.monotonic() + self.settings.token_cache_seconds
-        self._tokens[connection_id] = (token, expiry)
-        return token
-
-    async def _connection_active(self, connection_id: UUID) -> bool:
-        async with self.pool.connection() as conn:
-            cur = await conn.execute(
-                "select status = 'active' from meta_sync.meta_connections where id = %s",
-                (connection_id,),
-            )
-            row = await cur.fetchone()
-        return bool(row and row[0])
 
     # --- around the loop -----------------------------------------------------------------
     async def _enqueue(self, stats: RunStats) -> int:
