@@ -51,11 +51,6 @@ async def completed_chunks(url: str) -> int:
     return int(row[0]) if row else 0
 
 
-@pytest.mark.xfail(
-    reason="defect reported (issue 6): an OperationalError from the pool during the restart"
-    " escapes Worker._fill/_shutdown (release_sync_chunks) and ends `metasync run`",
-    strict=False,
-)
 async def test_postgres_restart_mid_sync(own_cluster: EmbeddedPostgres, tmp_path: Path) -> None:
     url = own_cluster.url
     migrate(url)
