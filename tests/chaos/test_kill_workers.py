@@ -28,10 +28,11 @@ LEASE_SECONDS = 10
 
 
 async def kill_during_onboarding(
-    database_url: str, log_dir: Path, *, accounts: int, kills: int, seed: int
-) -> int:
-    emu = EmulatorProcess("agency", latency_ms=30, jitter_ms=40, report_run_s=1.0,
-                          log_dir=log_dir)  # fmt: skip
+    database_url: str, log_dir: Path, *, accounts: int, kills: int, seed: int,
+    latency_ms: float = 30.0, every: tuple[float, float] = (0.5, 3.0),
+) -> int:  # fmt: skip
+    emu = EmulatorProcess("agency", latency_ms=latency_ms, jitter_ms=latency_ms,
+                          report_run_s=1.0, log_dir=log_dir)  # fmt: skip
     try:
         key = generate_key()
         ids = await connect_world(database_url, emu, TokenCipher({"bench": key}, "bench"), accounts)
@@ -43,7 +44,7 @@ async def kill_during_onboarding(
         done = 0
         try:
             while done < kills and await open_work(database_url):
-                await asyncio.sleep(r.uniform(0.5, 3.0))
+                await asyncio.sleep(r.uniform(*every))
                 slot = r.choice(fleet.alive())
                 fleet.kill9(slot)
                 fleet.start(slot)
@@ -66,5 +67,6 @@ async def test_kill9_workers_reduced(database_url: str, tmp_path: Path) -> None:
 @pytest.mark.chaos_full
 @pytest.mark.timeout(1500)
 async def test_kill9_workers_full(database_url: str, tmp_path: Path) -> None:
-    done = await kill_during_onboarding(database_url, tmp_path, accounts=12, kills=24, seed=66)
+    done = await kill_during_onboarding(database_url, tmp_path, accounts=50, kills=24, seed=66,
+                                        latency_ms=80.0, every=(0.3, 2.0))  # fmt: skip
     assert done == 24, f"onboarding ended after {done} kills: the test did not stress it"
