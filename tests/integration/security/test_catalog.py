@@ -93,15 +93,18 @@ def _rows(conn: psycopg.Connection, sql: str) -> list[tuple[object, ...]]:
 def test_security_definer_functions_have_an_empty_search_path(conn: psycopg.Connection) -> None:
     definers = conn.execute(
         "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
-        " where n.nspname = 'meta_sync' and p.prosecdef").fetchone()
+        " where n.nspname = 'meta_sync' and p.prosecdef"
+    ).fetchone()
     assert definers is not None and definers[0] >= 4  # the checks below look at something
     assert _rows(conn, DEFINER_WITHOUT_EMPTY_SEARCH_PATH) == []
 
 
-def test_security_definer_functions_are_not_executable_by_clients(
-        conn: psycopg.Connection) -> None:
-    offenders = [row for row in _rows(conn, DEFINER_EXECUTABLE_BY_CLIENTS)
-                 if not (row[0] in FOR_AUTHENTICATED and row[2] == "authenticated")]
+def test_security_definer_functions_are_not_executable_by_clients(conn: psycopg.Connection) -> None:
+    offenders = [
+        row
+        for row in _rows(conn, DEFINER_EXECUTABLE_BY_CLIENTS)
+        if not (row[0] in FOR_AUTHENTICATED and row[2] == "authenticated")
+    ]
     assert offenders == []
 
 
@@ -110,7 +113,9 @@ def test_the_allowed_functions_are_executable_by_signed_in_users(conn: psycopg.C
         row = conn.execute(
             "select bool_and(has_function_privilege('authenticated', p.oid, 'EXECUTE'))"
             " from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
-            " where n.nspname = 'meta_sync' and p.proname = %s", (name,)).fetchone()
+            " where n.nspname = 'meta_sync' and p.proname = %s",
+            (name,),
+        ).fetchone()
         assert row == (True,), name
 
 
@@ -133,7 +138,8 @@ def test_no_function_is_executable_by_anon(conn: psycopg.Connection) -> None:
 def test_anon_has_no_privilege_on_any_relation_nor_the_schema(conn: psycopg.Connection) -> None:
     assert _rows(conn, RELATIONS_READABLE_BY_ANON) == []
     assert conn.execute("select has_schema_privilege('anon', 'meta_sync', 'USAGE')").fetchone() == (
-        False,)
+        False,
+    )
 
 
 def test_members_never_read_token_ciphertext(conn: psycopg.Connection) -> None:
@@ -142,39 +148,63 @@ def test_members_never_read_token_ciphertext(conn: psycopg.Connection) -> None:
     assert conn.execute(
         "select has_column_privilege('meta_sync_worker', 'meta_sync.meta_connections',"
         " 'token_ciphertext', 'SELECT'), has_column_privilege('authenticated',"
-        " 'meta_sync.meta_connections', 'status', 'SELECT')").fetchone() == (True, True)
+        " 'meta_sync.meta_connections', 'status', 'SELECT')"
+    ).fetchone() == (True, True)
 
 
 def test_the_worker_role_cannot_log_in_nor_change_tenants(conn: psycopg.Connection) -> None:
     assert conn.execute(
         "select rolcanlogin, rolbypassrls, rolsuper from pg_roles"
-        " where rolname = 'meta_sync_worker'").fetchone() == (False, False, False)
+        " where rolname = 'meta_sync_worker'"
+    ).fetchone() == (False, False, False)
     writes = "INSERT, UPDATE, DELETE"
     assert conn.execute(
         "select has_table_privilege('meta_sync_worker', 'meta_sync.organizations', %s),"
         " has_table_privilege('meta_sync_worker', 'meta_sync.organization_members', %s),"
         " has_table_privilege('meta_sync_worker', 'meta_sync.sync_jobs', 'DELETE')",
-        (writes, writes)).fetchone() == (False, False, False)
+        (writes, writes),
+    ).fetchone() == (False, False, False)
 
 
-@pytest.mark.parametrize(("broken_object", "check"), [
-    ("create function meta_sync.bad_definer() returns int language sql security definer"
-     " as 'select 1'", DEFINER_WITHOUT_EMPTY_SEARCH_PATH),
-    ("create function meta_sync.bad_definer() returns int language sql security definer"
-     " set search_path = '' as 'select 1'", DEFINER_EXECUTABLE_BY_CLIENTS),
-    ("create view meta_sync.bad_view as select 1 as one", VIEWS_NOT_SECURITY_INVOKER),
-    ("create table meta_sync.bad_table (id int)", TABLES_WITHOUT_RLS),
-    ("create table meta_sync.bad_child (job_id bigint references meta_sync.sync_jobs (id))",
-     UNINDEXED_FOREIGN_KEYS),
-    ("create function meta_sync.bad_function() returns int language sql as 'select 1';"
-     " grant usage on schema meta_sync to anon", FUNCTIONS_EXECUTABLE_BY_ANON),
-    ("create table meta_sync.bad_open (id int); grant usage on schema meta_sync to anon;"
-     " grant select on meta_sync.bad_open to anon", RELATIONS_READABLE_BY_ANON),
-    ("create table meta_sync.bad_secret (app_secret text); grant select on meta_sync.bad_secret"
-     " to authenticated", SECRET_COLUMNS_READABLE_BY_MEMBERS),
-])
+@pytest.mark.parametrize(
+    ("broken_object", "check"),
+    [
+        (
+            "create function meta_sync.bad_definer() returns int language sql security definer"
+            " as 'select 1'",
+            DEFINER_WITHOUT_EMPTY_SEARCH_PATH,
+        ),
+        (
+            "create function meta_sync.bad_definer() returns int language sql security definer"
+            " set search_path = '' as 'select 1'",
+            DEFINER_EXECUTABLE_BY_CLIENTS,
+        ),
+        ("create view meta_sync.bad_view as select 1 as one", VIEWS_NOT_SECURITY_INVOKER),
+        ("create table meta_sync.bad_table (id int)", TABLES_WITHOUT_RLS),
+        (
+            "create table meta_sync.bad_child (job_id bigint references meta_sync.sync_jobs (id))",
+            UNINDEXED_FOREIGN_KEYS,
+        ),
+        (
+            "create function meta_sync.bad_function() returns int language sql as 'select 1';"
+            " grant usage on schema meta_sync to anon",
+            FUNCTIONS_EXECUTABLE_BY_ANON,
+        ),
+        (
+            "create table meta_sync.bad_open (id int); grant usage on schema meta_sync to anon;"
+            " grant select on meta_sync.bad_open to anon",
+            RELATIONS_READABLE_BY_ANON,
+        ),
+        (
+            "create table meta_sync.bad_secret (app_secret text);"
+            " grant select on meta_sync.bad_secret to authenticated",
+            SECRET_COLUMNS_READABLE_BY_MEMBERS,
+        ),
+    ],
+)
 def test_each_check_catches_a_broken_object(
-        conn: psycopg.Connection, broken_object: str, check: str) -> None:
+    conn: psycopg.Connection, broken_object: str, check: str
+) -> None:
     before = _rows(conn, check)
     conn.execute(broken_object)
     assert len(_rows(conn, check)) > len(before)
@@ -188,10 +218,16 @@ def test_secure_schema_covers_objects_added_later(conn: psycopg.Connection) -> N
         " create view meta_sync.later_view as select id from meta_sync.later_child;"
         " create function meta_sync.later_definer() returns int language sql security definer"
         " set search_path = '' as 'select 1';"
-        " select meta_sync.secure_schema()")
-    for check in (TABLES_WITHOUT_RLS, UNINDEXED_FOREIGN_KEYS, VIEWS_NOT_SECURITY_INVOKER,
-                  FUNCTIONS_EXECUTABLE_BY_ANON):
+        " select meta_sync.secure_schema()"
+    )
+    for check in (
+        TABLES_WITHOUT_RLS,
+        UNINDEXED_FOREIGN_KEYS,
+        VIEWS_NOT_SECURITY_INVOKER,
+        FUNCTIONS_EXECUTABLE_BY_ANON,
+    ):
         assert _rows(conn, check) == []
-    offenders = [row for row in _rows(conn, DEFINER_EXECUTABLE_BY_CLIENTS)
-                 if row[0] not in FOR_AUTHENTICATED]
+    offenders = [
+        row for row in _rows(conn, DEFINER_EXECUTABLE_BY_CLIENTS) if row[0] not in FOR_AUTHENTICATED
+    ]
     assert offenders == []
