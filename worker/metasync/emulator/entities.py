@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Any
 
 ZERO_DECIMAL = frozenset({"JPY", "KRW", "CLP", "VND", "TWD_"})
 TERMINAL = frozenset({"ARCHIVED", "DELETED"})
@@ -27,6 +28,31 @@ class Timeline:
 
     def versions_at(self, t: float) -> int:
         return bisect_right(self.updates, t)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One entry of ``issues_info`` (Meta's AdCampaignIssuesInfo / AdgroupIssuesInfo)."""
+
+    level: str  # CAMPAIGN | AD_SET | AD
+    error_code: int
+    error_summary: str
+    error_message: str
+    error_type: str = "SOFT_ERROR"
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "error_code": self.error_code,
+            "error_summary": self.error_summary,
+            "error_message": self.error_message,
+            "error_type": self.error_type,
+        }
+
+
+def issues_info(issue: Issue | None, effective: str) -> list[dict[str, Any]]:
+    """``issues_info`` as served: the object's issue while it is WITH_ISSUES, else empty."""
+    return [issue.info()] if issue is not None and effective == "WITH_ISSUES" else []
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,7 @@ class AdSet:
     created: float
     timeline: Timeline
     countries: tuple[str, ...]
+    issue: Issue | None = None  # WITH_ISSUES while active
 
 
 @dataclass(frozen=True)
@@ -86,6 +113,13 @@ class Creative:
     name: str
     title: str
     created: float
+    page_id: str = ""
+    post_id: str = ""
+
+    @property
+    def story_id(self) -> str:
+        """``effective_object_story_id``: ``<page_id>_<post_id>``."""
+        return f"{self.page_id}_{self.post_id}"
 
 
 @dataclass(frozen=True)
@@ -99,7 +133,7 @@ class Ad:
     name: str
     created: float
     timeline: Timeline
-    issue: bool  # WITH_ISSUES while active
+    issue: Issue | None  # WITH_ISSUES while active
     scale: float  # typical daily impressions
     ctr: float
     cpm_minor: float

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 from typing import Any
@@ -19,6 +19,7 @@ from metasync.emulator.entities import (
     Business,
     Campaign,
     Creative,
+    Issue,
     Timeline,
 )
 from metasync.emulator.presets import CURRENCIES, AccountSpec, preset_specs
@@ -36,6 +37,24 @@ OBJECTIVES = (
 HORIZON_DAYS = 240  # status changes are scheduled up to this far after the anchor
 COUNTRIES = ("US", "GB", "DE", "FR", "JP", "IN", "BR", "AU", "NZ", "CA")
 
+
+# what WITH_ISSUES objects carry in issues_info (codes illustrative, shapes as Meta's)
+AD_ISSUE = Issue("AD", 1815869, "Ad has issues", "This ad's landing page could not be reached.")
+ADSET_ISSUES = (
+    Issue(
+        "AD_SET",
+        1885650,
+        "Budget too low",
+        "This ad set's daily budget is below the minimum for its optimization goal.",
+    ),
+    Issue(
+        "AD_SET",
+        1885272,
+        "Audience too small",
+        "This ad set's targeting reaches too few people for it to deliver.",
+    ),
+)
+ADSET_ISSUE_RATE = 0.04
 
 KINDS = {"1": "campaign", "2": "adset", "3": "ad", "4": "creative"}
 
@@ -166,6 +185,7 @@ def build_objects(aw: AccountWorld) -> Objects:
     adsets = [
         _adset(r, campaigns[p], f"{prefix}2{n:05d}", n, anchor) for n, p in enumerate(parents)
     ]
+    adsets = _with_issues(aw, adsets)
     owners = _spread(r, spec.ads, len(adsets))
     ads: dict[str, Ad] = {}
     creatives: dict[str, Creative] = {}
@@ -178,8 +198,24 @@ def build_objects(aw: AccountWorld) -> Objects:
             f"Creative for {ad.name}",
             f"Headline {n + 1}",
             ad.created,
+            page_id(aw),
+            ad.creative_id[-9:],
         )
     return Objects({c.id: c for c in campaigns}, {s.id: s for s in adsets}, ads, creatives)
+
+
+def page_id(aw: AccountWorld) -> str:
+    """The Facebook page an account's creatives are posted from."""
+    return f"1{aw.account.id[-9:]}"
+
+
+def _with_issues(aw: AccountWorld, adsets: list[AdSet]) -> list[AdSet]:
+    """A few ad sets carry an issue (own seeded stream: the rest of the world is unchanged)."""
+    r = rng(aw.seed, "adset-issues", aw.account.index)
+    return [
+        replace(s, issue=r.choice(ADSET_ISSUES)) if r.random() < ADSET_ISSUE_RATE else s
+        for s in adsets
+    ]
 
 
 def _spread(r: random.Random, n: int, buckets: int) -> list[int]:
@@ -245,7 +281,7 @@ def _ad(
         f"Ad {n + 1}",
         created,
         tl,
-        r.random() < 0.05,
+        AD_ISSUE if r.random() < 0.05 else None,
         math.exp(r.gauss(math.log(aw.spec.impressions), 0.8)),
         r.uniform(0.004, 0.03),
         cpm * minor * r.uniform(0.6, 1.6),
