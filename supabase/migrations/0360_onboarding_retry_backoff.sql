@@ -1,0 +1,1 @@
+../../sql/0360_onboarding_retry_backoff.sql
