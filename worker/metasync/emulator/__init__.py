@@ -43,6 +43,10 @@ Graph API (``/vNN.0/...``; versions in ``EmulatorConfig.versions``, others answe
 split rows add up exactly); ``/me``, ``/me/adaccounts``, ``/me/businesses``,
 ``/<business>/owned_ad_accounts``; ``POST .../insights`` -> ``{report_run_id}``, ``GET /<run>``,
 ``GET /<run>/insights``; ``POST /`` with ``batch``; ``/oauth/access_token``, ``/debug_token``.
+Field expansion on the account, campaign and ad-set nodes (``act_X?fields=name,
+campaigns.limit(500).filtering([...]){id,name},ads{...}``): each edge answered as its plain edge
+request (``next`` = that request's full URL), an empty edge left out, one call (kind
+``node:expanded``); see ``expansion.py``.
 
 Control API (JSON, no token, not counted):
 ``GET /__emulator/health`` · ``GET|PUT /__emulator/clock`` (``{"now": iso}``) ·

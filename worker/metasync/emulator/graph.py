@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from metasync.emulator.errors import GraphError, invalid, no_object
+from metasync.emulator.expansion import expands
 from metasync.emulator.faults import FaultInjector
 from metasync.emulator.routes import dispatch, resolve_account
 from metasync.emulator.runtime import Runtime
@@ -45,13 +46,14 @@ def split(path: str, versions: tuple[str, ...]) -> tuple[str, list[str]]:
     return versions[-1], parts
 
 
-def kind_of(method: str, parts: list[str]) -> str:
+def kind_of(method: str, parts: list[str], fields: str | None = None) -> str:
+    """The call's kind in statistics; a node read expanding edges is ``node:expanded``."""
     if not parts:
         return "root"
     if parts[0] in ("oauth", "debug_token", "me"):
         return "/".join(parts)
     if len(parts) == 1:
-        return "node"
+        return "node:expanded" if expands(fields) else "node"
     if parts[1] == "insights":
         return "insights_async" if method == "POST" else "insights"
     return f"edge:{parts[1]}"
@@ -72,7 +74,7 @@ def serve(rt: Runtime, call: Call) -> Answer:
     }
     try:
         version, parts = split(call.path, rt.config.versions)
-        kind = kind_of(call.method, parts)
+        kind = kind_of(call.method, parts, call.params.get("fields"))
         account = resolve_account(rt, parts)
         body = _checked(rt, call, parts, kind, account, version, now)
         status, raw = 200, json.dumps(body, separators=(",", ":")).encode()

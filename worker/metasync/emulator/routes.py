@@ -7,6 +7,7 @@ from typing import Any
 
 from metasync.emulator.accounts import account_values, business, me, page_request
 from metasync.emulator.errors import GraphError, invalid, no_object
+from metasync.emulator.expansion import edge_params, split_fields
 from metasync.emulator.insights import Plan, eligible_ads, make_plan, rows
 from metasync.emulator.nodes import (
     edge_filter,
@@ -70,7 +71,7 @@ def dispatch(
         raise no_object(head)
     kind, aw = found
     if len(parts) == 1:
-        return _node(rt, aw, kind, head, params, now)
+        return _node(rt, aw, kind, head, params, base, now)
     edge = parts[1]
     if len(parts) > 2 or edge not in EDGES.get(kind, ()):
         raise invalid(f"Unknown path components: /{'/'.join(parts[1:])}")
@@ -80,23 +81,34 @@ def dispatch(
 
 
 def _node(
-    rt: Runtime, aw: AccountWorld, kind: str, oid: str, params: dict[str, str], now: float
+    rt: Runtime,
+    aw: AccountWorld,
+    kind: str,
+    oid: str,
+    params: dict[str, str],
+    base: str,
+    now: float,
 ) -> Any:
+    edges = tuple(e for e in EDGES.get(kind, ()) if e != "insights")
     if kind == "account":
-        fields = parse_fields(params.get("fields"), ("id", "account_id", "name"))
-        return render("account", account_values(rt, aw, fields, now), fields)
-    pools: dict[str, dict[str, Any]] = {
-        "campaign": aw.campaigns,
-        "adset": aw.adsets,
-        "ad": aw.ads,
-        "creative": aw.creatives,
-    }
-    obj = pools[kind][oid]
-    if obj.created > now:
-        raise no_object(oid)
-    return render(
-        kind, object_values(aw, kind, oid, now), parse_fields(params.get("fields"), ("id", "name"))
-    )
+        fields, expanded = split_fields(params.get("fields"), ("id", "account_id", "name"), edges)
+        body = render("account", account_values(rt, aw, fields, now), fields)
+    else:
+        pools: dict[str, dict[str, Any]] = {
+            "campaign": aw.campaigns,
+            "adset": aw.adsets,
+            "ad": aw.ads,
+            "creative": aw.creatives,
+        }
+        if pools[kind][oid].created > now:
+            raise no_object(oid)
+        fields, expanded = split_fields(params.get("fields"), ("id", "name"), edges)
+        body = render(kind, object_values(aw, kind, oid, now), fields)
+    for item in expanded:
+        page = _edge(rt, aw, kind, oid, item.name, edge_params(item, params), base, now)
+        if page["data"] or "next" in page["paging"]:
+            body[item.name] = page  # Meta leaves an empty connection out
+    return body
 
 
 def _edge(
