@@ -9,6 +9,7 @@ from typing import Any
 from emuhelpers import NOW, make
 
 from metasync.emulator import Emulator
+from metasync.emulator.presets import DEMO_AGENCY_ACCOUNTS
 from metasync.emulator.world import build_world
 
 
@@ -145,3 +146,18 @@ async def test_updated_time_filter(graph: Any, emu: Emulator) -> None:
     assert all(
         datetime.strptime(a["updated_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp() > cut for a in got
     )
+
+
+def test_demo_preset_is_the_first_agency_accounts_then_the_large_one() -> None:
+    demo = build_world("demo", 7, date(2026, 3, 1)).by_index
+    agency = build_world("agency", 7, date(2026, 3, 1)).by_index
+
+    assert len(demo) == DEMO_AGENCY_ACCOUNTS + 1
+    for mine, theirs in zip(demo[:DEMO_AGENCY_ACCOUNTS], agency, strict=False):
+        assert mine.account == theirs.account
+        assert list(mine.ads) == list(theirs.ads)
+    large = demo[-1]
+    assert (len(large.campaigns), len(large.adsets), len(large.ads)) == (351, 700, 1000)
+    assert len({aw.account.id for aw in demo}) == len(demo)
+    again = build_world("demo", 7, date(2026, 3, 1)).by_index
+    assert [aw.account for aw in again] == [aw.account for aw in demo]

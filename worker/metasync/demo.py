@@ -1,8 +1,9 @@
 """``metasync demo``: the whole product in one command, with no credentials and no setup.
 
 1. A fresh ``metasync_demo`` database on the embedded PostgreSQL, migrated (re-runs are clean).
-2. The Meta emulator (``agency`` accounts plus the ``large`` account, one world) served by uvicorn
-   on 127.0.0.1 in a background thread, with realistic latency and multi-second report runs.
+2. The Meta emulator's ``demo`` world (agency accounts plus the ``large`` account; what
+   ``metasync emulator --world demo --seed 7`` serves) by uvicorn on 127.0.0.1 in a background
+   thread, with realistic latency and multi-second report runs.
 3. ``connect`` of its system-user token and accounts (phase 1 starts), workers in-process, live
    progress of phase 1 and phase 2 (the ``watch`` board), the status view, and a comparison of
    every entity and ad-day metric with the emulator's ground truth (exit 1 on any difference).
@@ -15,7 +16,6 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from datetime import time as day_time
 
 import httpx
 import psycopg
@@ -26,8 +26,7 @@ from rich.console import Console
 from metasync.crypto import TokenCipher, generate_key
 from metasync.demo_support import EmulatorServer, print_phase_times, print_status
 from metasync.emulator import Emulator, EmulatorConfig
-from metasync.emulator.presets import preset_specs
-from metasync.emulator.world import World, build_account
+from metasync.emulator.presets import DEMO_AGENCY_ACCOUNTS
 from metasync.graph import GraphClient
 from metasync.logging import configure_logging
 from metasync.onboarding import AppCredentials, connect
@@ -40,11 +39,12 @@ from metasync.watch import ProgressBoard, Scope, watch_jobs
 
 DEMO_DATABASE = "metasync_demo"
 DEMO_ORG = "meta-sync demo"
+DEMO_WORLD = "demo"
 
 
 @dataclass(frozen=True)
 class DemoOptions:
-    accounts: int = 5
+    accounts: int = DEMO_AGENCY_ACCOUNTS  # agency accounts of the demo world (at most that many)
     large: bool = True
     latency_ms: float = 100.0  # mean; each call takes 0.5x..1.5x of it
     report_seconds: float = 3.0
@@ -54,14 +54,10 @@ class DemoOptions:
     per_account_concurrency: int = 4  # report runs of one account waited on side by side
 
 
-def add_large_account(world: World, seed: int) -> str:
-    """Put the ``large`` preset's account into ``world`` (next index, so its ids are unique)."""
-    spec = preset_specs("large", seed)[0]
-    anchor = datetime.combine(world.anchor, day_time(12), UTC).timestamp()
-    aw = build_account(seed, len(world.accounts), spec, sorted(world.businesses)[0], anchor)
-    world.accounts[aw.account.id] = aw
-    world.__dict__.pop("by_index", None)  # cached list of accounts by index: rebuild it
-    return aw.account.node_id
+def demo_accounts(account_ids: list[str], options: DemoOptions) -> list[str]:
+    """The demo world's accounts to connect: the first agency ones, then the large one."""
+    large = account_ids[DEMO_AGENCY_ACCOUNTS:] if options.large else []
+    return [*account_ids[: min(options.accounts, DEMO_AGENCY_ACCOUNTS)], *large]
 
 
 def build_emulator(options: DemoOptions, now: datetime) -> tuple[Emulator, list[str]]:
@@ -71,11 +67,8 @@ def build_emulator(options: DemoOptions, now: datetime) -> tuple[Emulator, list[
         jitter_ms=options.latency_ms,
         report_run_s=options.report_seconds,
     )
-    emu = Emulator("agency", seed=options.seed, config=config, clock=now)
-    accounts = emu.account_ids[: options.accounts]
-    if options.large:
-        accounts.append(add_large_account(emu.runtime.world, options.seed))
-    return emu, accounts
+    emu = Emulator(DEMO_WORLD, seed=options.seed, config=config, clock=now)
+    return emu, demo_accounts(emu.account_ids, options)
 
 
 def fresh_database(settings: Settings) -> str:

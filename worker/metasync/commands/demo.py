@@ -7,13 +7,20 @@ from typing import Annotated
 import typer
 
 from metasync.demo import DemoOptions, run_demo
+from metasync.emulator.presets import DEMO_AGENCY_ACCOUNTS
 from metasync.settings import get_settings
 
 
 def demo_command(
     accounts: Annotated[
-        int, typer.Option("--accounts", min=0, max=50, help="Accounts of the agency world.")
-    ] = 5,
+        int,
+        typer.Option(
+            "--accounts",
+            min=0,
+            max=DEMO_AGENCY_ACCOUNTS,
+            help="Agency accounts of the emulator's demo world to connect.",
+        ),
+    ] = DEMO_AGENCY_ACCOUNTS,
     large: Annotated[
         bool, typer.Option("--large/--no-large", help="Also the large account (1000 ads).")
     ] = True,

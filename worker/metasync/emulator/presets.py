@@ -43,7 +43,8 @@ PINNED = (
     ("INR", "Asia/Kolkata"),
     ("NZD", "Pacific/Auckland"),
 )
-PRESETS = ("small", "agency", "large", "fleet")
+PRESETS = ("small", "agency", "large", "fleet", "demo")
+DEMO_AGENCY_ACCOUNTS = 5  # the demo world: the first agency accounts, then the large account
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ def preset_specs(preset: str, seed: int) -> list[AccountSpec]:
         return [_agency_account(r, i) for i in range(50)]
     if preset == "fleet":
         return [_fleet_account(r, i) for i in range(5000)]
+    if preset == "demo":
+        agency = preset_specs("agency", seed)[:DEMO_AGENCY_ACCOUNTS]
+        return [*agency, *preset_specs("large", seed)]
     raise ValueError(f"unknown world preset {preset!r}; choose one of {', '.join(PRESETS)}")
 
 
