@@ -19,6 +19,7 @@ from metasync.graph.errors import (
     UnexpectedResponseError,
     classify,
 )
+from metasync.graph.expand import EdgeRequest, ExpandedNode, read_with_edges
 from metasync.graph.governor import Governor
 from metasync.graph.ratelimit import (
     GovernorPolicy,
@@ -48,6 +49,8 @@ __all__ = [
     "BatchRequest",
     "BatchResult",
     "DateRangeTooOldError",
+    "EdgeRequest",
+    "ExpandedNode",
     "Governor",
     "GovernorBlockedError",
     "GovernorPolicy",
@@ -77,6 +80,7 @@ __all__ = [
     "merge_state",
     "parse_usage",
     "poll_report_runs",
+    "read_with_edges",
     "redact",
     "redact_url",
     "run_report",

@@ -164,12 +164,29 @@ class GraphClient:
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Yield each page's ``data``; follows ``paging.next`` until it is absent."""
         call = self._call("GET", path, params, account_id)
-        while True:
-            page = _expect_object(await self._with_retries(call, access_token), call)
-            data = page.get("data")
-            if not isinstance(data, list):
-                raise UnexpectedResponseError(f"page without a data list: {call.log_path}")
+        page = _expect_object(await self._with_retries(call, access_token), call)
+        yield _page_data(page, call)
+        async for data in self._following(call, page, access_token):
             yield data
+
+    async def follow_pages(
+        self,
+        page: Mapping[str, Any],
+        path: str,
+        *,
+        access_token: str | None = None,
+        account_id: str | None = None,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """The pages after ``page``, one already read elsewhere (an edge expanded on its node,
+        whose ``next`` is the plain ``path`` request): yields each following page's ``data``."""
+        call = self._call("GET", path, None, account_id)
+        async for data in self._following(call, page, access_token):
+            yield data
+
+    async def _following(
+        self, call: _Call, page: Mapping[str, Any], access_token: str | None
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        while True:
             next_url = (page.get("paging") or {}).get("next")
             if not isinstance(next_url, str) or not next_url:
                 return
@@ -177,6 +194,8 @@ class GraphClient:
             if following == call:
                 raise UnexpectedResponseError(f"paging.next repeats the page: {call.log_path}")
             call = following
+            page = _expect_object(await self._with_retries(call, access_token), call)
+            yield _page_data(page, call)
 
     async def get_all(
         self,
@@ -257,6 +276,13 @@ def _expect_object(value: Any, call: _Call) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UnexpectedResponseError(f"expected a JSON object from {redact(call.log_path)}")
     return value
+
+
+def _page_data(page: Mapping[str, Any], call: _Call) -> list[dict[str, Any]]:
+    data = page.get("data")
+    if not isinstance(data, list):
+        raise UnexpectedResponseError(f"page without a data list: {call.log_path}")
+    return data
 
 
 def _log_retry(call: _Call) -> Callable[[RetryCallState], None]:
