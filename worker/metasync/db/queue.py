@@ -176,12 +176,14 @@ async def fail_sync_chunk(
     retryable: bool,
     retry_after: datetime | None = None,
     now: datetime | None = None,
+    api_calls: int = 0,
 ) -> None:
+    """End a failed attempt; ``api_calls`` (the Graph calls it cost) count on the job."""
     await _rows(
         conn,
         "select meta_sync.fail_sync_chunk(p_chunk_id => %(c)s, p_lease_token => %(t)s,"
         " p_error => %(e)s, p_retryable => %(r)s, p_retry_after => %(ra)s,"
-        " p_now => coalesce(%(now)s, now()))",
+        " p_now => coalesce(%(now)s, now()), p_api_calls => %(a)s)",
         {
             "c": chunk.chunk_id,
             "t": chunk.lease_token,
@@ -189,6 +191,7 @@ async def fail_sync_chunk(
             "r": retryable,
             "ra": retry_after,
             "now": now,
+            "a": api_calls,
         },
     )
 
@@ -215,14 +218,22 @@ async def split_sync_chunk(
 
 
 async def release_sync_chunks(
-    conn: Conn, worker: str, chunk_ids: Sequence[int], now: datetime | None = None
+    conn: Conn,
+    worker: str,
+    chunk_ids: Sequence[int],
+    now: datetime | None = None,
+    *,
+    api_calls: int = 0,
 ) -> int:
-    """Give unfinished chunks back (pending, no attempt counted); returns how many."""
+    """Give unfinished chunks back (pending, no attempt counted); returns how many.
+
+    ``api_calls`` (the Graph calls spent on the chunk) count on its job; more than 0 needs
+    exactly one chunk id."""
     value = await _scalar(
         conn,
         "select meta_sync.release_sync_chunks(p_worker => %(w)s, p_chunk_ids => %(ids)s,"
-        " p_now => coalesce(%(now)s, now()))",
-        {"w": worker, "ids": list(chunk_ids), "now": now},
+        " p_now => coalesce(%(now)s, now()), p_api_calls => %(a)s)",
+        {"w": worker, "ids": list(chunk_ids), "now": now, "a": api_calls},
     )
     return int(value or 0)
 

@@ -113,7 +113,9 @@ async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> O
     regain = now + timedelta(seconds=exc.retry_after or DEFAULT_THROTTLE_SECONDS)
     async with ctx.pool.connection() as conn, conn.transaction():
         await update_meta_sync_status(conn, ctx.account_id, "rate_limited", str(exc), regain, now)
-        await release_sync_chunks(conn, worker, [ctx.chunk.chunk_id], now)
+        await release_sync_chunks(
+            conn, worker, [ctx.chunk.chunk_id], now, api_calls=ctx.counter.calls
+        )
     return Outcome("released", 0, ctx.counter.calls, str(exc))
 
 
@@ -126,7 +128,9 @@ async def on_token_dead(
     async with ctx.pool.connection() as conn, conn.transaction():
         if connection is not None:
             await tokens.mark_connection_expired(conn, connection, f"token dead: {exc}", now)
-        await release_sync_chunks(conn, worker, [ctx.chunk.chunk_id], now)
+        await release_sync_chunks(
+            conn, worker, [ctx.chunk.chunk_id], now, api_calls=ctx.counter.calls
+        )
     return Outcome("released", 0, ctx.counter.calls, str(exc))
 
 
@@ -172,7 +176,14 @@ async def _account_error(ctx: ChunkContext, message: str) -> None:
 
 async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> Outcome:
     async with ctx.pool.connection() as conn:
-        await fail_sync_chunk(conn, ctx.chunk, error, retryable=retryable, now=ctx.clock())
+        await fail_sync_chunk(
+            conn,
+            ctx.chunk,
+            error,
+            retryable=retryable,
+            now=ctx.clock(),
+            api_calls=ctx.counter.calls,
+        )
     return Outcome("retry" if retryable else "failed", 0, ctx.counter.calls, error)
 
 
