@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psycopg
 import pytest
 from typer.testing import CliRunner
 
 from metasync.cli import app
-from metasync.demo import DEMO_DATABASE
+from metasync.demo import DEMO_DATABASE, DEMO_LOCK
 from metasync.postgres.embedded import EmbeddedPostgres
 from metasync.settings import get_settings
 
@@ -62,3 +64,74 @@ def test_demo_rerun_starts_from_a_clean_database(
     assert first.exit_code == 0 and second.exit_code == 0, second.output
     assert _count(pg_cluster, "select count(*) from meta_sync.organizations") == 1
     assert _count(pg_cluster, "select count(*) from meta_sync.meta_connections") == 1
+
+
+QUICK = ["demo", "--accounts", "1", "--no-large", "--latency-ms", "0", "--report-seconds", "0.2"]
+
+
+def _admin(cluster: EmbeddedPostgres) -> psycopg.Connection:
+    return psycopg.connect(cluster.url_for("postgres"), autocommit=True)
+
+
+def _databases(cluster: EmbeddedPostgres) -> set[str]:
+    with _admin(cluster) as conn:
+        return {str(r[0]) for r in conn.execute("select datname from pg_database")}
+
+
+@pytest.fixture
+def neighbour(pg_cluster: EmbeddedPostgres) -> Iterator[psycopg.Connection]:
+    """Another database of the cluster, with a row and an open session."""
+    with _admin(pg_cluster) as conn:
+        conn.execute("drop database if exists demo_neighbour with (force)")
+        conn.execute("create database demo_neighbour")
+    with psycopg.connect(pg_cluster.url_for("demo_neighbour"), autocommit=True) as conn:
+        conn.execute("create table kept (note text); insert into kept values ('mine')")
+        yield conn
+    with _admin(pg_cluster) as conn:
+        conn.execute("drop database demo_neighbour with (force)")
+
+
+def _mark_demo_database(cluster: EmbeddedPostgres) -> None:
+    """Leave something in metasync_demo that a clean start must not keep."""
+    if DEMO_DATABASE not in _databases(cluster):
+        with _admin(cluster) as conn:
+            conn.execute(f"create database {DEMO_DATABASE}")
+    with psycopg.connect(cluster.url_for(DEMO_DATABASE), autocommit=True) as conn:
+        conn.execute("create table if not exists leftover (n int)")
+
+
+def test_demo_recreates_only_its_own_database(
+    demo_env: dict[str, str], pg_cluster: EmbeddedPostgres, neighbour: psycopg.Connection
+) -> None:
+    _mark_demo_database(pg_cluster)
+    before = _databases(pg_cluster)
+
+    result = CliRunner().invoke(app, [*QUICK, "--timeout-seconds", "240"], env=demo_env)
+    get_settings.cache_clear()
+
+    assert result.exit_code == 0, result.output
+    assert _databases(pg_cluster) == before
+    assert neighbour.execute("select note from kept").fetchall() == [("mine",)]
+    assert _count(pg_cluster, "select count(*) from pg_tables where tablename = 'leftover'") == 0
+
+
+def test_a_second_demo_while_one_runs_is_refused_and_changes_nothing(
+    demo_env: dict[str, str], pg_cluster: EmbeddedPostgres
+) -> None:
+    _mark_demo_database(pg_cluster)
+    with _admin(pg_cluster) as running:
+        running.execute("select pg_advisory_lock(%s)", (DEMO_LOCK,))
+        result = CliRunner().invoke(app, QUICK, env=demo_env)
+    get_settings.cache_clear()
+
+    assert result.exit_code == 2, result.output
+    assert "another demo is running" in result.output
+    assert _count(pg_cluster, "select count(*) from pg_tables where tablename = 'leftover'") == 1
+
+
+def test_demo_help_says_each_run_starts_from_a_clean_database() -> None:
+    result = CliRunner().invoke(app, ["demo", "--help"], env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0
+    assert "metasync_demo" in result.output and "dropped" in result.output
+    assert "No other database" in result.output

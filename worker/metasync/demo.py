@@ -1,6 +1,10 @@
 """``metasync demo``: the whole product in one command, with no credentials and no setup.
 
-1. A fresh ``metasync_demo`` database on the embedded PostgreSQL, migrated (re-runs are clean).
+1. A fresh ``metasync_demo`` database on the embedded PostgreSQL: dropped (its sessions ended)
+   and created again at every start, then migrated, so every run starts clean. No other database
+   of the cluster is touched (the Supabase roles the migrations need are created only where
+   missing). A cluster-wide advisory lock, held for the whole run, refuses a second demo started
+   while one is running instead of letting it drop the first one's database.
 2. The Meta emulator's ``demo`` world (agency accounts plus the ``large`` account; what
    ``metasync emulator --world demo --seed 7`` serves) by uvicorn on 127.0.0.1 in a background
    thread, with realistic latency and multi-second report runs.
@@ -14,11 +18,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
 import psycopg
+from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 from rich.console import Console
@@ -40,6 +47,7 @@ from metasync.watch import ProgressBoard, Scope, watch_jobs
 DEMO_DATABASE = "metasync_demo"
 DEMO_ORG = "meta-sync demo"
 DEMO_WORLD = "demo"
+DEMO_LOCK = 0x6D64656D  # "mdem": one demo at a time per cluster (advisory lock key)
 
 
 @dataclass(frozen=True)
@@ -71,16 +79,29 @@ def build_emulator(options: DemoOptions, now: datetime) -> tuple[Emulator, list[
     return emu, demo_accounts(emu.account_ids, options)
 
 
-def fresh_database(settings: Settings) -> str:
-    """Drop and recreate ``metasync_demo`` on the embedded cluster, migrate it; its URL."""
+class DemoBusyError(RuntimeError):
+    """Another demo holds the cluster's demo lock."""
+
+
+@contextmanager
+def fresh_database(settings: Settings) -> Iterator[str]:
+    """Hold the demo lock; drop and recreate ``metasync_demo``, migrate it; yield its URL.
+
+    Only that database is dropped (``with (force)`` ends the sessions connected to it, and no
+    other). The lock (session-level, on the maintenance database) lasts until the block exits.
+    """
     cluster = embedded_cluster(settings)
     cluster.ensure_running()
-    with psycopg.connect(cluster.url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f"drop database if exists {DEMO_DATABASE} with (force)")
-        conn.execute(f"create database {DEMO_DATABASE}")
-    url = cluster.url_for(DEMO_DATABASE)
-    migrate(url)
-    return url
+    with psycopg.connect(cluster.url_for("postgres"), autocommit=True) as admin:
+        row = admin.execute("select pg_try_advisory_lock(%s)", (DEMO_LOCK,)).fetchone()
+        if row is None or not row[0]:
+            raise DemoBusyError(f"another demo is running on this cluster ({cluster.url})")
+        name = sql.Identifier(DEMO_DATABASE)
+        admin.execute(sql.SQL("drop database if exists {} with (force)").format(name))
+        admin.execute(sql.SQL("create database {}").format(name))
+        url = cluster.url_for(DEMO_DATABASE)
+        migrate(url)
+        yield url
 
 
 def demo_settings(
@@ -156,17 +177,32 @@ async def report(url: str, console: Console) -> None:
 
 
 def run_demo(base: Settings, options: DemoOptions, console: Console | None = None) -> int:
-    """The demo; returns the exit code (0 = database equals the emulator's truth)."""
+    """The demo; returns the exit code (0 = database equals the emulator's truth, 2 = busy)."""
     console = console or Console()
     began = time.monotonic()
     console.rule("meta-sync demo")
-    log_path = base.home / "demo.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_file = log_path.open("w", encoding="utf-8")
-    configure_logging(logging.WARNING, stream=log_file)
-    console.print(f"worker logs (JSON, warnings and errors): {log_path}")
-    url = fresh_database(base)
-    console.print(f"database: fresh {DEMO_DATABASE} on the embedded PostgreSQL, migrated")
+    try:
+        with fresh_database(base) as url:
+            console.print(f"database: fresh {DEMO_DATABASE} on the embedded PostgreSQL, migrated")
+            log_path = base.home / "demo.log"
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("w", encoding="utf-8") as log_file:
+                configure_logging(logging.WARNING, stream=log_file)
+                console.print(f"worker logs (JSON, warnings and errors): {log_path}")
+                comparison = sync_and_verify(url, base, options, console)
+    except DemoBusyError as exc:
+        console.print(f"[red]{exc}: wait for it to finish[/red]")
+        return 2
+    console.print(f"demo {time.monotonic() - began:.1f} s")
+    for line in comparison.differences[:20]:
+        console.print(f"[red]  {line}[/red]")
+    style = "green" if comparison.ok else "red"
+    console.print(f"[bold {style}]{comparison.summary()}[/bold {style}]")
+    return 0 if comparison.ok else 1
+
+
+def sync_and_verify(url: str, base: Settings, options: DemoOptions, console: Console) -> Comparison:
+    """Serve the demo world, connect and sync it into ``url``, report, compare with the truth."""
     emu, accounts = build_emulator(options, datetime.now(UTC).replace(microsecond=0))
     with EmulatorServer(emu) as server:
         console.print(
@@ -177,15 +213,8 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
         synced, seconds = asyncio.run(onboard_and_sync(settings, emu, accounts, options, console))
         calls = emu.stats
     asyncio.run(report(url, console))
-    comparison = asyncio.run(verify(url, emu, synced))
     console.print(
         f"Graph calls: {calls['calls']} in {calls['http_requests']} HTTP requests, "
-        f"{calls['throttled']} throttled, {calls['failed']} failed; sync {seconds:.1f} s, "
-        f"demo {time.monotonic() - began:.1f} s"
+        f"{calls['throttled']} throttled, {calls['failed']} failed; sync {seconds:.1f} s"
     )
-    log_file.close()
-    for line in comparison.differences[:20]:
-        console.print(f"[red]  {line}[/red]")
-    style = "green" if comparison.ok else "red"
-    console.print(f"[bold {style}]{comparison.summary()}[/bold {style}]")
-    return 0 if comparison.ok else 1
+    return asyncio.run(verify(url, emu, synced))

@@ -39,7 +39,12 @@ def demo_command(
         int, typer.Option("--per-account-concurrency", min=1, max=32, help="Chunks per account.")
     ] = 4,
 ) -> None:
-    """Embedded Postgres + the Meta emulator: connect, sync phase 1 and 2 live, verify."""
+    """Embedded Postgres + the Meta emulator: connect, sync phase 1 and 2 live, verify.
+
+    Every run starts clean: the metasync_demo database of the embedded cluster is dropped
+    (ending its sessions) and created again, then migrated. No other database of the cluster is
+    touched. One demo at a time per cluster: a second one exits 2 while the first runs.
+    """
     options = DemoOptions(accounts, large, latency_ms, report_seconds, seed, workers,
                           timeout_seconds, per_account)  # fmt: skip
     raise typer.Exit(run_demo(get_settings(), options))
