@@ -1,0 +1,1 @@
+../../sql/0362_insights_chunks_by_estimated_rows.sql
