@@ -103,6 +103,9 @@ async def test_one_call_counted_whatever_the_edges(graph: Graph, emu: Emulator) 
     assert after["by_kind"].get("node:expanded", 0) - before["by_kind"].get("node:expanded", 0) == 1
     assert emu.call_log(1)[0]["path"].endswith(graph.account)
     assert "x-business-use-case-usage" in answer.headers
+    ad = answer.json()["ads"]["data"][0]["id"]
+    await graph.get(ad, fields="id,creative{id}")  # an object field's selection: no edge
+    assert emu.call_log(1)[0]["kind"] == "node"
 
 
 async def test_an_empty_edge_is_left_out_and_a_bare_edge_name_expands(graph: Graph) -> None:

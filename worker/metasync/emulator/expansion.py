@@ -36,10 +36,6 @@ class Item:
     modifiers: tuple[tuple[str, str], ...] = ()
     nested: str | None = None
 
-    @property
-    def is_plain(self) -> bool:
-        return not self.modifiers and self.nested is None
-
 
 class _Parser:
     def __init__(self, text: str) -> None:
@@ -161,6 +157,6 @@ def expands(raw: str | None) -> bool:
     if not raw:
         return False
     try:
-        return any(not i.is_plain or i.name in EDGE_NAMES for i in parse_items(raw))
+        return any(i.name in EDGE_NAMES for i in parse_items(raw))
     except GraphError:
         return False
