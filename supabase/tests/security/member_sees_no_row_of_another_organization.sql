@@ -36,7 +36,9 @@ insert into meta_sync.meta_insights_daily (ad_id, date, account_id, campaign_id,
 insert into meta_sync.meta_rate_limit_state (scope_type, scope_id, observed_at) values ('ad_account', 'act_2002', now());
 insert into meta_sync.webhook_events (dedupe_key, object_type, entry_id, field, value, account_id, organization_id)
 values (encode(sha256('b'), 'hex'), 'ad_account', '2002', 'in_process_ad_objects', '{}', 'act_2002',
-        'bbbbbbbb-0000-4000-8000-000000000002');
+        'bbbbbbbb-0000-4000-8000-000000000002'),
+       (encode(sha256('a'), 'hex'), 'ad_account', '1001', 'in_process_ad_objects', '{}', 'act_1001',
+        'aaaaaaaa-0000-4000-8000-000000000001');
 
 -- What the current user sees of a relation (only the columns it may read), or 'denied'.
 create function pg_temp.fingerprint(p_rel regclass) returns text language plpgsql as $$

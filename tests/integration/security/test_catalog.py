@@ -85,6 +85,18 @@ SECRET_COLUMNS_READABLE_BY_MEMBERS = """
       and has_column_privilege('authenticated', c.oid, a.attnum, 'SELECT')
     order by 1"""
 
+# A read policy for signed-in users on a table they may not read: members were meant to see
+# rows and see an error instead (e.g. webhook_events before sql/0363).
+MEMBER_POLICIES_WITHOUT_GRANT = """
+    select c.oid::regclass::text || ' ' || p.polname
+    from pg_policy p
+    join pg_class c on c.oid = p.polrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'meta_sync' and p.polcmd in ('r', '*')
+      and 'authenticated'::regrole = any (p.polroles)
+      and not has_any_column_privilege('authenticated', c.oid, 'SELECT')
+    order by 1"""
+
 
 def _rows(conn: psycopg.Connection, sql: str) -> list[tuple[object, ...]]:
     return conn.execute(sql).fetchall()
@@ -142,6 +154,15 @@ def test_anon_has_no_privilege_on_any_relation_nor_the_schema(conn: psycopg.Conn
     )
 
 
+def test_every_member_read_policy_has_a_select_grant(conn: psycopg.Connection) -> None:
+    assert _rows(conn, MEMBER_POLICIES_WITHOUT_GRANT) == []
+    assert conn.execute(
+        "select has_table_privilege('authenticated', 'meta_sync.webhook_events', 'SELECT'),"
+        " has_table_privilege('authenticated', 'meta_sync.webhook_events',"
+        " 'INSERT, UPDATE, DELETE')"
+    ).fetchone() == (True, False)
+
+
 def test_members_never_read_token_ciphertext(conn: psycopg.Connection) -> None:
     assert _rows(conn, SECRET_COLUMNS_READABLE_BY_MEMBERS) == []
     # ... while the worker does, and members read the rest of the connection.
@@ -194,6 +215,12 @@ def test_the_worker_role_cannot_log_in_nor_change_tenants(conn: psycopg.Connecti
             "create table meta_sync.bad_open (id int); grant usage on schema meta_sync to anon;"
             " grant select on meta_sync.bad_open to anon",
             RELATIONS_READABLE_BY_ANON,
+        ),
+        (
+            "create table meta_sync.bad_policy (id int);"
+            " create policy members_read on meta_sync.bad_policy for select to authenticated"
+            " using (true)",
+            MEMBER_POLICIES_WITHOUT_GRANT,
         ),
         (
             "create table meta_sync.bad_secret (app_secret text);"

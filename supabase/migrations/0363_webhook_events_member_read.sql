@@ -1,0 +1,1 @@
+../../sql/0363_webhook_events_member_read.sql
