@@ -129,6 +129,11 @@ class ProgressBoard:
         )
         self._tasks: dict[int, TaskID] = {}
 
+    def note(self, message: str) -> None:
+        """A line above the bars (connection lost, reconnected)."""
+        stamp = f"[dim]{datetime.now(UTC):%H:%M:%S}[/dim]"
+        self.progress.console.print(f"{stamp} {message}", soft_wrap=True)
+
     def __enter__(self) -> ProgressBoard:
         self.progress.start()
         return self
@@ -215,6 +220,17 @@ def done(board: ProgressBoard, scope: Scope) -> bool:
     return bool(watched) and all(j.final for j in watched)
 
 
+@dataclass(frozen=True)
+class Backoff:
+    """Seconds to wait before reconnect attempt ``n`` (1, 2, ...): doubling, capped."""
+
+    first: float = 0.5
+    cap: float = 10.0
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.cap, self.first * 2 ** (attempt - 1)))
+
+
 async def watch_jobs(
     url: str,
     board: ProgressBoard,
@@ -222,15 +238,58 @@ async def watch_jobs(
     *,
     stop: asyncio.Event | None = None,
     poll_seconds: float = 1.0,
+    backoff: Backoff = Backoff(),
 ) -> dict[int, JobState]:
-    """Render until every job in scope is final (or ``stop`` is set); the final states."""
-    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    """Render until every job in scope is final (or ``stop`` is set); the final states.
+
+    A connection lost once watching has begun (Postgres restarted, backend terminated) is opened
+    again with ``backoff`` until it succeeds; the jobs are then read again from the view, so
+    what changed meanwhile (notifications are not replayed) shows up. Failing to connect at the
+    very start is an error."""
+    link, attempt = _Link(), 0
+    while True:
+        try:
+            return await _watch_session(url, board, scope, stop, poll_seconds, link)
+        except psycopg.OperationalError as exc:
+            if not link.ever:
+                raise
+            attempt = 1 if link.up else attempt + 1
+            link.up = False
+            delay = backoff.delay(attempt)
+            board.note(f"database connection lost ({_first_line(exc)}); retrying in {delay:.1f} s")
+            if await _stopped(stop, delay):
+                return _in_scope(board, scope)
+
+
+@dataclass
+class _Link:
+    up: bool = False  # the current session is connected and loaded
+    ever: bool = False  # some session got that far: losing it later is retried
+
+
+async def _watch_session(
+    url: str,
+    board: ProgressBoard,
+    scope: Scope,
+    stop: asyncio.Event | None,
+    poll_seconds: float,
+    link: _Link,
+) -> dict[int, JobState]:
+    """One pair of connections: LISTEN, (re)load the state, apply notifications until done."""
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
     async with conn:
         await conn.execute(f"listen {CHANNEL}")
         _apply_rows(board, scope, await load_jobs(conn, scope, open_only=True))
+        seen = frozenset(board.jobs) | scope.job_ids
+        if link.ever and seen:  # what changed while disconnected: notifications are not replayed
+            rows = await load_jobs(conn, Scope(seen, scope.organization_ids), open_only=False)
+            _apply_rows(board, scope, rows)
+        if link.ever:
+            board.note("reconnected to the database")
+        link.up = link.ever = True
         if not scope.job_ids and not board.jobs:
             return {}  # nothing open to watch
-        reader = await psycopg.AsyncConnection.connect(url, autocommit=True)
+        reader = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
         async with reader:
             while not done(board, scope) and not (stop is not None and stop.is_set()):
                 changed = await _drain(conn, board, scope, poll_seconds)
@@ -238,7 +297,28 @@ async def watch_jobs(
                     rows = await load_jobs(reader, Scope(frozenset(changed)), open_only=False)
                     _apply_rows(board, scope, rows)
                 board.refresh()
+    return _in_scope(board, scope)
+
+
+def _in_scope(board: ProgressBoard, scope: Scope) -> dict[int, JobState]:
     return {k: v for k, v in board.jobs.items() if scope.wants(v)}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def _stopped(stop: asyncio.Event | None, seconds: float) -> bool:
+    """Sleep ``seconds``, or less when ``stop`` is set meanwhile; whether it is set."""
+    if stop is None:
+        await asyncio.sleep(seconds)
+        return False
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 def _apply_rows(board: ProgressBoard, scope: Scope, rows: Iterable[Mapping[str, Any]]) -> None:
