@@ -11,7 +11,7 @@ from metasync.sync.insights import (
     query_params,
     use_async,
 )
-from metasync.sync.structure import stale_ids
+from metasync.sync.structure import LISTED_STATUSES, edge_requests, unlisted
 
 TODAY = date(2026, 3, 10)
 
@@ -57,12 +57,20 @@ def test_async_from_estimated_rows() -> None:
     assert use_async(week, ads=143, threshold=1000)
 
 
-def test_stale_ids_status_moves_and_deletions() -> None:
-    stored = {"1": "ACTIVE", "2": "ACTIVE", "3": "PAUSED"}
-    light = [
-        {"id": "1", "effective_status": "ACTIVE"},
-        {"id": "2", "effective_status": "CAMPAIGN_PAUSED"},
-        {"id": "4", "effective_status": "ACTIVE"},
-    ]
-    assert stale_ids(stored, light, {}) == {"2", "3"}  # moved, gone (deleted)
-    assert stale_ids(stored, light, {"2": {}}) == {"3"}  # already read in full
+def test_unlisted_ids_are_the_stored_live_ones_no_longer_listed() -> None:
+    listed = {"1": {"effective_status": "ACTIVE"}, "4": {"effective_status": "ACTIVE"}}
+    assert unlisted({"1", "2", "3"}, listed) == {"2", "3"}  # deleted at Meta: read by id
+    assert unlisted(set(), listed) == set()
+
+
+def test_each_edge_listed_once_with_every_kept_status() -> None:
+    full = edge_requests(500, full=True)
+    assert [r.edge for r in full] == ["campaigns", "adsets", "ads", "adcreatives"]
+    for req, level in zip(full[:3], ("campaign", "adset", "ad"), strict=True):
+        (rule,) = req.params["filtering"]
+        assert rule["field"] == f"{level}.effective_status" and "ARCHIVED" in rule["value"]
+        assert rule["value"] == list(LISTED_STATUSES) and req.params["limit"] == 500
+        assert "updated_time" in req.fields and req.follow
+    assert "filtering" not in full[3].params and full[3].follow
+    incremental = edge_requests(500, full=False)
+    assert [r.follow for r in incremental] == [True, True, True, False]  # creatives: 1st page

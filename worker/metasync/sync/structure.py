@@ -1,14 +1,24 @@
 """Structure chunks: campaigns, ad sets, ads and creatives of one account.
 
-Full (``updated_since`` NULL, onboarding): each edge listed once with every status we keep
-(ARCHIVED must be asked for), large pages, only the stored fields.
+One call reads the first page of all four edges, expanded on the account node
+(``act_X?fields=id,campaigns.limit(500).filtering([...]){...},adsets...,ads...,adcreatives...``,
+:func:`metasync.graph.read_with_edges`); each edge's ``next`` is then followed with the ordinary
+paging. Full and incremental chunks list every edge once, with every status we keep (ARCHIVED
+must be asked for) and every field we store: the listing shows statuses cascaded from a paused
+or archived parent as they are, and one full listing (``ceil(N / page)`` pages) never costs more
+calls than a changed-since listing plus a status sweep (``1 + ceil(N / page)``). A small account
+costs one call.
 
-Incremental (``updated_since`` set): each edge filtered on ``<level>.updated_time`` (with an
-overlap), plus a light listing (``id,effective_status``) because two changes never move an
-object's own ``updated_time``: a status cascaded from a paused/archived parent, and deletion
-(Meta lists DELETED objects only by id). Objects whose listed status differs from the stored one
-are read again by id; known live objects missing from the listing are read by id (they come
-back DELETED). Creatives: all of them on a full sync, else the unknown ones the new ads use.
+Meta lists DELETED objects only by id: stored objects not marked deleted that the listing no
+longer shows are read by id (they come back DELETED; ones purged for good are skipped).
+
+Full (``updated_since`` NULL, onboarding or a webhook re-sync): creatives are listed to the end.
+Incremental (``updated_since`` set): creatives come from their first page only (it rides on the
+shared call), and the creatives the ads use that are neither stored nor on that page are read by
+id. ``updated_since`` no longer narrows the listings (it would save no call): every listed
+object is upserted and the upsert writes only the rows that differ (``is distinct from``), so an
+incremental chunk's entity counts are the objects that changed (inserted or updated), as with
+the old ``updated_time`` filter, and a full chunk's are the objects read.
 
 Everything is written in one transaction that also completes the chunk.
 """
@@ -18,7 +28,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from metasync.db.queue import complete_sync_chunk
@@ -26,8 +35,10 @@ from metasync.graph import (
     ApiVersionError,
     BadRequestError,
     BatchRequest,
+    EdgeRequest,
     GraphError,
     execute_batch,
+    read_with_edges,
 )
 from metasync.graph.fields import ENTITY_FIELDS
 from metasync.sync.context import ChunkContext
@@ -40,7 +51,6 @@ LISTED_STATUSES = (
 )  # fmt: skip
 EDGES = (("campaigns", "campaign"), ("adsets", "adset"), ("ads", "ad"))
 TABLES = {"campaigns": "meta_campaigns", "adsets": "meta_adsets", "ads": "meta_ads"}
-UPDATED_OVERLAP = timedelta(hours=1)
 log = logging.getLogger("metasync.sync.structure")
 # The graph field lists minus two the emulator does not serve yet (reported): ad-set
 # issues_info and creative effective_object_story_id (neither is a typed column).
@@ -63,13 +73,19 @@ def status_filter(level: str) -> dict[str, Any]:
     return {"field": f"{level}.effective_status", "operator": "IN", "value": list(LISTED_STATUSES)}
 
 
-async def list_edge(
-    ctx: ChunkContext, edge: str, fields: Sequence[str], filtering: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    params: dict[str, Any] = {"fields": list(fields), "limit": ctx.settings.structure_page_size}
-    if filtering:
-        params["filtering"] = filtering
-    return await ctx.graph.get_all(f"{ctx.account_id}/{edge}", params, account_id=ctx.account_id)
+def edge_requests(page_size: int, full: bool) -> list[EdgeRequest]:
+    """Each edge once: every kept status, every stored field; creatives to the end if full."""
+    edges = [
+        EdgeRequest(e, FIELDS[e], {"limit": page_size, "filtering": [status_filter(level)]})
+        for e, level in EDGES
+    ]
+    creatives = EdgeRequest("adcreatives", FIELDS["adcreatives"], {"limit": page_size}, full)
+    return [*edges, creatives]
+
+
+def unlisted(stored_live: set[str], listed: Iterable[str]) -> set[str]:
+    """Stored ids not deleted that the listing no longer shows: deleted at Meta since."""
+    return stored_live - set(listed)
 
 
 async def read_by_ids(ctx: ChunkContext, ids: Iterable[str], edge: str) -> list[dict[str, Any]]:
@@ -92,50 +108,33 @@ async def read_by_ids(ctx: ChunkContext, ids: Iterable[str], edge: str) -> list[
     return out
 
 
-async def stored_statuses(ctx: ChunkContext, edge: str) -> dict[str, str | None]:
-    """id -> effective_status of the account's stored objects that are not deleted."""
+async def stored_live_ids(ctx: ChunkContext) -> dict[str, set[str]]:
+    """Per edge, the ids of the account's stored objects that are not deleted."""
+    out: dict[str, set[str]] = {}
     async with ctx.pool.connection() as conn:
-        cur = await conn.execute(
-            f"select id, effective_status from meta_sync.{TABLES[edge]}"
-            " where account_id = %s and not is_deleted",
-            (ctx.account_id,),
-        )
-        return {str(r[0]): r[1] for r in await cur.fetchall()}
+        for edge, table in TABLES.items():
+            cur = await conn.execute(
+                f"select id from meta_sync.{table} where account_id = %s and not is_deleted",
+                (ctx.account_id,),
+            )
+            out[edge] = {str(r[0]) for r in await cur.fetchall()}
+    return out
 
 
-async def fetch_full(ctx: ChunkContext) -> StructureData:
+async def fetch(ctx: ChunkContext, full: bool) -> StructureData:
+    """The listings (one shared call for the first pages), then the unlisted by id."""
+    requests = edge_requests(ctx.settings.structure_page_size, full)
+    listed = await read_with_edges(ctx.graph, ctx.account_id, ("id",), requests,
+                                   account_id=ctx.account_id)  # fmt: skip
     data = StructureData()
-    for edge, level in EDGES:
-        listed = await list_edge(ctx, edge, FIELDS[edge], [status_filter(level)])
-        data.add(edge, listed)
-        missing = set(await stored_statuses(ctx, edge)) - set(data.raw[edge])
-        data.add(edge, await read_by_ids(ctx, missing, edge))
-    data.add("adcreatives", await list_edge(ctx, "adcreatives", FIELDS["adcreatives"], []))
+    for edge, rows in listed.rows.items():
+        data.add(edge, rows)
+    stored = await stored_live_ids(ctx)
+    for edge in TABLES:
+        data.add(edge, await read_by_ids(ctx, unlisted(stored[edge], data.raw[edge]), edge))
+    if not listed.complete["adcreatives"]:
+        await add_new_creatives(ctx, data)
     return data
-
-
-async def fetch_incremental(ctx: ChunkContext) -> StructureData:
-    assert ctx.chunk.updated_since is not None
-    since = int((ctx.chunk.updated_since - UPDATED_OVERLAP).timestamp())
-    data = StructureData()
-    for edge, level in EDGES:
-        changed = {"field": f"{level}.updated_time", "operator": "GREATER_THAN", "value": since}
-        data.add(edge, await list_edge(ctx, edge, FIELDS[edge], [status_filter(level), changed]))
-        light = await list_edge(ctx, edge, ("id", "effective_status"), [status_filter(level)])
-        stale = stale_ids(await stored_statuses(ctx, edge), light, data.raw[edge])
-        data.add(edge, await read_by_ids(ctx, stale, edge))
-    await add_new_creatives(ctx, data)
-    return data
-
-
-def stale_ids(
-    stored: dict[str, str | None], light: list[dict[str, Any]], have: dict[str, Any]
-) -> set[str]:
-    """Ids to read again: listed with another status than stored, or stored but not listed."""
-    listed = {str(o["id"]): o.get("effective_status") for o in light}
-    moved = {i for i, s in listed.items() if i in stored and stored[i] != s}
-    gone = set(stored) - set(listed)
-    return (moved | gone) - set(have)
 
 
 async def add_new_creatives(ctx: ChunkContext, data: StructureData) -> None:
@@ -149,13 +148,14 @@ async def add_new_creatives(ctx: ChunkContext, data: StructureData) -> None:
             "select id from meta_sync.meta_ad_creatives where id = any(%s)", (sorted(used),)
         )
         known = {str(r[0]) for r in await cur.fetchall()}
-    data.add("adcreatives", await read_by_ids(ctx, used - known, "adcreatives"))
+    missing = used - known - set(data.raw["adcreatives"])
+    data.add("adcreatives", await read_by_ids(ctx, missing, "adcreatives"))
 
 
 async def run_structure_chunk(ctx: ChunkContext) -> int:
     """Fetch, then write everything and complete the chunk in one transaction; rows written."""
     full = ctx.chunk.updated_since is None
-    data = await (fetch_full(ctx) if full else fetch_incremental(ctx))
+    data = await fetch(ctx, full)
     act, raw = ctx.account_id, data.raw
     groups: dict[str, Sequence[Row]] = {
         "campaigns": [map_campaign(o, act) for o in raw["campaigns"].values()],
@@ -165,15 +165,14 @@ async def run_structure_chunk(ctx: ChunkContext) -> int:
     }
     now = ctx.clock()
     async with ctx.pool.connection() as conn, conn.transaction():
-        written = 0
-        for rows in groups.values():
-            written += await upsert_rows(conn, rows, now)
+        changed = {k: await upsert_rows(conn, rows, now) for k, rows in groups.items()}
+        counts = {k: len(v) for k, v in groups.items()} if full else changed
         await complete_sync_chunk(
             conn,
             ctx.chunk,
-            rows_written=written,
+            rows_written=sum(changed.values()),
             api_calls=ctx.counter.calls,
-            entity_counts={k: len(v) for k, v in groups.items()},
+            entity_counts=counts,
             now=now,
         )
-    return written
+    return sum(changed.values())
