@@ -135,3 +135,16 @@ def test_demo_help_says_each_run_starts_from_a_clean_database() -> None:
     assert result.exit_code == 0
     assert "metasync_demo" in result.output and "dropped" in result.output
     assert "No other database" in result.output
+
+
+def test_demo_gives_up_after_its_timeout(
+    demo_env: dict[str, str], pg_cluster: EmbeddedPostgres
+) -> None:
+    args = ["demo", "--accounts", "1", "--no-large", "--latency-ms", "50"]
+    args += ["--report-seconds", "5", "--timeout-seconds", "1"]
+
+    result = CliRunner().invoke(app, args, env=demo_env)
+    get_settings.cache_clear()
+
+    assert result.exit_code == 1, result.output
+    assert "gave up waiting after 1 s" in result.output

@@ -119,10 +119,17 @@ def demo_settings(
     )
 
 
+@dataclass(frozen=True)
+class SyncOutcome:
+    accounts: list[str]  # the connected ones
+    seconds: float
+    finished: bool  # every job final before the timeout
+
+
 async def onboard_and_sync(
     settings: Settings, emu: Emulator, accounts: list[str], options: DemoOptions, console: Console
-) -> tuple[list[str], float]:
-    """Connect, run the workers, render progress until every job is final; (accounts, seconds)."""
+) -> SyncOutcome:
+    """Connect, run the workers, render progress until every job is final (or the timeout)."""
     url = settings.database_url.get_secret_value() if settings.database_url else ""
     cipher = TokenCipher({"demo": generate_key()})
     app = AppCredentials.from_settings(settings)
@@ -142,7 +149,7 @@ async def onboard_and_sync(
             f"connected {len(result.accounts)} accounts ({result.token.token_type} token, "
             f"stored encrypted); phase 1 enqueued"
         )
-        started = time.monotonic()
+        started, finished = time.monotonic(), False
         stop = asyncio.Event()
         workers = [
             asyncio.create_task(
@@ -153,14 +160,17 @@ async def onboard_and_sync(
             for i in range(options.workers)
         ]
         try:
+            scope = Scope(organization_ids=frozenset({result.organization_id}))
             with ProgressBoard(console) as board:
-                await watch_jobs(
-                    url, board, Scope(organization_ids=frozenset({result.organization_id}))
-                )
+                await asyncio.wait_for(watch_jobs(url, board, scope), options.timeout_seconds)
+            finished = True
+        except TimeoutError:
+            console.print(f"[red]gave up waiting after {options.timeout_seconds:.0f} s[/red]")
         finally:
             stop.set()
             await asyncio.gather(*workers, return_exceptions=True)
-        return [a.id for a in result.accounts], time.monotonic() - started
+        ids = [a.id for a in result.accounts]
+        return SyncOutcome(ids, time.monotonic() - started, finished)
 
 
 async def verify(url: str, emu: Emulator, accounts: list[str]) -> Comparison:
@@ -189,7 +199,7 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
             with log_path.open("w", encoding="utf-8") as log_file:
                 configure_logging(logging.WARNING, stream=log_file)
                 console.print(f"worker logs (JSON, warnings and errors): {log_path}")
-                comparison = sync_and_verify(url, base, options, console)
+                comparison, finished = sync_and_verify(url, base, options, console)
     except DemoBusyError as exc:
         console.print(f"[red]{exc}: wait for it to finish[/red]")
         return 2
@@ -198,11 +208,14 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
         console.print(f"[red]  {line}[/red]")
     style = "green" if comparison.ok else "red"
     console.print(f"[bold {style}]{comparison.summary()}[/bold {style}]")
-    return 0 if comparison.ok else 1
+    return 0 if comparison.ok and finished else 1
 
 
-def sync_and_verify(url: str, base: Settings, options: DemoOptions, console: Console) -> Comparison:
-    """Serve the demo world, connect and sync it into ``url``, report, compare with the truth."""
+def sync_and_verify(
+    url: str, base: Settings, options: DemoOptions, console: Console
+) -> tuple[Comparison, bool]:
+    """Serve the demo world, sync it into ``url``, report, compare with the truth; (comparison,
+    whether the sync finished in time)."""
     emu, accounts = build_emulator(options, datetime.now(UTC).replace(microsecond=0))
     with EmulatorServer(emu) as server:
         console.print(
@@ -210,11 +223,11 @@ def sync_and_verify(url: str, base: Settings, options: DemoOptions, console: Con
             f" per call, {options.report_seconds:.0f} s report runs)"
         )
         settings = demo_settings(base, url, server.url, emu, options.per_account_concurrency)
-        synced, seconds = asyncio.run(onboard_and_sync(settings, emu, accounts, options, console))
+        outcome = asyncio.run(onboard_and_sync(settings, emu, accounts, options, console))
         calls = emu.stats
     asyncio.run(report(url, console))
     console.print(
         f"Graph calls: {calls['calls']} in {calls['http_requests']} HTTP requests, "
-        f"{calls['throttled']} throttled, {calls['failed']} failed; sync {seconds:.1f} s"
+        f"{calls['throttled']} throttled, {calls['failed']} failed; sync {outcome.seconds:.1f} s"
     )
-    return asyncio.run(verify(url, emu, synced))
+    return asyncio.run(verify(url, emu, outcome.accounts)), outcome.finished
