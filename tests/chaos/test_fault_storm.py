@@ -9,7 +9,7 @@ ends equal to ground truth, with nothing left open and no gap.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,6 +35,20 @@ STORM = Faults(transient=0.05, throttle=0.01, token_death=0.002, batch_null=0.05
                report_failed=0.1, malformed=0.02, short_page=0.05, empty_page=0.05)  # fmt: skip
 
 
+class HookedTransport(httpx.AsyncBaseTransport):
+    """The emulator's ASGI transport with a hook run before each request reaches "Meta"."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests = 0
+        self.before: Callable[[int], None] = lambda served: None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        self.before(self.requests)
+        return await self.inner.handle_async_request(request)
+
+
 @dataclass
 class Rig:
     emu: Emulator
@@ -43,9 +57,9 @@ class Rig:
     cipher: TokenCipher
     url: str
     accounts: list[str]
+    transport: HookedTransport
     offset: timedelta = timedelta()
     renewed: int = 0
-    slow: Worker | None = None  # one chunk at a time: a pass that surely leaves work open
 
     def now(self) -> datetime:
         return START + self.offset
@@ -84,17 +98,16 @@ async def rig(database_url: str, request: pytest.FixtureRequest) -> AsyncIterato
     settings = Settings(_env_file=None, graph_base_url=BASE_URL, worker_concurrency=8,  # type: ignore[call-arg]
                         meta_app_secret=SecretStr(emu.credentials["app_secret"]),
                         report_poll_seconds=0.02, poll_interval_seconds=0.2)  # fmt: skip
+    transport = HookedTransport(httpx.ASGITransport(app=emu.app))
     async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=emu.app), base_url=BASE_URL) as http,
+        httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http,
         AsyncConnectionPool(database_url, min_size=1, max_size=12, open=False,
                             kwargs={"autocommit": True}) as pool,
     ):  # fmt: skip
         graph = GraphClient.from_settings(http, settings, retry=FAST_RETRY)
         accounts = await seed_fleet(pool, emu, graph, cipher, getattr(request, "param", 4))
-        r = Rig(emu, pool, None, cipher, database_url, accounts)  # type: ignore[arg-type]
+        r = Rig(emu, pool, None, cipher, database_url, accounts, transport)  # type: ignore[arg-type]
         r.worker = Worker(settings, pool, http, cipher, r.now, "chaos", retry=FAST_RETRY)
-        one = settings.model_copy(update={"worker_concurrency": 1})
-        r.slow = Worker(one, pool, http, cipher, r.now, "chaos-slow", retry=FAST_RETRY)
         yield r
 
 
@@ -116,11 +129,21 @@ async def test_fault_storm_all_classes_full(rig: Rig) -> None:
 
 
 async def test_token_revoked_mid_sync(rig: Rig) -> None:
-    assert rig.slow is not None
-    await rig.slow.run_once(1)
-    assert await open_work(rig.url), "onboarding finished before the revocation"
-    rig.emu.runtime.creds.kill(rig.emu.credentials["access_token"])
+    """The token dies at "Meta" right before the 40th Graph request of onboarding (counted, so
+    it lands mid-sync on any machine): the connection is marked expired, the new token resumes."""
+    revoke_at = rig.transport.requests + 40
+    revoked: list[int] = []
+
+    def revoke(served: int) -> None:
+        if served == revoke_at:
+            rig.emu.runtime.creds.kill(rig.emu.credentials["access_token"])
+            revoked.append(served)
+
+    rig.transport.before = revoke
     await rig.run_until_final()
+    assert revoked, "onboarding finished before the revocation"
     assert rig.renewed >= 1, "the revoked token was never noticed"
+    print("requests after the revocation:", rig.transport.requests - revoke_at)
+    assert rig.transport.requests > revoke_at + 20, "the work did not resume"
     problems = await integrity(rig.url, rig.emu, rig.accounts)
     assert not problems, problems

@@ -1,5 +1,8 @@
 """``kill -9`` of real ``metasync run`` processes at random (seeded) moments during onboarding.
 
+The moments are counted in completed chunks, not seconds (a kill after 1 to 3 more chunks have
+completed), so every kill lands while onboarding is in progress however fast the machine is.
+
 Each killed worker is restarted at once. Its chunks stay leased until the (short) lease expires;
 another worker then requeues and redoes them idempotently. In the end the database equals Meta's
 ground truth (entities and every ad-day metric), with no duplicate row, no chunk left open and
@@ -12,6 +15,7 @@ import asyncio
 import random
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from metasync.bench.workers import (
@@ -25,11 +29,28 @@ from metasync.bench.workers import (
 from metasync.crypto import TokenCipher, generate_key
 
 LEASE_SECONDS = 10
+COMPLETED_CHUNKS = "select count(*) from meta_sync.sync_job_chunks where status = 'completed'"
+
+
+async def completed_chunks(database_url: str) -> int:
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        row = await (await conn.execute(COMPLETED_CHUNKS)).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def wait_for_progress(database_url: str, chunks: int) -> bool:
+    """Until ``chunks`` more chunks have completed (True) or no work is open (False)."""
+    target = await completed_chunks(database_url) + chunks
+    while await completed_chunks(database_url) < target:
+        if not await open_work(database_url):
+            return False
+        await asyncio.sleep(0.05)
+    return True
 
 
 async def kill_during_onboarding(
     database_url: str, log_dir: Path, *, accounts: int, kills: int, seed: int,
-    latency_ms: float = 30.0, every: tuple[float, float] = (0.5, 3.0),
+    latency_ms: float = 30.0, every: tuple[int, int] = (1, 3),
 ) -> int:  # fmt: skip
     emu = EmulatorProcess("agency", latency_ms=latency_ms, jitter_ms=latency_ms,
                           report_run_s=1.0, log_dir=log_dir)  # fmt: skip
@@ -43,8 +64,7 @@ async def kill_during_onboarding(
         r = random.Random(seed)
         done = 0
         try:
-            while done < kills and await open_work(database_url):
-                await asyncio.sleep(r.uniform(*every))
+            while done < kills and await wait_for_progress(database_url, r.randint(*every)):
                 slot = r.choice(fleet.alive())
                 fleet.kill9(slot)
                 fleet.start(slot)
@@ -68,5 +88,5 @@ async def test_kill9_workers_reduced(database_url: str, tmp_path: Path) -> None:
 @pytest.mark.timeout(1500)
 async def test_kill9_workers_full(database_url: str, tmp_path: Path) -> None:
     done = await kill_during_onboarding(database_url, tmp_path, accounts=50, kills=24, seed=66,
-                                        latency_ms=80.0, every=(0.3, 2.0))  # fmt: skip
+                                        latency_ms=80.0, every=(1, 4))  # fmt: skip
     assert done == 24, f"onboarding ended after {done} kills: the test did not stress it"
