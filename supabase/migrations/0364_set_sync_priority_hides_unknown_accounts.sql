@@ -1,0 +1,1 @@
+../../sql/0364_set_sync_priority_hides_unknown_accounts.sql
