@@ -23,8 +23,8 @@ end;
 $$;
 
 select case when to_regclass('cron.job') is null then skip('pg_cron is not installed', 3)
-else is(pg_temp.active_jobs(), array['meta-sync-cron-cleanup', 'meta-sync-enqueue', 'meta-sync-nudge-workers'],
-        'the three meta-sync jobs are active') end;
+else is(pg_temp.active_jobs(), array['meta-sync-cron-cleanup', 'meta-sync-enqueue', 'meta-sync-nudge-workers', 'meta-sync-webhook-purge'],
+        'the four meta-sync jobs are active') end;
 select pg_temp.set_meta_sync_jobs_active(false);
 select case when to_regclass('cron.job') is null then null
 else is(pg_temp.active_jobs(), '{}'::text[], 'after the pause no meta-sync job is active') end;

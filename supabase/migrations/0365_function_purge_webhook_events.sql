@@ -1,0 +1,1 @@
+../../sql/0365_function_purge_webhook_events.sql
