@@ -39,8 +39,12 @@ begin
   end if;
   return meta_sync.create_sync_job(
     v_account.id, 'recent_90_days', 'initial', v_since, v_today,
-    v_settings.phase_1_chunk_days, true, null, 'onboarding', p_now);
+    -- A first onboarding knows no ads yet: phase_1_chunk_days. A retry after a failed phase 1
+    -- may know them from its structure chunk.
+    meta_sync.plan_insights_chunk_days(v_account.id, v_today - v_since + 1,
+                                       v_settings.phase_1_chunk_days),
+    true, null, 'onboarding', p_now);
 end;
 $$;
 comment on function meta_sync.start_account_onboarding(text, timestamptz) is
-  'Phase 1 of onboarding: a recent_90_days/initial job with a structure chunk and insights chunks over the last sync_planner_settings.phase_1_days (90) ending today in the account time zone (not before its creation day), newest first, each depending on the structure chunk. Idempotent: returns the existing open or completed phase-1 job. Malformed id -> 22007, unknown account -> P0002.';
+  'Phase 1 of onboarding: a recent_90_days/initial job with a structure chunk and insights chunks over the last sync_planner_settings.phase_1_days (90) ending today in the account time zone (not before its creation day), newest first, cut by plan_insights_chunk_days (phase_1_chunk_days while the ads are unknown, as on a first onboarding), each depending on the structure chunk. Idempotent: returns the existing open or completed phase-1 job. Malformed id -> 22007, unknown account -> P0002.';

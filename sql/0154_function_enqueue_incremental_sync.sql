@@ -36,10 +36,11 @@ begin
     months => v_settings.history_limit_months))::date + v_settings.history_margin_days);
   return meta_sync.create_sync_job(
     v_account.id, 'incremental', 'incremental', v_since, v_today,
-    v_settings.incremental_chunk_days, true,
+    meta_sync.plan_insights_chunk_days(v_account.id, v_today - v_since + 1,
+                                       v_settings.incremental_chunk_days), true,
     v_structure - pg_catalog.make_interval(mins => v_settings.structure_overlap_minutes),
     'schedule', p_now);
 end;
 $$;
 comment on function meta_sync.enqueue_incremental_sync(text, timestamptz) is
-  'Creates the scheduled incremental job of one account: a structure chunk (updated_since = data_freshness structure synced_at - structure_overlap_minutes, NULL the first time) and insights chunks over [least(today - date_range_days + 1, insights fresh_through + 1), today] in the account time zone. NULL when an open incremental job exists.';
+  'Creates the scheduled incremental job of one account: a structure chunk (updated_since = data_freshness structure synced_at - structure_overlap_minutes, NULL the first time) and insights chunks over [least(today - date_range_days + 1, insights fresh_through + 1), today] in the account time zone, cut by plan_insights_chunk_days (estimated rows; incremental_chunk_days when the ads are unknown). NULL when an open incremental job exists.';

@@ -24,7 +24,8 @@ begin
   -- Today and the last days are re-read by the tier schedule anyway: settle the 28 days before.
   v_job_id := meta_sync.create_sync_job(
     v_account.id, 'settle', 'incremental', v_today - v_lookback, v_today - 1,
-    v_settings.settle_chunk_days, false, null, 'settle', p_now);
+    meta_sync.plan_insights_chunk_days(v_account.id, v_lookback, v_settings.settle_chunk_days),
+    false, null, 'settle', p_now);
   if v_job_id is not null then
     update meta_sync.meta_ad_accounts a
     set last_settle_at = p_now, updated_at = p_now
@@ -34,4 +35,4 @@ begin
 end;
 $$;
 comment on function meta_sync.enqueue_settle_sync(text, timestamptz) is
-  'Creates the daily settle job of one account: insights chunks (settle_chunk_days) over the meta_sync_config.settle_lookback_days (28) days before today in the account time zone; sets last_settle_at = p_now. NULL when an open settle job exists.';
+  'Creates the daily settle job of one account: insights chunks (plan_insights_chunk_days: one chunk when live ads x days fits insights_rows_per_chunk; settle_chunk_days when the ads are unknown) over the meta_sync_config.settle_lookback_days (28) days before today in the account time zone; sets last_settle_at = p_now. NULL when an open settle job exists.';

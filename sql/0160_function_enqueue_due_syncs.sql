@@ -34,8 +34,14 @@ begin
   for v_account in
     select a.id::text
     from meta_sync.meta_ad_accounts a
+    join meta_sync.meta_sync_config cfg on cfg.tier = a.meta_sync_priority
     where a.phase_1_completed_at is null
       and not a.paused
+      -- After a failure, not before the error backoff (5, 10, 20 ... minutes, at most the tier
+      -- interval: update_meta_sync_status's rule); meta_sync_status.onboarding_retry_at shows it.
+      and (a.sync_error_count = 0 or a.last_sync_attempt_at is null
+           or a.last_sync_attempt_at + pg_catalog.make_interval(mins => least(
+                cfg.interval_minutes, (5 * power(2, least(a.sync_error_count, 20) - 1))::integer)) <= p_now)
       and (not v_throttled or a.meta_sync_priority = 'high')
       and (a.rate_limit_backoff_until is null or a.rate_limit_backoff_until <= p_now)
       and exists (select 1 from meta_sync.meta_connections c
@@ -99,7 +105,7 @@ begin
 end;
 $$;
 comment on function meta_sync.enqueue_due_syncs(integer, timestamptz) is
-  'Creates at most p_limit jobs and returns them: (a) phase 1 for accounts never onboarded, (b) an incremental job for each account of get_meta_accounts_due_for_sync, (c) a settle job for onboarded accounts whose last_settle_at is older than their tier''s settle_interval_minutes. Paused, backed-off and inactive-connection accounts are skipped; while an app-scope meta_rate_limit_state row is blocked past p_now only HIGH accounts are enqueued. Safe concurrently (advisory lock, unique partial indexes): a concurrent call returns nothing. p_limit outside 1..10000 -> 22023.';
+  'Creates at most p_limit jobs and returns them: (a) phase 1 for accounts never onboarded (after a failed phase 1, not before last_sync_attempt_at + least(tier interval, 5 min * 2^(sync_error_count - 1))), (b) an incremental job for each account of get_meta_accounts_due_for_sync, (c) a settle job for onboarded accounts whose last_settle_at is older than their tier''s settle_interval_minutes. Paused, backed-off and inactive-connection accounts are skipped; while an app-scope meta_rate_limit_state row is blocked past p_now only HIGH accounts are enqueued. Safe concurrently (advisory lock, unique partial indexes): a concurrent call returns nothing. p_limit outside 1..10000 -> 22023.';
 
 create index if not exists meta_ad_accounts_onboarding_idx
   on meta_sync.meta_ad_accounts (meta_sync_priority, created_at)

@@ -25,9 +25,19 @@ select
   j.sync_phase                           as running_job_phase,
   j.status                               as running_job_status,
   j.progress_percentage                  as running_job_progress_percentage,
-  j.estimated_completion_at              as running_job_eta
+  j.estimated_completion_at              as running_job_eta,
+  -- Same rule as enqueue_due_syncs (a): a failed phase 1 waits for the error backoff.
+  case when a.phase_1_completed_at is null and a.sync_error_count > 0
+            and a.last_sync_attempt_at is not null
+            and not exists (select 1 from meta_sync.sync_jobs pj
+                            where pj.account_id = a.id and pj.sync_phase = 'recent_90_days'
+                              and pj.status in ('pending', 'in_progress', 'completed', 'completed_with_errors'))
+       then a.last_sync_attempt_at + pg_catalog.make_interval(mins => least(
+              cfg.interval_minutes, (5 * power(2, least(a.sync_error_count, 20) - 1))::integer))
+  end                                    as onboarding_retry_at
 from meta_sync.meta_ad_accounts a
 join meta_sync.organizations o on o.id = a.organization_id
+left join meta_sync.meta_sync_config cfg on cfg.tier = a.meta_sync_priority
 left join meta_sync.meta_connections c on c.id = a.connection_id
 left join meta_sync.data_freshness f on f.account_id = a.id and f.dataset = 'insights'
 left join lateral (
@@ -38,4 +48,4 @@ left join lateral (
   limit 1
 ) j on true;
 comment on view meta_sync.meta_sync_status is
-  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, and the running (else the next pending) job with its progress and ETA.';
+  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, and onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open).';

@@ -26,12 +26,12 @@ begin
   -- 1. The caller must still hold the lease (locks the chunk row).
   v_chunk := meta_sync.lock_leased_chunk(p_chunk_id, p_lease_token, p_now);
 
-  -- 2. The chunk is done; its lease ends.
+  -- 2. The chunk is done; its lease ends. Its calls add to those of earlier failed attempts.
   update meta_sync.sync_job_chunks as c
   set status = 'completed',
       locked_by = null, locked_until = null, lease_token = null,
       rows_written = coalesce(p_rows_written, 0),
-      api_calls = coalesce(p_api_calls, 0),
+      api_calls = c.api_calls + coalesce(p_api_calls, 0),
       completed_at = p_now,
       actual_duration_seconds = greatest(extract(epoch from p_now - c.started_at), 0),
       last_error = null
@@ -61,4 +61,4 @@ begin
 end;
 $$;
 comment on function meta_sync.complete_sync_chunk(bigint, uuid, bigint, integer, jsonb, date, timestamptz) is
-  'Marks a leased chunk completed (rows, api calls, duration) and adds it to its job (counts, progress, ETA); the last chunk ends the job and informs the scheduler. Requires the current, unexpired lease token, else 55000 "lease ..." and nothing changes. Call it in the transaction that wrote the chunk''s rows. Returns the job status.';
+  'Marks a leased chunk completed (rows, api calls added to those of earlier attempts, duration) and adds it to its job (counts, progress, ETA); the last chunk ends the job and informs the scheduler. Requires the current, unexpired lease token, else 55000 "lease ..." and nothing changes. Call it in the transaction that wrote the chunk''s rows. Returns the job status.';

@@ -28,10 +28,12 @@ begin
                                   $c$select meta_sync.nudge_workers()$c$)$s$;
   execute $s$select cron.schedule('meta-sync-cron-cleanup', '17 3 * * *',
                                   $c$delete from cron.job_run_details where end_time < now() - interval '7 days'$c$)$s$;
+  execute $s$select cron.schedule('meta-sync-webhook-purge', '37 3 * * *',
+                                  $c$select meta_sync.purge_webhook_events()$c$)$s$;
   return true;
 end;
 $$;
 comment on function meta_sync.schedule_cron_jobs() is
-  'Creates pg_cron (if needed) and schedules meta-sync-enqueue (*/15 * * * *: enqueue_due_syncs), meta-sync-nudge-workers (a minute later: nudge_workers) and meta-sync-cron-cleanup (nightly: run log older than 7 days), only in pg_cron''s database. Returns whether it scheduled. Idempotent.';
+  'Creates pg_cron (if needed) and schedules meta-sync-enqueue (*/15 * * * *: enqueue_due_syncs), meta-sync-nudge-workers (a minute later: nudge_workers) and meta-sync-cron-cleanup (nightly: run log older than 7 days) and meta-sync-webhook-purge (37 3 * * *: purge_webhook_events, processed events older than 30 days), only in pg_cron''s database. Returns whether it scheduled. Idempotent.';
 
 select meta_sync.schedule_cron_jobs();

@@ -55,5 +55,8 @@ create policy members_read_webhook_events on meta_sync.webhook_events
 
 -- The endpoint and the worker store and process events; they never delete them.
 grant select, insert, update on meta_sync.webhook_events to meta_sync_worker;
+-- Members read their organisation's events (policy members_read_webhook_events); no column
+-- holds a secret (dedupe_key is a hash). Members never write events.
+grant select on meta_sync.webhook_events to authenticated;
 
 select meta_sync.secure_schema();

@@ -86,7 +86,7 @@ SECRET_COLUMNS_READABLE_BY_MEMBERS = """
     order by 1"""
 
 # A read policy for signed-in users on a table they may not read: members were meant to see
-# rows and see an error instead (e.g. webhook_events before sql/0363).
+# rows and see an error instead (as webhook_events once had).
 MEMBER_POLICIES_WITHOUT_GRANT = """
     select c.oid::regclass::text || ' ' || p.polname
     from pg_policy p

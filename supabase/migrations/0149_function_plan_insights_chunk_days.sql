@@ -1,0 +1,1 @@
+../../sql/0149_function_plan_insights_chunk_days.sql

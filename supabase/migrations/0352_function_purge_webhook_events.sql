@@ -1,0 +1,1 @@
+../../sql/0352_function_purge_webhook_events.sql

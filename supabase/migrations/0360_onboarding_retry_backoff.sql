@@ -1,1 +1,0 @@
-../../sql/0360_onboarding_retry_backoff.sql

@@ -1,1 +1,0 @@
-../../sql/0361_failed_and_released_chunks_count_api_calls.sql

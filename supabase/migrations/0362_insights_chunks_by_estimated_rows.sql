@@ -1,1 +1,0 @@
-../../sql/0362_insights_chunks_by_estimated_rows.sql

@@ -1,1 +1,0 @@
-../../sql/0363_webhook_events_member_read.sql

@@ -1,1 +1,0 @@
-../../sql/0364_set_sync_priority_hides_unknown_accounts.sql

@@ -1,1 +1,0 @@
-../../sql/0365_function_purge_webhook_events.sql
