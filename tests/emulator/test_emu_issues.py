@@ -83,10 +83,6 @@ async def test_issues_info_is_shaped_as_meta_and_empty_without_issues(
             assert issue["level"] == {"adsets": "AD_SET", "ads": "AD"}[edge]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nodes.py/state.py do not read AdSet.issue yet (owned by the field-expansion work)",
-)
 async def test_ad_sets_the_world_gives_an_issue_are_served_with_it(open_graph: Any) -> None:
     aw = _issue_accounts(1)[0]
     served = {o["id"]: o for o in await _listing(open_graph, 1, aw.account.index, "adsets")}

@@ -7,18 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from metasync.emulator.clock import meta_time
-from metasync.emulator.entities import Ad, AdSet, Campaign, Creative
+from metasync.emulator.entities import Ad, AdSet, Campaign, Creative, issues_info
 from metasync.emulator.errors import invalid
 from metasync.emulator.state import Node, effective, status, updated, visible
 from metasync.emulator.world import AccountWorld
 
-ISSUE = {
-    "level": "AD",
-    "error_code": 1815869,
-    "error_summary": "Ad has issues",
-    "error_message": "This ad's landing page could not be reached.",
-    "error_type": "SOFT_ERROR",
-}
 KIND_NAMES = {
     "campaign": "AdCampaign",
     "adset": "AdSet",
@@ -87,7 +80,7 @@ def adset_fields(aw: AccountWorld, s: AdSet, t: float) -> dict[str, Any]:
             "targeting": targeting,
             "billing_event": "IMPRESSIONS",
             "optimization_goal": "OFFSITE_CONVERSIONS",
-            "issues_info": [],
+            "issues_info": issues_info(s.issue, out["effective_status"]),
             "start_time": when(aw, s.created),
         }
     )
@@ -96,7 +89,7 @@ def adset_fields(aw: AccountWorld, s: AdSet, t: float) -> dict[str, Any]:
 
 def ad_fields(aw: AccountWorld, ad: Ad, t: float) -> dict[str, Any]:
     out = _common(aw, ad, t)
-    issues = [ISSUE] if out["effective_status"] == "WITH_ISSUES" else []
+    issues = issues_info(ad.issue, out["effective_status"])
     out.update(
         {
             "campaign_id": ad.campaign_id,
@@ -116,7 +109,7 @@ def creative_fields(aw: AccountWorld, cr: Creative, t: float) -> dict[str, Any]:
         "title": cr.title,
         "body": f"{cr.title}: try it today.",
         "object_type": "SHARE",
-        "effective_object_story_id": f"1{cr.account_id[-9:]}_{cr.id[-9:]}",
+        "effective_object_story_id": cr.story_id,
         "status": "ACTIVE",
         "thumbnail_url": f"https://example.invalid/thumb/{cr.id}.jpg",
     }

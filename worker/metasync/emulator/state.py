@@ -22,7 +22,8 @@ def effective(aw: AccountWorld, obj: Node, t: float) -> str:
         return status(obj, t)
     campaign = aw.campaigns[obj.campaign_id]
     if isinstance(obj, AdSet):
-        return effective_status(status(obj, t), (("campaign", status(campaign, t)),))
+        eff = effective_status(status(obj, t), (("campaign", status(campaign, t)),))
+        return "WITH_ISSUES" if eff == "ACTIVE" and obj.issue else eff
     adset = aw.adsets[obj.adset_id]
     parents = (("adset", status(adset, t)), ("campaign", status(campaign, t)))
     eff = effective_status(status(obj, t), parents)

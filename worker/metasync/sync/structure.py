@@ -52,10 +52,7 @@ LISTED_STATUSES = (
 EDGES = (("campaigns", "campaign"), ("adsets", "adset"), ("ads", "ad"))
 TABLES = {"campaigns": "meta_campaigns", "adsets": "meta_adsets", "ads": "meta_ads"}
 log = logging.getLogger("metasync.sync.structure")
-# The graph field lists minus two the emulator does not serve yet (reported): ad-set
-# issues_info and creative effective_object_story_id (neither is a typed column).
-_UNSERVED = {"adsets": "issues_info", "adcreatives": "effective_object_story_id"}
-FIELDS = {e: tuple(f for f in fs if f != _UNSERVED.get(e)) for e, fs in ENTITY_FIELDS.items()}
+FIELDS = ENTITY_FIELDS
 
 
 @dataclass
