@@ -231,7 +231,9 @@ class GraphClient:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.retry.attempts),
             wait=wait_exponential_jitter(
-                self.retry.initial_seconds, self.retry.max_seconds, jitter=self.retry.jitter_seconds
+                multiplier=self.retry.initial_seconds,
+                max=self.retry.max_seconds,
+                jitter=self.retry.jitter_seconds,
             ),
             retry=retry_if_exception_type(TransientError),
             sleep=self.sleep,
