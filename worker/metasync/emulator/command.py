@@ -23,7 +23,7 @@ def parse_faults(spec: str | None, fault_rate: float) -> Faults:
 def emulator(
     port: Annotated[int, typer.Option(help="TCP port")] = 8787,
     host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
-    world: Annotated[str, typer.Option(help="small | agency | large | fleet")] = "small",
+    world: Annotated[str, typer.Option(help="small | agency | large | fleet | demo")] = "small",
     seed: Annotated[int, typer.Option(help="world seed")] = 1,
     token: Annotated[str | None, typer.Option(help="fix the system-user access token")] = None,
     latency_ms: Annotated[float, typer.Option(help="fixed latency per request")] = 0.0,
