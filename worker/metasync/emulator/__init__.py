@@ -24,8 +24,9 @@ Python surface::
 World presets: ``small`` (1 account, 20 ads, 120 days), ``agency`` (50 accounts), ``large`` (one
 2-year-old account: 351 campaigns, 700 ad sets, 1000 ads), ``fleet`` (5000 small accounts),
 ``demo`` (the first 5 ``agency`` accounts and the ``large`` account: what ``metasync demo``
-syncs). The world is generated relative to ``anchor`` (default: the clock's start date): fixed
-clock + seed give identical bytes. Without ``clock`` the emulator clock follows wall time from "now" (UTC).
+syncs). The world is generated relative to ``anchor`` (default: the clock's start date):
+fixed clock + seed give identical bytes. Without ``clock`` the emulator clock follows wall time
+from "now" (UTC).
 
 Behaviour worth knowing when writing a client (all in ``EmulatorConfig``):
 ``require_appsecret_proof`` (True), ``report_race_polls`` (1: the first poll of every report run
