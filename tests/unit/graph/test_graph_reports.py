@@ -83,7 +83,43 @@ async def test_lifecycle_with_the_creation_race_then_completion() -> None:
     done = await poll_report_runs(client, ["r1"], policy=POLICY, clock=clock.monotonic)
     assert isinstance(done["r1"], ReportRun) and done["r1"].completed
     assert len(fake.polls) == 4
-    assert clock.sleeps == [2, 3, 4.5]
+    # 2 and 3 s while the run says nothing of its pace; at 40 % after 5 s it needs 7.5 s more
+    assert clock.sleeps == [2, 3, 7.5]
+
+
+async def test_the_next_poll_comes_when_the_reported_pace_says_the_run_ends() -> None:
+    fake = Runs(
+        {
+            "r1": [
+                item(200, run_status("Job Running", 20)),
+                item(200, run_status("Job Completed", 100)),
+            ]
+        }
+    )
+    client, _, clock = make_client(fake)
+    policy = PollPolicy(interval_seconds=2, max_interval_seconds=30)
+    await clock.sleep(2)  # the first poll comes 2 s after creation, at 20 %
+    done = await poll_report_runs(client, ["r1"], policy=policy, clock=clock.monotonic)
+    assert isinstance(done["r1"], ReportRun) and done["r1"].completed
+    assert len(fake.polls) == 2
+
+
+async def test_the_paced_wait_stays_within_the_policy() -> None:
+    fake = Runs(
+        {
+            "r1": [
+                item(200, run_status("Job Running", 1)),
+                item(200, run_status("Job Running", 1)),
+                item(200, run_status("Job Running", 99)),
+                item(200, run_status("Job Completed", 100)),
+            ]
+        }
+    )
+    client, _, clock = make_client(fake)
+    await poll_report_runs(client, ["r1"], policy=POLICY, clock=clock.monotonic)
+    # at 0 s no pace yet (interval); 1 % after 2 s: 198 s, capped at the maximum (10);
+    # 99 % after 12 s: 0.1 s, raised to the interval (2)
+    assert clock.sleeps == [2, 10, 2]
 
 
 async def test_many_runs_are_polled_in_one_batch_each_round() -> None:

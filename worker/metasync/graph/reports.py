@@ -1,5 +1,8 @@
 """Async insights report runs: create, poll many at once through batch, page the results.
 
+Polling waits as long as the runs say they need: once a run reports a completion percentage,
+the next poll comes when that pace says it ends (bounded by the policy's interval and maximum),
+so a run costs about two polls instead of one per growing interval.
 ``Job Failed`` / ``Job Skipped`` become :class:`ReportRunFailedError` (a ``TooMuchDataError``:
 the caller splits the chunk). The ``100/33`` error a poll may get right after creation is a race
 and is polled again within ``race_grace_seconds``. Time is injected (``clock``/``sleep``) so
@@ -110,6 +113,7 @@ async def poll_report_runs(
     sleep = sleep or client.sleep
     pending, done = list(dict.fromkeys(run_ids)), dict[str, ReportRun | GraphError]()
     started, interval = clock(), policy.interval_seconds
+    percent: dict[str, int] = {}
     while pending:
         requests = [
             BatchRequest(client.relative_url(r, {"fields": STATUS_FIELDS}), account_id=account_id)
@@ -121,14 +125,26 @@ async def poll_report_runs(
             outcome = _outcome(run_id, result, elapsed, policy)
             if outcome is not None:
                 done[run_id] = outcome
+            elif isinstance(result, BatchItem) and isinstance(result.body, dict):
+                percent[run_id] = int(result.body.get("async_percent_completion") or 0)
         pending = [r for r in pending if r not in done]
-        if pending and clock() - started + interval > policy.timeout_seconds:
+        wait = _paced_wait(elapsed, [percent.get(r, 0) for r in pending], policy) or interval
+        if pending and clock() - started + wait > policy.timeout_seconds:
             done |= {r: ReportRunTimeoutError(f"report run {r} did not finish") for r in pending}
             break
         if pending:
-            await sleep(interval)
+            await sleep(wait)
             interval = min(interval * policy.growth, policy.max_interval_seconds)
     return done
+
+
+def _paced_wait(elapsed: float, percents: list[int], policy: PollPolicy) -> float | None:
+    """Seconds until the first pending run should end at the pace it reported (its percentage
+    after ``elapsed`` seconds), within the policy's bounds; ``None`` when no run reported one."""
+    remaining = [elapsed * (100 - p) / p for p in percents if 0 < p < 100]
+    if not remaining or elapsed <= 0:
+        return None
+    return max(policy.interval_seconds, min(min(remaining), policy.max_interval_seconds))
 
 
 def _outcome(
