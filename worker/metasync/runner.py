@@ -275,7 +275,8 @@ class Worker:
                 conn, self.worker_id, list(held), self.settings.lease_seconds, self.clock()
             ))  # fmt: skip
         for chunk_id, task in held.items():
-            if chunk_id not in kept:
+            # A chunk that ended while the heartbeat ran is not kept either: not a lost lease.
+            if chunk_id not in kept and not task.done():
                 log.warning("lease lost, cancelling", extra={"chunk_id": chunk_id})
                 task.cancel()
 
