@@ -5,7 +5,8 @@ create function meta_sync.split_sync_chunk(
   p_chunk_id     bigint,
   p_lease_token  uuid,
   p_campaign_ids text[] default null,
-  p_now          timestamptz default now()
+  p_now          timestamptz default now(),
+  p_api_calls    integer default 0
 )
 returns bigint[]
 language plpgsql
@@ -19,7 +20,11 @@ declare
   v_mid    date;
   v_newer  bigint;
   v_older  bigint;
+  v_calls  integer := coalesce(p_api_calls, 0);
 begin
+  if v_calls < 0 then
+    raise exception 'p_api_calls must not be negative, got %', v_calls using errcode = '22023';
+  end if;
   v_chunk := meta_sync.lock_leased_chunk(p_chunk_id, p_lease_token, p_now);
 
   if v_chunk.chunk_type <> 'insights' then
@@ -80,13 +85,15 @@ begin
       locked_by = null, locked_until = null, lease_token = null,
       completed_at = p_now,
       actual_duration_seconds = greatest(extract(epoch from p_now - c.started_at), 0),
+      api_calls = c.api_calls + v_calls,
       last_error = 'split: too much data'
   where c.id = p_chunk_id;
 
-  -- 3. One chunk became two.
-  perform meta_sync.apply_chunk_outcome(v_chunk.job_id, p_total_delta => 1, p_now => p_now);
+  -- 3. One chunk became two; the calls that found out count on the job.
+  perform meta_sync.apply_chunk_outcome(v_chunk.job_id, p_total_delta => 1, p_api_calls => v_calls,
+                                        p_now => p_now);
   return array[v_newer, v_older];
 end;
 $$;
-comment on function meta_sync.split_sync_chunk(bigint, uuid, text[], timestamptz) is
-  'Replaces a leased insights chunk ("too much data") by two pending children (same job, priority, prerequisite; parent_chunk_id set) covering exactly the parent: date halves, or for a one-day chunk halves of its campaign ids (p_campaign_ids when it has none). Parent becomes split; job total_chunks + 1. Structure chunks and one-day chunks with fewer than 2 campaign ids: 55000. Returns the children ids, newer/first half first.';
+comment on function meta_sync.split_sync_chunk(bigint, uuid, text[], timestamptz, integer) is
+  'Replaces a leased insights chunk ("too much data") by two pending children (same job, priority, prerequisite; parent_chunk_id set) covering exactly the parent: date halves, or for a one-day chunk halves of its campaign ids (p_campaign_ids when it has none). Parent becomes split; job total_chunks + 1. Structure chunks and one-day chunks with fewer than 2 campaign ids: 55000. p_api_calls (the Graph calls the attempt cost) is added to the parent and its job; negative -> 22023. Returns the children ids, newer/first half first.';

@@ -201,17 +201,21 @@ async def split_sync_chunk(
     chunk: ClaimedChunk,
     campaign_ids: Sequence[str] | None = None,
     now: datetime | None = None,
+    *,
+    api_calls: int = 0,
 ) -> list[int]:
-    """Replace the chunk by smaller children (dates halved, else the campaign list halved)."""
+    """Replace the chunk by smaller children (dates halved, else the campaign list halved);
+    ``api_calls`` (the Graph calls that found "too much data") count on the job."""
     value = await _scalar(
         conn,
         "select meta_sync.split_sync_chunk(p_chunk_id => %(c)s, p_lease_token => %(t)s,"
-        " p_campaign_ids => %(ids)s, p_now => coalesce(%(now)s, now()))",
+        " p_campaign_ids => %(ids)s, p_now => coalesce(%(now)s, now()), p_api_calls => %(a)s)",
         {
             "c": chunk.chunk_id,
             "t": chunk.lease_token,
             "ids": list(campaign_ids) if campaign_ids is not None else None,
             "now": now,
+            "a": api_calls,
         },
     )
     return [int(v) for v in value or []]

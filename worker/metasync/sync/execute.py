@@ -140,7 +140,7 @@ async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> Outcome:
     ids = None if c.campaign_ids or not one_day else await account_campaign_ids(ctx)
     try:
         async with ctx.pool.connection() as conn, conn.transaction():
-            await split_sync_chunk(conn, c, ids, now)
+            await split_sync_chunk(conn, c, ids, now, api_calls=ctx.counter.calls)
     except LeaseLostError:
         raise
     except WrongStateError as cannot:  # one day, one campaign: a failed run may pass later
