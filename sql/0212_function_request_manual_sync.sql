@@ -47,7 +47,9 @@ begin
       hint = 'Meta keeps insights for 37 months.';
   end if;
 
-  -- 2. The job: one structure chunk + ceil(days / chunk size) insights chunks.
+  -- 2. The job: one structure chunk + ceil(days / chunk size) insights chunks, the chunk size
+  --    by estimated rows (plan_insights_chunk_days).
+  v_chunk_days := meta_sync.plan_insights_chunk_days(v_account.id, p_until - p_since + 1, v_chunk_days);
   v_chunks := ceil((p_until - p_since + 1)::numeric / v_chunk_days)::integer;
   v_priority := meta_sync.chunk_priority('manual', v_account.meta_sync_priority);
   insert into meta_sync.sync_jobs
@@ -76,4 +78,4 @@ begin
 end;
 $$;
 comment on function meta_sync.request_manual_sync(text, date, date, text, timestamptz) is
-  'Enqueues a manual job for [p_since, p_until] (account time zone): a structure chunk, then insights chunks of sync_planner_settings.phase_1_chunk_days (7) days, newest first. Malformed id 22007, unknown account P0002; since after until, until in the future, or since beyond history_limit_months (37) back: 22023. Returns the job id.';
+  'Enqueues a manual job for [p_since, p_until] (account time zone): a structure chunk, then insights chunks cut by plan_insights_chunk_days (one chunk when live ads x days fits insights_rows_per_chunk; phase_1_chunk_days (7) while the ads are unknown), newest first. Malformed id 22007, unknown account P0002; since after until, until in the future, or since beyond history_limit_months (37) back: 22023. Returns the job id.';

@@ -36,8 +36,7 @@ async def test_bad_request_fails_for_good_and_others_go_on(
     h: Harness = await make_harness("small")
     await h.connect()
     await add_bogus_account(h)
-    # One bounded pass, not a drain: enqueue_due_syncs re-creates phase 1 of an account whose
-    # onboarding failed at once (reported to the scheduling owner), so it never runs dry.
+    # One bounded pass: the bogus account's failed phase 1 comes back after its error backoff.
     stats = await h.worker().run_once(4)
     assert stats.outcomes["failed"] >= 1
     bogus = await h.fetch(
