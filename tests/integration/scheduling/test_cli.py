@@ -97,3 +97,4 @@ def test_tier_set_and_status(runner: CliRunner, conn: psycopg.Connection) -> Non
     assert json.loads(runner.invoke(app, ["status", "--org", "Nobody", "--json"]).output) == []
     table = runner.invoke(app, ["status"])
     assert table.exit_code == 0 and "act_7" in table.output
+    assert rows[0]["onboarding_retry_at"] is None  # set when a failed phase 1 waits to come back

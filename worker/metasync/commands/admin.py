@@ -97,7 +97,8 @@ def status_table(rows: list[dict[str, Any]]) -> Table:
         "sync_error_count": "errors", "last_sync_error": "last error",
         "rate_limit_backoff_until": "backoff until", "connection_status": "connection",
         "insights_fresh_through": "fresh through", "phase_1_completed_at": "phase 1",
-        "phase_2_completed_at": "phase 2", "running_job_phase": "job",
+        "phase_2_completed_at": "phase 2", "onboarding_retry_at": "onboarding retry",
+        "running_job_phase": "job",
         "running_job_progress_percentage": "progress %", "running_job_eta": "ETA",
     }  # fmt: skip
     table = Table(title="meta-sync status")
