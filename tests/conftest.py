@@ -9,6 +9,7 @@ migrated too and carries pg_cron (preloaded) and pgTAP: the pgTAP suite runs the
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import shutil
 import socket
@@ -32,9 +33,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[EmbeddedPostgres]:
-    home = Path(tempfile.mkdtemp(prefix="metasync-test-"))
+@contextlib.contextmanager
+def throwaway_cluster(prefix: str) -> Iterator[EmbeddedPostgres]:
+    """A running cluster in a temporary directory on a free port, removed afterwards."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
     cluster = EmbeddedPostgres(data_dir=home / "pg", port=_free_port())
     cluster.ensure_running()
     try:
@@ -42,6 +44,19 @@ def pg_cluster() -> Iterator[EmbeddedPostgres]:
     finally:
         cluster.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[EmbeddedPostgres]:
+    with throwaway_cluster("metasync-test-") as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[EmbeddedPostgres]:
+    """A cluster of the test's own, never the session's: for tests that stop and start it."""
+    with throwaway_cluster("metasync-own-pg-") as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="session")

@@ -8,15 +8,10 @@ restarted; the database must end equal to ground truth with nothing left open.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-import pytest
 
-from metasync.bench._common import free_port
 from metasync.bench.workers import (
     EmulatorProcess,
     WorkerProcesses,
@@ -27,18 +22,6 @@ from metasync.bench.workers import (
 from metasync.crypto import TokenCipher, generate_key
 from metasync.postgres.embedded import EmbeddedPostgres
 from metasync.postgres.migrate import migrate
-
-
-@pytest.fixture
-def own_cluster() -> Iterator[EmbeddedPostgres]:
-    home = Path(tempfile.mkdtemp(prefix="metasync-chaos-pg-"))
-    cluster = EmbeddedPostgres(data_dir=home / "pg", port=free_port())
-    cluster.ensure_running()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 async def completed_chunks(url: str) -> int:

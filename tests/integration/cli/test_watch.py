@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -18,7 +14,6 @@ from click.testing import Result
 from rich.console import Console
 from typer.testing import CliRunner
 
-from metasync.bench._common import free_port
 from metasync.cli import app
 from metasync.postgres.embedded import EmbeddedPostgres
 from metasync.postgres.migrate import migrate
@@ -211,19 +206,6 @@ def test_watch_shows_what_changed_while_it_was_disconnected(
     assert result.exit_code == 0, result.output
     assert result.output.count("reconnected to the database") == 3
     assert "4,321 rows" in result.output
-
-
-@pytest.fixture
-def own_cluster() -> Iterator[EmbeddedPostgres]:
-    """A throwaway cluster (never the session's): this test stops and starts it."""
-    home = Path(tempfile.mkdtemp(prefix="metasync-watch-pg-"))
-    cluster = EmbeddedPostgres(data_dir=home / "pg", port=free_port())
-    cluster.ensure_running()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 async def test_watch_survives_a_postgres_restart(own_cluster: EmbeddedPostgres) -> None:
