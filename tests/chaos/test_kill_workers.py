@@ -15,12 +15,12 @@ import asyncio
 import random
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from metasync.bench.workers import (
     EmulatorProcess,
     WorkerProcesses,
+    completed_chunks,
     connect_world,
     integrity,
     open_work,
@@ -29,13 +29,6 @@ from metasync.bench.workers import (
 from metasync.crypto import TokenCipher, generate_key
 
 LEASE_SECONDS = 10
-COMPLETED_CHUNKS = "select count(*) from meta_sync.sync_job_chunks where status = 'completed'"
-
-
-async def completed_chunks(database_url: str) -> int:
-    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
-        row = await (await conn.execute(COMPLETED_CHUNKS)).fetchone()
-    return int(row[0]) if row else 0
 
 
 async def wait_for_progress(database_url: str, chunks: int) -> bool:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import psycopg
-
 from metasync.bench.workers import (
     EmulatorProcess,
     WorkerProcesses,
+    completed_chunks,
     connect_world,
     integrity,
     wait_final,
@@ -22,16 +21,6 @@ from metasync.bench.workers import (
 from metasync.crypto import TokenCipher, generate_key
 from metasync.postgres.embedded import EmbeddedPostgres
 from metasync.postgres.migrate import migrate
-
-
-async def completed_chunks(url: str) -> int:
-    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
-    async with conn:
-        cur = await conn.execute(
-            "select count(*) from meta_sync.sync_job_chunks where status = 'completed'"
-        )
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
 
 
 async def test_postgres_restart_mid_sync(own_cluster: EmbeddedPostgres, tmp_path: Path) -> None:

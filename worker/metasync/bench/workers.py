@@ -176,12 +176,24 @@ select (select count(*) from meta_sync.sync_jobs where status in ('pending', 'in
 """
 
 
-async def open_work(db_url: str) -> int:
-    """Open jobs plus accounts whose onboarding has not finished (0 = everything final)."""
+COMPLETED_CHUNKS = "select count(*) from meta_sync.sync_job_chunks where status = 'completed'"
+
+
+async def _count(db_url: str, query: str) -> int:
     conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
     async with conn:
-        row = await (await conn.execute(OPEN_WORK)).fetchone()
+        row = await (await conn.execute(query)).fetchone()
     return int(row[0]) if row else 0
+
+
+async def open_work(db_url: str) -> int:
+    """Open jobs plus accounts whose onboarding has not finished (0 = everything final)."""
+    return await _count(db_url, OPEN_WORK)
+
+
+async def completed_chunks(db_url: str) -> int:
+    """Chunks completed so far: progress that tests can count instead of seconds."""
+    return await _count(db_url, COMPLETED_CHUNKS)
 
 
 async def wait_final(db_url: str, limit_s: float, poll: float = 1.0) -> float:
