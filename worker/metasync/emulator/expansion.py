@@ -15,6 +15,11 @@ same validation, filtering, statuses, errors and paging, whose ``next`` is the f
 plain request. An edge that has no data at all (empty and no ``next``) is left out of the node, as
 Meta leaves out empty connections; an empty page that still has a ``next`` (a paging quirk) is
 kept. ``insights`` cannot be expanded here (use the edge). The whole node is one call.
+
+Object fields that reference another node (an ad's ``adset`` and ``campaign``, an ad set's
+``campaign``) expand the same way: ``adset{id,name}`` is that ad set rendered exactly as the
+by-id read ``/<adset_id>?fields=id,name`` renders it (same visibility, deleted included, same
+code 100 for an unknown field), inside the same call; bare, ``adset`` is ``{"id": ...}``.
 """
 
 from __future__ import annotations
@@ -123,28 +128,46 @@ def parse_items(raw: str) -> list[Item]:
     return _Parser(raw).items("")
 
 
+@dataclass(frozen=True)
+class Selection:
+    """A node's ``fields``: its own field names, the edges to expand, and the object fields
+    given a ``{...}`` selection (their names are among ``own`` too: bare, they are ``{"id"}``)."""
+
+    own: tuple[str, ...]
+    edges: tuple[Item, ...] = ()
+    objects: tuple[Item, ...] = ()
+
+
 def split_fields(
-    raw: str | None, default: tuple[str, ...], edges: tuple[str, ...]
-) -> tuple[tuple[str, ...], list[Item]]:
-    """(the node's own fields, the edges to expand). A bare edge name is an expansion too; an
-    object field (``creative{id}``, ``business{id,name}``) counts by its name, as before."""
+    raw: str | None,
+    default: tuple[str, ...],
+    edges: tuple[str, ...],
+    objects: frozenset[str] = frozenset(),
+) -> Selection:
+    """A bare edge name is an expansion too. An object field named in ``objects`` keeps its
+    ``{subfields}``; any other object field (``creative{id}``, ``business{id,name}``) counts by
+    its name, as before."""
     if not raw or not raw.strip():
-        return default, []
+        return Selection(default)
     own: list[str] = []
     expanded: list[Item] = []
+    nested: list[Item] = []
     for item in parse_items(raw):
         if item.name in edges:
             expanded.append(item)
         elif item.name == "insights":
             raise invalid("The emulator does not expand insights; use the /insights edge")
         else:
-            own.append(item.name)  # an object field's {subfields} are the whole object here
-    return tuple(own), expanded
+            own.append(item.name)
+            if item.name in objects and item.nested is not None:
+                nested.append(item)
+    return Selection(tuple(own), tuple(expanded), tuple(nested))
 
 
 def edge_params(item: Item, params: dict[str, str]) -> dict[str, str]:
-    """The plain edge request an expansion stands for: its modifiers, its fields, and the
-    node call's credentials (so ``next`` is the full URL, as Meta prints it)."""
+    """The plain request an expansion stands for (the edge's, or the by-id read of an object
+    field's object): its modifiers, its fields, and the node call's credentials (so ``next`` is
+    the full URL, as Meta prints it)."""
     out = {k: v for k, v in params.items() if k in ("access_token", "appsecret_proof")}
     out.update(dict(item.modifiers))
     if item.nested is not None:

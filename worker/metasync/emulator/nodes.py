@@ -150,6 +150,21 @@ def object_values(aw: AccountWorld, kind: str, object_id: str, t: float) -> dict
     return creative_fields(aw, aw.creatives[object_id], t)
 
 
+OBJECT_FIELDS: dict[str, frozenset[str]] = {
+    "ad": frozenset({"adset", "campaign"}),
+    "adset": frozenset({"campaign"}),
+}
+
+
+def references(aw: AccountWorld, kind: str, object_id: str) -> dict[str, str]:
+    """The ids of the nodes an object's object fields point to (``{"adset": <id>, ...}``)."""
+    names = OBJECT_FIELDS.get(kind, frozenset())
+    if not names:
+        return {}
+    obj = aw.ads[object_id] if kind == "ad" else aw.adsets[object_id]
+    return {name: getattr(obj, f"{name}_id") for name in sorted(names)}
+
+
 def edge_objects(aw: AccountWorld, edge: str, parent_kind: str, parent_id: str) -> list[Node]:
     sources: dict[str, dict[str, Any]] = {
         "campaigns": aw.campaigns,

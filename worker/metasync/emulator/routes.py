@@ -14,6 +14,7 @@ from metasync.emulator.nodes import (
     edge_objects,
     object_values,
     parse_fields,
+    references,
     render,
 )
 from metasync.emulator.paging import paginate
@@ -91,8 +92,8 @@ def _node(
 ) -> Any:
     edges = tuple(e for e in EDGES.get(kind, ()) if e != "insights")
     if kind == "account":
-        fields, expanded = split_fields(params.get("fields"), ("id", "account_id", "name"), edges)
-        body = render("account", account_values(rt, aw, fields, now), fields)
+        sel = split_fields(params.get("fields"), ("id", "account_id", "name"), edges)
+        body = render("account", account_values(rt, aw, sel.own, now), sel.own)
     else:
         pools: dict[str, dict[str, Any]] = {
             "campaign": aw.campaigns,
@@ -102,9 +103,14 @@ def _node(
         }
         if pools[kind][oid].created > now:
             raise no_object(oid)
-        fields, expanded = split_fields(params.get("fields"), ("id", "name"), edges)
-        body = render(kind, object_values(aw, kind, oid, now), fields)
-    for item in expanded:
+        refs = references(aw, kind, oid)
+        sel = split_fields(params.get("fields"), ("id", "name"), edges, frozenset(refs))
+        values = object_values(aw, kind, oid, now) | {k: {"id": v} for k, v in refs.items()}
+        body = render(kind, values, sel.own)
+        for item in sel.objects:  # the referenced node, as its own by-id read renders it
+            target = refs[item.name]
+            body[item.name] = _node(rt, aw, item.name, target, edge_params(item, params), base, now)
+    for item in sel.edges:
         page = _edge(rt, aw, kind, oid, item.name, edge_params(item, params), base, now)
         if page["data"] or "next" in page["paging"]:
             body[item.name] = page  # Meta leaves an empty connection out
