@@ -70,3 +70,19 @@ ENTITY_FIELDS = {
     "ads": AD_FIELDS,
     "adcreatives": CREATIVE_FIELDS,
 }
+
+# The parents an object's by-id read can carry (Graph object fields, expanded with subfields):
+# ``GET /<ad_id>?fields=...,adset{...},campaign{...}`` is one call for the ad and its parents.
+PARENT_FIELDS = {
+    "ads": {"adset": "adsets", "campaign": "campaigns"},
+    "adsets": {"campaign": "campaigns"},
+}
+
+
+def with_parents(edge: str) -> tuple[str, ...]:
+    """An edge's stored fields plus each parent's object field expanded with the parent's."""
+    parents = PARENT_FIELDS.get(edge, {})
+    return (
+        *ENTITY_FIELDS[edge],
+        *(f"{name}{{{','.join(ENTITY_FIELDS[parent])}}}" for name, parent in parents.items()),
+    )

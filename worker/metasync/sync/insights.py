@@ -4,8 +4,9 @@ The range is the chunk's, clamped to the account's "today" and to Meta's 37 mont
 archived ads are included through the ``ad.effective_status`` filter; a split chunk adds a
 ``campaign.id`` filter. Small chunks (estimated ad-days below ``insights_async_min_rows``) are a
 paged GET, larger ones an async report run. Objects the rows name that the database does not
-know (deleted before the structure sync, or created since) are read by id and stored too, so
-every row's campaign objective is known when conversions are derived (:mod:`.mapping`).
+know (deleted before the structure sync, or created since) are read by id and stored too, an
+ad's ad set and campaign riding on the ad's read, so every row's campaign objective is known
+when conversions are derived (:mod:`.mapping`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from metasync.graph import PollPolicy, ReportRunFailedError, run_report
 from metasync.graph.fields import INSIGHTS_FIELDS
 from metasync.sync.context import ChunkContext
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative, map_insights
-from metasync.sync.structure import read_by_ids
+from metasync.sync.structure import read_by_ids, read_unlisted
 from metasync.sync.writers import upsert_rows
 
 AD_STATUSES = (
@@ -130,23 +131,27 @@ async def unknown_ids(ctx: ChunkContext, table: str, ids: set[str]) -> set[str]:
 
 async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list[Any]:
     """Entity rows for the campaigns, ad sets, ads (and their creatives) the rows name that the
-    database does not hold yet."""
-    act, out = ctx.account_id, list[Any]()
-    for key, table, edge, mapper in (
-        ("campaign_id", "meta_campaigns", "campaigns", map_campaign),
-        ("adset_id", "meta_adsets", "adsets", map_adset),
-        ("ad_id", "meta_ads", "ads", map_ad),
-    ):
-        ids = await unknown_ids(ctx, table, {str(r[key]) for r in raws if r.get(key)})
-        found = await read_by_ids(ctx, ids, edge)
-        out.append([mapper(o, act) for o in found])
-        if edge == "ads":
-            creatives = {
-                str(o["creative"]["id"]) for o in found if isinstance(o.get("creative"), dict)
-            }
-            new = await unknown_ids(ctx, "meta_ad_creatives", creatives)
-            out.append([map_creative(o, act) for o in await read_by_ids(ctx, new, "adcreatives")])
-    return out
+    database does not hold yet (parents riding on their children's reads: :func:`read_unlisted`)."""
+    act = ctx.account_id
+    wanted = {
+        edge: await unknown_ids(ctx, table, {str(r[key]) for r in raws if r.get(key)})
+        for key, table, edge in (
+            ("campaign_id", "meta_campaigns", "campaigns"),
+            ("adset_id", "meta_adsets", "adsets"),
+            ("ad_id", "meta_ads", "ads"),
+        )
+    }
+    found = await read_unlisted(ctx, wanted)
+    creatives = {
+        str(o["creative"]["id"]) for o in found["ads"] if isinstance(o.get("creative"), dict)
+    }
+    new = await unknown_ids(ctx, "meta_ad_creatives", creatives)
+    return [
+        [map_campaign(o, act) for o in found["campaigns"]],
+        [map_adset(o, act) for o in found["adsets"]],
+        [map_ad(o, act) for o in found["ads"]],
+        [map_creative(o, act) for o in await read_by_ids(ctx, new, "adcreatives")],
+    ]
 
 
 async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> None:

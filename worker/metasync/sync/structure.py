@@ -10,7 +10,8 @@ calls than a changed-since listing plus a status sweep (``1 + ceil(N / page)``).
 costs one call.
 
 Meta lists DELETED objects only by id: stored objects not marked deleted that the listing no
-longer shows are read by id (they come back DELETED; ones purged for good are skipped).
+longer shows are read by id (they come back DELETED; ones purged for good are skipped), an
+ad's ad set and campaign riding on the ad's read (:func:`read_unlisted`).
 
 Full (``updated_since`` NULL, onboarding or a webhook re-sync): creatives are listed to the end.
 Incremental (``updated_since`` set): creatives come from their first page only (it rides on the
@@ -26,7 +27,7 @@ Everything is written in one transaction that also completes the chunk.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,7 @@ from metasync.graph import (
     execute_batch,
     read_with_edges,
 )
-from metasync.graph.fields import ENTITY_FIELDS
+from metasync.graph.fields import ENTITY_FIELDS, PARENT_FIELDS, with_parents
 from metasync.sync.context import ChunkContext
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative
 from metasync.sync.writers import Row, upsert_rows
@@ -85,12 +86,15 @@ def unlisted(stored_live: set[str], listed: Iterable[str]) -> set[str]:
     return stored_live - set(listed)
 
 
-async def read_by_ids(ctx: ChunkContext, ids: Iterable[str], edge: str) -> list[dict[str, Any]]:
-    """Objects by id through batch (50 per request). An object Meta no longer knows at all is
-    skipped; any other item error is raised."""
-    fields = ",".join(FIELDS[edge])
+async def read_by_ids(
+    ctx: ChunkContext, ids: Iterable[str], edge: str, fields: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Objects by id through batch (50 per request; each item is a call), with the edge's stored
+    fields unless ``fields`` says otherwise. An object Meta no longer knows at all is skipped;
+    any other item error is raised."""
+    asked = ",".join(fields or FIELDS[edge])
     requests = [
-        BatchRequest(ctx.graph.relative_url(i, {"fields": fields}), account_id=ctx.account_id)
+        BatchRequest(ctx.graph.relative_url(i, {"fields": asked}), account_id=ctx.account_id)
         for i in sorted(set(ids))
     ]
     out: list[dict[str, Any]] = []
@@ -103,6 +107,26 @@ async def read_by_ids(ctx: ChunkContext, ids: Iterable[str], edge: str) -> list[
         if isinstance(result.body, dict):
             out.append(result.body)
     return out
+
+
+async def read_unlisted(
+    ctx: ChunkContext, wanted: Mapping[str, Iterable[str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Campaigns, ad sets and ads Meta does not list (``wanted`` ids per edge), read by id with
+    each parent riding on its child's call: the ads first, their ad set and campaign expanded;
+    then the ad sets not obtained so, their campaign expanded; then the campaigns still missing.
+    Calls: one per wanted ad, per wanted ad set without a wanted ad, per wanted campaign without
+    either. Only wanted objects are returned, as their own by-id read would give them."""
+    want = {edge: set(wanted.get(edge, ())) for edge in ("ads", "adsets", "campaigns")}
+    found: dict[str, dict[str, dict[str, Any]]] = {edge: {} for edge in want}
+    for edge in want:
+        for obj in await read_by_ids(ctx, want[edge] - set(found[edge]), edge, with_parents(edge)):
+            for name, parent_edge in PARENT_FIELDS.get(edge, {}).items():
+                parent = obj.pop(name, None)
+                if isinstance(parent, dict) and set(parent) > {"id"}:  # expanded, not bare
+                    found[parent_edge].setdefault(str(parent["id"]), parent)
+            found[edge][str(obj["id"])] = obj
+    return {edge: [o for i, o in found[edge].items() if i in want[edge]] for edge in want}
 
 
 async def stored_live_ids(ctx: ChunkContext) -> dict[str, set[str]]:
@@ -127,8 +151,9 @@ async def fetch(ctx: ChunkContext, full: bool) -> StructureData:
     for edge, rows in listed.rows.items():
         data.add(edge, rows)
     stored = await stored_live_ids(ctx)
-    for edge in TABLES:
-        data.add(edge, await read_by_ids(ctx, unlisted(stored[edge], data.raw[edge]), edge))
+    gone = await read_unlisted(ctx, {e: unlisted(stored[e], data.raw[e]) for e in TABLES})
+    for edge, objects in gone.items():
+        data.add(edge, objects)
     if not listed.complete["adcreatives"]:
         await add_new_creatives(ctx, data)
     return data
