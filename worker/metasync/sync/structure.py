@@ -116,11 +116,17 @@ async def read_unlisted(
     each parent riding on its child's call: the ads first, their ad set and campaign expanded;
     then the ad sets not obtained so, their campaign expanded; then the campaigns still missing.
     Calls: one per wanted ad, per wanted ad set without a wanted ad, per wanted campaign without
-    either. Only wanted objects are returned, as their own by-id read would give them."""
+    either. An object whose read with parents fails (a parent purged for good may fail it) is
+    read once more on its own. Only wanted objects are returned, as their own by-id read would
+    give them."""
     want = {edge: set(wanted.get(edge, ())) for edge in ("ads", "adsets", "campaigns")}
     found: dict[str, dict[str, dict[str, Any]]] = {edge: {} for edge in want}
     for edge in want:
-        for obj in await read_by_ids(ctx, want[edge] - set(found[edge]), edge, with_parents(edge)):
+        ids = want[edge] - set(found[edge])
+        objects = await read_by_ids(ctx, ids, edge, with_parents(edge))
+        if PARENT_FIELDS.get(edge):
+            objects += await read_by_ids(ctx, ids - {str(o["id"]) for o in objects}, edge)
+        for obj in objects:
             for name, parent_edge in PARENT_FIELDS.get(edge, {}).items():
                 parent = obj.pop(name, None)
                 if isinstance(parent, dict) and set(parent) > {"id"}:  # expanded, not bare
