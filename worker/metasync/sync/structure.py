@@ -53,7 +53,6 @@ LISTED_STATUSES = (
 EDGES = (("campaigns", "campaign"), ("adsets", "adset"), ("ads", "ad"))
 TABLES = {"campaigns": "meta_campaigns", "adsets": "meta_adsets", "ads": "meta_ads"}
 log = logging.getLogger("metasync.sync.structure")
-FIELDS = ENTITY_FIELDS
 
 
 @dataclass
@@ -74,10 +73,10 @@ def status_filter(level: str) -> dict[str, Any]:
 def edge_requests(page_size: int, full: bool) -> list[EdgeRequest]:
     """Each edge once: every kept status, every stored field; creatives to the end if full."""
     edges = [
-        EdgeRequest(e, FIELDS[e], {"limit": page_size, "filtering": [status_filter(level)]})
+        EdgeRequest(e, ENTITY_FIELDS[e], {"limit": page_size, "filtering": [status_filter(level)]})
         for e, level in EDGES
     ]
-    creatives = EdgeRequest("adcreatives", FIELDS["adcreatives"], {"limit": page_size}, full)
+    creatives = EdgeRequest("adcreatives", ENTITY_FIELDS["adcreatives"], {"limit": page_size}, full)
     return [*edges, creatives]
 
 
@@ -92,7 +91,7 @@ async def read_by_ids(
     """Objects by id through batch (50 per request; each item is a call), with the edge's stored
     fields unless ``fields`` says otherwise. An object Meta no longer knows at all is skipped;
     any other item error is raised."""
-    asked = ",".join(fields or FIELDS[edge])
+    asked = ",".join(fields or ENTITY_FIELDS[edge])
     requests = [
         BatchRequest(ctx.graph.relative_url(i, {"fields": asked}), account_id=ctx.account_id)
         for i in sorted(set(ids))
