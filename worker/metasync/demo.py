@@ -39,10 +39,11 @@ from metasync.logging import configure_logging
 from metasync.onboarding import AppCredentials, connect
 from metasync.postgres.connect import embedded_cluster
 from metasync.postgres.migrate import migrate
+from metasync.progress import ProgressBoard
 from metasync.runner import Worker
 from metasync.settings import Settings
 from metasync.verify import Comparison, compare_with_truth
-from metasync.watch import ProgressBoard, Scope, watch_jobs
+from metasync.watch import Scope, watch_jobs
 
 DEMO_DATABASE = "metasync_demo"
 DEMO_ORG = "meta-sync demo"

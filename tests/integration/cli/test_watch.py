@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from metasync.cli import app
 from metasync.postgres.embedded import EmbeddedPostgres
 from metasync.postgres.migrate import migrate
-from metasync.watch import Backoff, ProgressBoard, Scope, watch_jobs
+from metasync.progress import ProgressBoard
+from metasync.watch import Backoff, Scope, watch_jobs
 
 runner = CliRunner()
 ACCOUNT = "act_777"

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 
 from metasync.postgres.connect import resolve_database_url
+from metasync.progress import FINAL, JobState, ProgressBoard
 from metasync.settings import get_settings
-from metasync.watch import FINAL, JobState, ProgressBoard, Scope, organization_ids, watch_jobs
+from metasync.watch import Scope, organization_ids, watch_jobs
 
 
 async def run_watch(
