@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -14,15 +13,10 @@ from psycopg.rows import dict_row
 from rich.console import Console
 from rich.table import Table
 
+from metasync.commands.admin import fetch_status, status_table
 from metasync.emulator import Emulator
 
 PHASE_TITLES = {"recent_90_days": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
-STATUS_COLUMNS = (
-    ("account_id", "account"), ("tier", "tier"), ("connection_status", "token"),
-    ("last_meta_sync_at", "synced"), ("minutes_until_next_sync", "due min"),
-    ("sync_error_count", "err"), ("insights_fresh_through", "fresh through"),
-    ("phase_2_completed_at", "history"),
-)  # fmt: skip
 
 
 def free_port() -> int:
@@ -89,30 +83,7 @@ async def print_phase_times(conn: psycopg.AsyncConnection[Any], console: Console
 
 
 async def print_status(conn: psycopg.AsyncConnection[Any], console: Console) -> None:
-    """The admin status view, the columns that exist among the interesting ones."""
-    async with conn.cursor(row_factory=dict_row) as cur:
-        try:
-            await cur.execute("select * from meta_sync.meta_sync_status order by 1")
-        except psycopg.errors.UndefinedTable:
-            console.print("(meta_sync_status view not installed)")
-            return
-        rows = await cur.fetchall()
-    if not rows:
-        return
-    columns = [(c, t) for c, t in STATUS_COLUMNS if c in rows[0]]
-    table = Table(title="meta_sync_status", box=None, pad_edge=False, padding=(0, 1))
-    for _, title in columns:
-        table.add_column(title, no_wrap=True)
-    for row in rows:
-        table.add_row(*(_cell(row[c]) for c, _ in columns))
-    console.print(table)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if hasattr(value, "hour"):
-        return str(value.strftime("%H:%M"))
-    if isinstance(value, Decimal):
-        return f"{value:.0f}"
-    return str(value)
+    """The admin status view as ``metasync status`` prints it."""
+    rows = await fetch_status(conn, None)
+    if rows:
+        console.print(status_table(rows))

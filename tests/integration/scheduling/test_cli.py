@@ -98,3 +98,7 @@ def test_tier_set_and_status(runner: CliRunner, conn: psycopg.Connection) -> Non
     table = runner.invoke(app, ["status"])
     assert table.exit_code == 0 and "act_7" in table.output
     assert rows[0]["onboarding_retry_at"] is None  # set when a failed phase 1 waits to come back
+    compact = table.output.splitlines()
+    assert max(map(len, compact)) <= 80 and any("phase 1 0%" in line for line in compact)
+    wide = runner.invoke(app, ["status", "--wide"])
+    assert wide.exit_code == 0 and "act_7" in wide.output

@@ -9,14 +9,16 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
 import typer
 from psycopg.rows import dict_row
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -81,44 +83,68 @@ async def fetch_status(conn: psycopg.AsyncConnection[Any], org: str | None) -> l
         return await cur.fetchall()
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, short: bool = False) -> str:
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%m-%d %H:%M" if short else "%Y-%m-%d %H:%M")
+    if isinstance(value, Decimal):
+        return f"{value:.0f}"
     return str(value)
 
 
-def status_table(rows: list[dict[str, Any]]) -> Table:
-    columns = {
-        "organization_name": "org", "account_id": "account", "account_name": "name",
-        "tier": "tier", "paused": "paused", "last_meta_sync_at": "last sync",
-        "minutes_until_next_sync": "next in (min)", "is_due": "due",
-        "sync_error_count": "errors", "last_sync_error": "last error",
-        "rate_limit_backoff_until": "backoff until", "connection_status": "connection",
-        "insights_fresh_through": "fresh through", "phase_1_completed_at": "phase 1",
-        "phase_2_completed_at": "phase 2", "onboarding_retry_at": "onboarding retry",
-        "running_job_phase": "job",
-        "running_job_progress_percentage": "progress %", "running_job_eta": "ETA",
-    }  # fmt: skip
-    table = Table(title="meta-sync status")
+def _job(row: Mapping[str, Any]) -> str:
+    """The running (else next) job as ``phase 1 45%``."""
+    phase = row.get("running_job_phase")
+    if phase is None:
+        return "-"
+    name = {"recent_90_days": "phase 1", "historical_backfill": "phase 2"}.get(phase, phase)
+    percent = row.get("running_job_progress_percentage")
+    return f"{name} {percent:.0f}%" if percent is not None else name
+
+
+# The compact table (80 columns): what an admin scans first. --wide shows every column.
+COMPACT = {
+    "account_id": "account", "tier": "tier", "last_meta_sync_at": "last sync",
+    "minutes_until_next_sync": "next in", "sync_error_count": "err",
+    "connection_status": "token", "insights_fresh_through": "fresh through", "job": "job",
+}  # fmt: skip
+WIDE = {
+    "organization_name": "org", "account_id": "account", "account_name": "name",
+    "tier": "tier", "paused": "paused", "last_meta_sync_at": "last sync",
+    "minutes_until_next_sync": "next in (min)", "is_due": "due",
+    "sync_error_count": "errors", "last_sync_error": "last error",
+    "rate_limit_backoff_until": "backoff until", "connection_status": "connection",
+    "insights_fresh_through": "fresh through", "phase_1_completed_at": "phase 1",
+    "phase_2_completed_at": "phase 2", "onboarding_retry_at": "onboarding retry",
+    "running_job_phase": "job", "running_job_progress_percentage": "progress %",
+    "running_job_eta": "ETA",
+}  # fmt: skip
+
+
+def status_table(rows: list[dict[str, Any]], *, wide: bool = False) -> Table:
+    columns = WIDE if wide else COMPACT
+    table = Table(title="meta_sync_status", box=box.SIMPLE_HEAD if wide else None,
+                  pad_edge=False, padding=(0, 1))  # fmt: skip
     for key, header in columns.items():
-        table.add_column(header, no_wrap=key == "account_id", overflow="fold")
+        table.add_column(header, no_wrap=not wide or key == "account_id", overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(key)) for key in columns))
+        cells = {**row, "job": _job(row)}
+        table.add_row(*(_cell(cells.get(key), short=not wide) for key in columns))
     return table
 
 
 def status_command(
     org: str | None = typer.Option(None, "--org", help="Organization name or id."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    wide: bool = typer.Option(False, "--wide", help="Every column of the view."),
 ) -> None:
     """Where every ad account stands: tier, last/next sync, errors, backoff, running job."""
     rows = run_db(lambda conn: fetch_status(conn, org))
     if as_json:
         typer.echo(json.dumps(rows, default=str, indent=2))
     else:
-        console.print(status_table(rows))
+        console.print(status_table(rows, wide=wide))
 
 
 # --- tier set ----------------------------------------------------------------------------------
