@@ -22,3 +22,7 @@ from metasync.bench import workers as _workers  # noqa: E402
 app.command("ingest")(_ingest.ingest)
 app.command("fleet-day")(_fleet_day.fleet_day)
 app.command("workers")(_workers.workers)
+
+from metasync.bench import emulator as _emulator  # noqa: E402
+
+app.command("emulator")(_emulator.emulator)
