@@ -4,7 +4,8 @@ create function meta_sync.claim_sync_chunks(
   p_worker        text,
   p_limit         integer default 1,
   p_lease_seconds integer default 120,
-  p_now           timestamptz default now()
+  p_now           timestamptz default now(),
+  p_skip_accounts text[] default null
 )
 returns table (
   chunk_id        bigint,
@@ -64,6 +65,8 @@ begin
            from meta_sync.meta_ad_accounts as a
            left join meta_sync.meta_connections as mc on mc.id = a.connection_id
            where a.id = c.account_id)
+      and (p_skip_accounts is null                          -- accounts the worker has enough of
+           or c.account_id <> all(p_skip_accounts))
       and coalesce(                                         -- prerequisite done (or failed)
         (select d.status from meta_sync.sync_job_chunks as d where d.id = c.depends_on_chunk_id),
         'completed') not in ('pending', 'in_progress')
@@ -109,5 +112,5 @@ begin
   order by cl.priority, cl.run_after, cl.id;
 end;
 $$;
-comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz) is
-  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection and jobs no longer open. Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts. Returns what the worker needs to run it.';
+comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz, text[]) is
+  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, jobs no longer open and the accounts in p_skip_accounts (those the calling worker already runs its per-account limit of). Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts. Returns what the worker needs to run it.';

@@ -158,10 +158,12 @@ class Worker:
         if free <= 0:
             return 0
         now = self.clock()
+        held = Counter(c.account_id for c in self._running.values())
+        full = [a for a, n in held.items() if n >= self.settings.worker_per_account_concurrency]
         async with self.pool.connection() as conn:
             await requeue_expired_leases(conn, now)
             claimed = await claim_sync_chunks(
-                conn, self.worker_id, free, self.settings.lease_seconds, now
+                conn, self.worker_id, free, self.settings.lease_seconds, now, skip_accounts=full
             )
         stats.claimed += len(claimed)
         keep, extra = self._per_account(claimed)

@@ -113,14 +113,23 @@ async def _scalar(conn: Conn, sql: str, args: Mapping[str, Any]) -> Any:
 
 
 async def claim_sync_chunks(
-    conn: Conn, worker: str, limit: int, lease_seconds: int, now: datetime | None = None
+    conn: Conn,
+    worker: str,
+    limit: int,
+    lease_seconds: int,
+    now: datetime | None = None,
+    *,
+    skip_accounts: Sequence[str] = (),
 ) -> list[ClaimedChunk]:
+    """Lease up to ``limit`` chunks; none of ``skip_accounts`` (the worker has enough of them)."""
     rows = await _rows(
         conn,
         "select * from meta_sync.claim_sync_chunks(p_worker => %(w)s, p_limit => %(n)s,"
-        " p_lease_seconds => %(l)s, p_now => coalesce(%(now)s, now()))",
-        {"w": worker, "n": limit, "l": lease_seconds, "now": now},
-    )
+        " p_lease_seconds => %(l)s, p_now => coalesce(%(now)s, now()),"
+        " p_skip_accounts => %(skip)s)",
+        {"w": worker, "n": limit, "l": lease_seconds, "now": now,
+         "skip": list(skip_accounts) or None},
+    )  # fmt: skip
     return [ClaimedChunk.from_row(r) for r in rows]
 
 
