@@ -5,7 +5,8 @@ create function meta_sync.claim_sync_chunks(
   p_limit         integer default 1,
   p_lease_seconds integer default 120,
   p_now           timestamptz default now(),
-  p_skip_accounts text[] default null
+  p_skip_accounts text[] default null,
+  p_per_account   integer default null
 )
 returns table (
   chunk_id        bigint,
@@ -44,6 +45,10 @@ begin
     raise exception 'lease must be between 1 and 86400 seconds, got %', p_lease_seconds
       using errcode = '22023';
   end if;
+  if p_per_account is not null and p_per_account not between 1 and 1000 then
+    raise exception 'per-account limit must be between 1 and 1000, got %', p_per_account
+      using errcode = '22023';
+  end if;
 
   return query
   with candidates as (
@@ -53,7 +58,7 @@ begin
     --    conditions are scalar sub-selects by primary key, evaluated only for the rows the scan
     --    reaches (the planner cannot turn them into joins over the whole queue), so a claim costs
     --    O(p_limit + skipped rows), not O(queue).
-    select c.id
+    select c.id, c.account_id, c.priority, c.run_after
     from meta_sync.sync_job_chunks as c
     where c.status = 'pending'
       and c.run_after <= p_now
@@ -74,6 +79,19 @@ begin
     limit p_limit
     for update of c skip locked
   ),
+  allowed as (
+    -- 1b. With p_per_account: per account, what this worker holds plus what it takes now stays
+    --     within the limit (the rows left out stay pending; their row locks end with the claim).
+    select r.id
+    from (select k.id, k.account_id,
+                 row_number() over (partition by k.account_id
+                                    order by k.priority, k.run_after, k.id) as nth
+          from candidates as k) as r
+    where p_per_account is null
+       or r.nth + (select count(*) from meta_sync.sync_job_chunks as h
+                   where h.account_id = r.account_id and h.locked_by = p_worker
+                     and h.status = 'in_progress') <= p_per_account
+  ),
   claimed as (
     -- 2. The lease: a new token on every claim, so an earlier owner can no longer finish.
     update meta_sync.sync_job_chunks as c
@@ -83,8 +101,8 @@ begin
         lease_token   = gen_random_uuid(),
         claimed_count = c.claimed_count + 1,
         started_at    = p_now
-    from candidates
-    where c.id = candidates.id
+    from allowed
+    where c.id = allowed.id
     returning c.*
   ),
   jobs_to_start as (
@@ -112,5 +130,5 @@ begin
   order by cl.priority, cl.run_after, cl.id;
 end;
 $$;
-comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz, text[]) is
-  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, jobs no longer open and the accounts in p_skip_accounts (those the calling worker already runs its per-account limit of). Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts. Returns what the worker needs to run it.';
+comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz, text[], integer) is
+  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, jobs no longer open and the accounts in p_skip_accounts (those the calling worker already runs its per-account limit of); with p_per_account, no account ends up with more than that many chunks in progress for p_worker (not 1..1000 -> 22023). Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts. Returns what the worker needs to run it.';

@@ -40,6 +40,8 @@ async def test_agency_world_onboarding(make_harness: Callable[..., Any]) -> None
         "select last_error from meta_sync.sync_job_chunks where status = 'failed'"
     )
     assert set(stats.outcomes) <= {"completed"}, (stats.outcomes, errors[:3])
+    # The per-account limit is kept inside the claim: no chunk is claimed and handed back.
+    assert await h.fetch("select max(claimed_count) from meta_sync.sync_job_chunks") == [(1,)]
     for account in h.accounts:
         await assert_insights_equal(h, account)
 

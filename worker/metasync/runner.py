@@ -153,40 +153,25 @@ class Worker:
         return "woke"
 
     async def _fill(self, stats: RunStats) -> int:
-        """Claim up to the free capacity and start the chunks; how many were started."""
+        """Claim up to the free capacity and start the chunks; how many were started. The claim
+        keeps the per-account limit (it counts this worker's chunks in progress in Postgres,
+        which knows a chunk has ended before its task here has returned)."""
         free = self.settings.worker_concurrency - len(self._running)
         if free <= 0:
             return 0
-        now = self.clock()
+        now, limit = self.clock(), self.settings.worker_per_account_concurrency
         held = Counter(c.account_id for c in self._running.values())
-        full = [a for a, n in held.items() if n >= self.settings.worker_per_account_concurrency]
         async with self.pool.connection() as conn:
             await requeue_expired_leases(conn, now)
             claimed = await claim_sync_chunks(
-                conn, self.worker_id, free, self.settings.lease_seconds, now, skip_accounts=full
-            )
+                conn, self.worker_id, free, self.settings.lease_seconds, now,
+                skip_accounts=[a for a, n in held.items() if n >= limit], per_account=limit,
+            )  # fmt: skip
         stats.claimed += len(claimed)
-        keep, extra = self._per_account(claimed)
-        if extra:
-            async with self.pool.connection() as conn:
-                await release_sync_chunks(conn, self.worker_id, [c.chunk_id for c in extra], now)
-        for chunk in keep:
+        for chunk in claimed:
             task = asyncio.create_task(self._execute(chunk))
             self._running[task] = chunk
-        return len(keep)
-
-    def _per_account(
-        self, claimed: list[ClaimedChunk]
-    ) -> tuple[list[ClaimedChunk], list[ClaimedChunk]]:
-        counts = Counter(c.account_id for c in self._running.values())
-        keep, extra = [], []
-        for chunk in claimed:
-            if counts[chunk.account_id] < self.settings.worker_per_account_concurrency:
-                counts[chunk.account_id] += 1
-                keep.append(chunk)
-            else:
-                extra.append(chunk)
-        return keep, extra
+        return len(claimed)
 
     async def _wait_some(
         self, stop: asyncio.Event, deadline: float | None, stats: RunStats
