@@ -5,7 +5,6 @@ create function meta_sync.claim_sync_chunks(
   p_limit         integer default 1,
   p_lease_seconds integer default 120,
   p_now           timestamptz default now(),
-  p_skip_accounts text[] default null,
   p_per_account   integer default null
 )
 returns table (
@@ -34,6 +33,8 @@ security invoker
 set search_path = ''
 as $$
 #variable_conflict use_column
+declare
+  v_held jsonb := '{}';   -- account -> chunks p_worker has in progress (with p_per_account)
 begin
   if p_worker is null or btrim(p_worker) = '' then
     raise exception 'worker name must not be blank' using errcode = '22023';
@@ -48,6 +49,13 @@ begin
   if p_per_account is not null and p_per_account not between 1 and 1000 then
     raise exception 'per-account limit must be between 1 and 1000, got %', p_per_account
       using errcode = '22023';
+  end if;
+  if p_per_account is not null then
+    -- The running chunks are few (sync_job_chunks_lease_idx covers exactly them).
+    select coalesce(jsonb_object_agg(h.account_id, h.n), '{}') into v_held
+    from (select r.account_id, count(*) as n from meta_sync.sync_job_chunks as r
+          where r.status = 'in_progress' and r.locked_by = p_worker
+          group by r.account_id) as h;
   end if;
 
   return query
@@ -70,8 +78,8 @@ begin
            from meta_sync.meta_ad_accounts as a
            left join meta_sync.meta_connections as mc on mc.id = a.connection_id
            where a.id = c.account_id)
-      and (p_skip_accounts is null                          -- accounts the worker has enough of
-           or c.account_id <> all(p_skip_accounts))
+      and (p_per_account is null                            -- accounts p_worker has enough of
+           or coalesce((v_held ->> c.account_id)::integer, 0) < p_per_account)
       and coalesce(                                         -- prerequisite done (or failed)
         (select d.status from meta_sync.sync_job_chunks as d where d.id = c.depends_on_chunk_id),
         'completed') not in ('pending', 'in_progress')
@@ -88,9 +96,7 @@ begin
                                     order by k.priority, k.run_after, k.id) as nth
           from candidates as k) as r
     where p_per_account is null
-       or r.nth + (select count(*) from meta_sync.sync_job_chunks as h
-                   where h.account_id = r.account_id and h.locked_by = p_worker
-                     and h.status = 'in_progress') <= p_per_account
+       or r.nth + coalesce((v_held ->> r.account_id)::integer, 0) <= p_per_account
   ),
   claimed as (
     -- 2. The lease: a new token on every claim, so an earlier owner can no longer finish.
@@ -130,5 +136,5 @@ begin
   order by cl.priority, cl.run_after, cl.id;
 end;
 $$;
-comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz, text[], integer) is
-  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, jobs no longer open and the accounts in p_skip_accounts (those the calling worker already runs its per-account limit of); with p_per_account, no account ends up with more than that many chunks in progress for p_worker (not 1..1000 -> 22023). Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts. Returns what the worker needs to run it.';
+comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz, integer) is
+  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, and jobs no longer open. With p_per_account, no account ends up with more than that many chunks in progress for p_worker: accounts it already runs that many of are skipped by the scan (not 1..1000 -> 22023). Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts. Returns what the worker needs to run it.';

@@ -159,13 +159,12 @@ class Worker:
         free = self.settings.worker_concurrency - len(self._running)
         if free <= 0:
             return 0
-        now, limit = self.clock(), self.settings.worker_per_account_concurrency
-        held = Counter(c.account_id for c in self._running.values())
+        now = self.clock()
         async with self.pool.connection() as conn:
             await requeue_expired_leases(conn, now)
             claimed = await claim_sync_chunks(
                 conn, self.worker_id, free, self.settings.lease_seconds, now,
-                skip_accounts=[a for a, n in held.items() if n >= limit], per_account=limit,
+                per_account=self.settings.worker_per_account_concurrency,
             )  # fmt: skip
         stats.claimed += len(claimed)
         for chunk in claimed:

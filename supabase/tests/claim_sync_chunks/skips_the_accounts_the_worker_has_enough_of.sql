@@ -1,10 +1,11 @@
--- A worker at its per-account limit for an account passes it in p_skip_accounts: the claim takes
--- other accounts' chunks instead of chunks it would only hand back.
+-- A worker already running its per-account limit of an account (p_per_account) gets nothing of
+-- it: the scan skips that account and takes other accounts' chunks instead.
 begin;
 select plan(3);
 
 -- Fixture: organization, active connection, accounts act_920061 and act_920062, one manual job
--- each with two insights chunks, due at 2030-02-01 00:00 UTC.
+-- each with two insights chunks, due at 2030-02-01 00:00 UTC; w1 already runs two more chunks
+-- of act_920061.
 insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0002-000000000061', 'queue test 61');
 insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id, status)
   values ('00000000-0000-0000-0002-000000000061', '00000000-0000-0000-0002-000000000061', '\x00', 'k1', 'active');
@@ -21,12 +22,19 @@ insert into meta_sync.sync_job_chunks (id, job_id, account_id, chunk_type, date_
          k + 1, 0, '2030-02-01', 5
   from generate_series(1, 2) n, generate_series(0, 1) k;
 
+insert into meta_sync.sync_job_chunks (id, job_id, account_id, chunk_type, date_since, date_until, chunk_order, priority,
+                                       run_after, max_retries, status, locked_by, locked_until, lease_token)
+  overriding system value
+  select 926118 + k, 926101, 'act_920061', 'insights', '2030-01-15'::date + k, '2030-01-15'::date + k, 3 + k, 0,
+         '2030-02-01', 5, 'in_progress', 'w1', '2030-02-01 00:02Z', gen_random_uuid()
+  from generate_series(0, 1) k;
+
 select is((select array_agg(distinct account_id) from meta_sync.claim_sync_chunks('w1', 10, 120, '2030-02-01 00:00Z',
-                                                                                 p_skip_accounts => array['act_920061'])),
+                                                                                 p_per_account => 2)),
   array['act_920062'], 'a skipped account gives nothing');
 select is((select count(*)::int from meta_sync.sync_job_chunks where account_id = 'act_920061' and status = 'pending'), 2,
   'its chunks stay pending for other workers');
-select is((select count(*)::int from meta_sync.claim_sync_chunks('w2', 10, 120, '2030-02-01 00:00Z', p_skip_accounts => null)), 2,
+select is((select count(*)::int from meta_sync.claim_sync_chunks('w2', 10, 120, '2030-02-01 00:00Z', p_per_account => null)), 2,
   'NULL skips nothing');
 
 select * from finish();

@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import statistics
 import tempfile
 import time
@@ -28,6 +26,7 @@ from metasync.bench._common import Report
 from metasync.bench.workers import EmulatorProcess
 from metasync.emulator import Emulator
 from metasync.emulator.presets import PRESETS
+from metasync.graph.encoding import appsecret_proof
 
 START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 PAGE_ROWS = 5000
@@ -51,7 +50,7 @@ def page_params(credentials: dict[str, Any]) -> dict[str, str]:
         "fields": "ad_id,date_start,impressions,clicks,spend,actions,action_values",
         "limit": str(PAGE_ROWS),
         "access_token": token,
-        "appsecret_proof": hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest(),
+        "appsecret_proof": appsecret_proof(secret, token),
     }
 
 

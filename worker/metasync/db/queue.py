@@ -119,19 +119,17 @@ async def claim_sync_chunks(
     lease_seconds: int,
     now: datetime | None = None,
     *,
-    skip_accounts: Sequence[str] = (),
     per_account: int | None = None,
 ) -> list[ClaimedChunk]:
-    """Lease up to ``limit`` chunks; none of ``skip_accounts`` (the worker has enough of them),
-    and with ``per_account`` never more than that many in progress per account for ``worker``."""
+    """Lease up to ``limit`` chunks; with ``per_account``, never more than that many in
+    progress per account for ``worker`` (Postgres counts what the worker holds)."""
     rows = await _rows(
         conn,
         "select * from meta_sync.claim_sync_chunks(p_worker => %(w)s, p_limit => %(n)s,"
         " p_lease_seconds => %(l)s, p_now => coalesce(%(now)s, now()),"
-        " p_skip_accounts => %(skip)s, p_per_account => %(per)s)",
-        {"w": worker, "n": limit, "l": lease_seconds, "now": now,
-         "skip": list(skip_accounts) or None, "per": per_account},
-    )  # fmt: skip
+        " p_per_account => %(per)s)",
+        {"w": worker, "n": limit, "l": lease_seconds, "now": now, "per": per_account},
+    )
     return [ClaimedChunk.from_row(r) for r in rows]
 
 
