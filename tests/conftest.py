@@ -59,6 +59,13 @@ def own_cluster() -> Iterator[EmbeddedPostgres]:
         yield cluster
 
 
+@pytest.fixture
+def second_own_cluster() -> Iterator[EmbeddedPostgres]:
+    """Another cluster of the test's own, for tests that compare two cron databases."""
+    with throwaway_cluster("metasync-own-pg-") as cluster:
+        yield cluster
+
+
 @pytest.fixture(scope="session")
 def template_database(pg_cluster: EmbeddedPostgres) -> str:
     """A migrated database that every per-test database is cloned from."""

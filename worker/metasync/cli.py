@@ -4,12 +4,34 @@ from __future__ import annotations
 
 import typer
 
+from metasync import __version__
+
 app = typer.Typer(
     name="metasync",
     help="Keep a Postgres / Supabase database in step with the Meta Marketing API.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"meta-sync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Keep a Postgres / Supabase database in step with the Meta Marketing API."""
+
 
 from metasync.commands import db as _db  # noqa: E402
 

@@ -1,68 +1,101 @@
-"""Apply the SQL migrations in ``sql/`` in file-name order, each in its own transaction.
+"""Apply the packaged migrations in version order, each in its own transaction.
 
-What was applied is recorded in ``supabase_migrations.schema_migrations`` (version, name,
-statements): the same table the Supabase CLI keeps, so `metasync db migrate` and
-`supabase db push` agree about what is already there. A session advisory lock makes two
-concurrent runs safe: the second waits, then finds nothing left to do.
+What was applied is recorded in ``supabase_migrations.schema_migrations``: the Supabase CLI's
+own table and columns (``version``, ``name``, ``statements``), plus ``checksum``, the sha256 of
+the file's text, so `metasync db migrate`, `supabase db push` and `supabase migration list`
+agree about what is there. A session advisory lock serialises concurrent runs: the second
+waits, then finds nothing left to do.
 
-On plain Postgres, ``sql/compat/supabase_compat.sql`` first creates what Supabase already has
-(roles anon / authenticated / service_role, ``auth.uid()``), only where it is missing.
+Before changing anything the history is checked, and the run is refused, with nothing changed,
+when an applied migration's text differs from the packaged file (history was edited), when the
+database holds a migration the package does not know (it was migrated by a newer release), or
+when the package holds no migrations at all (a broken install). A row the Supabase CLI wrote
+has no checksum: it counts as applied, and ``db status`` reports it as unverified.
+
+On plain PostgreSQL the compat script first creates what Supabase already has (roles anon,
+authenticated and service_role, ``auth.uid()``), only where it is missing.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import psycopg
 
-SQL_DIR = Path(__file__).resolve().parents[3] / "sql"
-_MIGRATION_NAME = re.compile(r"^(?P<version>\d+)_(?P<name>[a-z0-9_]+)\.sql$")
+from metasync import schema
+from metasync.schema import Migration
+
 _LOCK_KEY = 0x6D657461  # "meta": one lock for every migrate run on this database
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: str
-    name: str
-    path: Path
-
-    def read(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+_HISTORY = "supabase_migrations.schema_migrations"
 
 
 class MigrationError(RuntimeError):
-    """A migration file is misnamed or failed to apply (nothing of it was kept)."""
+    """A migration failed to apply (nothing of it was kept)."""
 
 
-def discover(sql_dir: Path = SQL_DIR) -> list[Migration]:
-    """Every migration of ``sql_dir``, ordered by version; misnamed .sql files are an error."""
-    migrations = []
-    for path in sorted(sql_dir.glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if match is None:
-            raise MigrationError(f"{path.name}: migration files are named <digits>_<name>.sql")
-        migrations.append(Migration(match["version"], match["name"], path))
-    versions = [m.version for m in migrations]
-    if len(set(versions)) != len(versions):
-        raise MigrationError(f"two migrations share a version in {sql_dir}")
-    return migrations
+class MigrationRefused(MigrationError):
+    """The history does not match the package: nothing was changed."""
 
 
-def migrate(url: str, sql_dir: Path = SQL_DIR) -> list[Migration]:
-    """Apply what is missing; return the migrations applied by this call (empty when current)."""
-    migrations = discover(sql_dir)
+@dataclass(frozen=True)
+class AppliedMigration:
+    version: str
+    name: str
+    checksum: str | None
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    """How a database's history compares with the package's migrations."""
+
+    applied: list[Migration] = field(default_factory=list)
+    pending: list[Migration] = field(default_factory=list)
+    changed: list[Migration] = field(default_factory=list)
+    unverified: list[Migration] = field(default_factory=list)
+    unknown: list[AppliedMigration] = field(default_factory=list)
+
+    def refusal(self) -> str | None:
+        """One line saying why migrating must not go on, or None when it may."""
+        if self.changed:
+            names = ", ".join(m.file_name for m in self.changed)
+            return (
+                f"applied migration(s) changed since they ran: {names}; released migrations are"
+                " never edited (add a new migration instead)"
+            )
+        if self.unknown:
+            names = ", ".join(f"{m.version}_{m.name}" for m in self.unknown)
+            return (
+                f"the database holds migration(s) this package does not know: {names};"
+                " it was migrated by a newer release of meta-sync (upgrade the package)"
+            )
+        return None
+
+
+def inspect(url: str, available: Sequence[Migration] | None = None) -> MigrationReport:
+    """Compare the database's history with the package (or ``available``); changes nothing."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        return _compare(_read_history(conn), _available(available))
+
+
+def migrate(
+    url: str, available: Sequence[Migration] | None = None, *, target: str | None = None
+) -> list[Migration]:
+    """Apply what is pending (up to ``target`` when given); return what this call applied."""
+    migrations = _available(available)
+    if target is not None and target not in {m.version for m in migrations}:
+        raise MigrationRefused(f"no migration has version {target}")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("select pg_advisory_lock(%s)", (_LOCK_KEY,))
         try:
-            _apply_compat(conn, sql_dir / "compat" / "supabase_compat.sql")
-            _ensure_history_table(conn)
-            done = {
-                row[0]
-                for row in conn.execute("select version from supabase_migrations.schema_migrations")
-            }
-            pending = [m for m in migrations if m.version not in done]
+            report = _compare(_read_history(conn), migrations)
+            refusal = report.refusal()
+            if refusal is not None:
+                raise MigrationRefused(refusal)
+            pending = [m for m in report.pending if target is None or m.version <= target]
+            if pending:
+                _apply_compat(conn)
+                _ensure_history_table(conn)
             for migration in pending:
                 _apply(conn, migration)
             return pending
@@ -70,38 +103,72 @@ def migrate(url: str, sql_dir: Path = SQL_DIR) -> list[Migration]:
             conn.execute("select pg_advisory_unlock(%s)", (_LOCK_KEY,))
 
 
-def applied_versions(url: str) -> list[str]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "select version from supabase_migrations.schema_migrations order by version"
+def _available(available: Sequence[Migration] | None) -> list[Migration]:
+    migrations = list(schema.migrations() if available is None else available)
+    if not migrations:
+        raise MigrationRefused(
+            "this installation of meta-sync holds no migrations (a broken package: reinstall it)"
         )
-        return [row[0] for row in rows]
+    return migrations
 
 
-def _apply_compat(conn: psycopg.Connection, path: Path) -> None:
-    if path.exists():
-        with conn.transaction():
-            conn.execute(path.read_text(encoding="utf-8"))
+def _compare(history: list[AppliedMigration], migrations: list[Migration]) -> MigrationReport:
+    recorded = {row.version: row for row in history}
+    report = MigrationReport()
+    for migration in migrations:
+        row = recorded.get(migration.version)
+        if row is None:
+            report.pending.append(migration)
+        elif row.checksum is None:
+            report.unverified.append(migration)
+        elif row.checksum != migration.checksum:
+            report.changed.append(migration)
+        else:
+            report.applied.append(migration)
+    known = {m.version for m in migrations}
+    report.unknown.extend(row for row in history if row.version not in known)
+    return report
+
+
+def _read_history(conn: psycopg.Connection) -> list[AppliedMigration]:
+    exists = conn.execute("select to_regclass(%s) is not null", (_HISTORY,)).fetchone()
+    if not exists or not exists[0]:
+        return []
+    has_checksum = conn.execute(
+        "select exists (select 1 from information_schema.columns where table_schema ="
+        " 'supabase_migrations' and table_name = 'schema_migrations' and column_name = 'checksum')"
+    ).fetchone()
+    checksum_column = "checksum" if has_checksum and has_checksum[0] else "null::text"
+    rows = conn.execute(
+        f"select version, coalesce(name, ''), {checksum_column} from {_HISTORY} order by version"
+    ).fetchall()
+    return [AppliedMigration(version, name, digest) for version, name, digest in rows]
+
+
+def _apply_compat(conn: psycopg.Connection) -> None:
+    with conn.transaction():
+        conn.execute(schema.compat_sql())
 
 
 def _ensure_history_table(conn: psycopg.Connection) -> None:
     with conn.transaction():
         conn.execute("create schema if not exists supabase_migrations")
-        conn.execute(
-            "create table if not exists supabase_migrations.schema_migrations"
-            " (version text primary key, statements text[], name text)"
-        )
+        conn.execute(f"create table if not exists {_HISTORY} (version text not null primary key)")
+        conn.execute(f"alter table {_HISTORY} add column if not exists statements text[]")
+        conn.execute(f"alter table {_HISTORY} add column if not exists name text")
+        conn.execute(f"alter table {_HISTORY} add column if not exists checksum text")
 
 
 def _apply(conn: psycopg.Connection, migration: Migration) -> None:
-    sql = migration.read()
     try:
         with conn.transaction():
-            conn.execute(sql)
+            conn.execute(migration.text)
             conn.execute(
-                "insert into supabase_migrations.schema_migrations (version, statements, name)"
-                " values (%s, %s, %s)",
-                (migration.version, [sql], migration.name),
+                f"insert into {_HISTORY} (version, name, statements, checksum)"
+                " values (%s, %s, %s, %s)",
+                (migration.version, migration.name, [migration.text], migration.checksum),
             )
     except psycopg.Error as exc:
-        raise MigrationError(f"{migration.path.name} failed and was rolled back: {exc}") from exc
+        raise MigrationError(
+            f"{migration.file_name} failed and was rolled back: {exc}".splitlines()[0]
+        ) from exc

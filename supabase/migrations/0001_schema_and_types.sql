@@ -1,1 +1,0 @@
-../../sql/0001_schema_and_types.sql

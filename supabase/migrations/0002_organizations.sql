@@ -1,1 +1,0 @@
-../../sql/0002_organizations.sql

@@ -1,1 +1,0 @@
-../../sql/0003_connections_and_accounts.sql

@@ -1,1 +1,0 @@
-../../sql/0004_sync_config.sql

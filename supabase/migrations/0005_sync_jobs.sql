@@ -1,1 +1,0 @@
-../../sql/0005_sync_jobs.sql

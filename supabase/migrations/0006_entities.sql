@@ -1,1 +1,0 @@
-../../sql/0006_entities.sql

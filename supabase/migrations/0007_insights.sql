@@ -1,1 +1,0 @@
-../../sql/0007_insights.sql

@@ -1,1 +1,0 @@
-../../sql/0008_rate_limit_state.sql

@@ -1,1 +1,0 @@
-../../sql/0100_function_chunk_priority.sql

@@ -1,1 +1,0 @@
-../../sql/0101_table_sync_planner_settings.sql

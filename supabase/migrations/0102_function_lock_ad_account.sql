@@ -1,1 +1,0 @@
-../../sql/0102_function_lock_ad_account.sql

@@ -1,1 +1,0 @@
-../../sql/0103_function_compute_next_sync_at.sql

@@ -1,1 +1,0 @@
-../../sql/0104_function_account_today.sql

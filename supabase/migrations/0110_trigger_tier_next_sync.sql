@@ -1,1 +1,0 @@
-../../sql/0110_trigger_tier_next_sync.sql

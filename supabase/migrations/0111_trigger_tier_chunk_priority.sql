@@ -1,1 +1,0 @@
-../../sql/0111_trigger_tier_chunk_priority.sql

@@ -1,1 +1,0 @@
-../../sql/0112_trigger_config_interval.sql

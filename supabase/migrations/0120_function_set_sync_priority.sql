@@ -1,1 +1,0 @@
-../../sql/0120_function_set_sync_priority.sql

@@ -1,1 +1,0 @@
-../../sql/0130_index_due_accounts_by_tier.sql

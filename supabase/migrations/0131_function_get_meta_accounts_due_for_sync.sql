@@ -1,1 +1,0 @@
-../../sql/0131_function_get_meta_accounts_due_for_sync.sql

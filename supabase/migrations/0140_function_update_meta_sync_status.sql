@@ -1,1 +1,0 @@
-../../sql/0140_function_update_meta_sync_status.sql

@@ -1,1 +1,0 @@
-../../sql/0149_function_plan_insights_chunk_days.sql

@@ -1,1 +1,0 @@
-../../sql/0150_function_create_sync_job.sql

@@ -1,1 +1,0 @@
-../../sql/0151_function_start_account_onboarding.sql

@@ -1,1 +1,0 @@
-../../sql/0152_function_enqueue_historical_backfill.sql

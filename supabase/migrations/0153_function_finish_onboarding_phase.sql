@@ -1,1 +1,0 @@
-../../sql/0153_function_finish_onboarding_phase.sql

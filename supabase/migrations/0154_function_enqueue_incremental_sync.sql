@@ -1,1 +1,0 @@
-../../sql/0154_function_enqueue_incremental_sync.sql

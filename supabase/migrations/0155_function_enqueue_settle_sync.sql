@@ -1,1 +1,0 @@
-../../sql/0155_function_enqueue_settle_sync.sql

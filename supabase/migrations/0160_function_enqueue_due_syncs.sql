@@ -1,1 +1,0 @@
-../../sql/0160_function_enqueue_due_syncs.sql

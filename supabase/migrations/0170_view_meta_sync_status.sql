@@ -1,1 +1,0 @@
-../../sql/0170_view_meta_sync_status.sql

@@ -1,1 +1,0 @@
-../../sql/0200_function_lock_leased_chunk.sql

@@ -1,1 +1,0 @@
-../../sql/0201_function_apply_chunk_outcome.sql

@@ -1,1 +1,0 @@
-../../sql/0202_function_finish_sync_job.sql

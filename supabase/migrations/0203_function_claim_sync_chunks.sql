@@ -1,1 +1,0 @@
-../../sql/0203_function_claim_sync_chunks.sql

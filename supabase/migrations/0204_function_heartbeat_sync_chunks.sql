@@ -1,1 +1,0 @@
-../../sql/0204_function_heartbeat_sync_chunks.sql

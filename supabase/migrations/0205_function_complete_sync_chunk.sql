@@ -1,1 +1,0 @@
-../../sql/0205_function_complete_sync_chunk.sql

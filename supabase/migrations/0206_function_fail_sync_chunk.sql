@@ -1,1 +1,0 @@
-../../sql/0206_function_fail_sync_chunk.sql

@@ -1,1 +1,0 @@
-../../sql/0207_function_split_sync_chunk.sql

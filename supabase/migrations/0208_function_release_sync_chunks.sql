@@ -1,1 +1,0 @@
-../../sql/0208_function_release_sync_chunks.sql

@@ -1,1 +1,0 @@
-../../sql/0209_function_requeue_expired_leases.sql

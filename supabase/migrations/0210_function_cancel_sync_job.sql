@@ -1,1 +1,0 @@
-../../sql/0210_function_cancel_sync_job.sql

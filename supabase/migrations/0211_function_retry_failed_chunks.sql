@@ -1,1 +1,0 @@
-../../sql/0211_function_retry_failed_chunks.sql

@@ -1,1 +1,0 @@
-../../sql/0212_function_request_manual_sync.sql

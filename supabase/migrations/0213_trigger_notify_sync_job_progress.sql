@@ -1,1 +1,0 @@
-../../sql/0213_trigger_notify_sync_job_progress.sql

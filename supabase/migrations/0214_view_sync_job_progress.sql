@@ -1,1 +1,0 @@
-../../sql/0214_view_sync_job_progress.sql

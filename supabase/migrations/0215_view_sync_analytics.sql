@@ -1,1 +1,0 @@
-../../sql/0215_view_sync_analytics.sql

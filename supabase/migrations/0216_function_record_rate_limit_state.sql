@@ -1,1 +1,0 @@
-../../sql/0216_function_record_rate_limit_state.sql

@@ -1,1 +1,0 @@
-../../sql/0217_function_get_rate_limit_state.sql

@@ -1,1 +1,0 @@
-../../sql/0300_roles_and_membership.sql

@@ -1,1 +1,0 @@
-../../sql/0301_member_read_policies.sql

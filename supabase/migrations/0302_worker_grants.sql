@@ -1,1 +1,0 @@
-../../sql/0302_worker_grants.sql

@@ -1,1 +1,0 @@
-../../sql/0303_set_sync_priority_security.sql

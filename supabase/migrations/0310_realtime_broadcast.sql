@@ -1,1 +1,0 @@
-../../sql/0310_realtime_broadcast.sql

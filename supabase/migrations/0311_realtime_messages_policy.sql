@@ -1,1 +1,0 @@
-../../sql/0311_realtime_messages_policy.sql

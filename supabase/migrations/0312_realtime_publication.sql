@@ -1,1 +1,0 @@
-../../sql/0312_realtime_publication.sql

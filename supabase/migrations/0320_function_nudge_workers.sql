@@ -1,1 +1,0 @@
-../../sql/0320_function_nudge_workers.sql

@@ -1,1 +1,0 @@
-../../sql/0321_cron_schedule.sql

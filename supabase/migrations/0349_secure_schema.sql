@@ -1,1 +1,0 @@
-../../sql/0349_secure_schema.sql

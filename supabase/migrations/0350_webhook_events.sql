@@ -1,1 +1,0 @@
-../../sql/0350_webhook_events.sql

@@ -1,1 +1,0 @@
-../../sql/0351_function_request_webhook_resync.sql

@@ -1,1 +1,0 @@
-../../sql/0352_function_purge_webhook_events.sql
