@@ -19,12 +19,12 @@ import pytest
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
+from meta_emulator import Emulator, EmulatorConfig, Faults
+from meta_emulator.auth import Token
 from metasync import tokens
 from metasync.bench.fleet_day import FAST_RETRY, seed_fleet
 from metasync.bench.workers import integrity, open_work
 from metasync.crypto import TokenCipher, generate_key
-from metasync.emulator import Emulator, EmulatorConfig, Faults
-from metasync.emulator.auth import Token
 from metasync.graph import GraphClient
 from metasync.runner import Worker
 from metasync.settings import Settings

@@ -11,8 +11,8 @@ import pytest
 from e2e_harness import BASE_URL, START, Harness, fast_config
 from psycopg_pool import AsyncConnectionPool
 
+from meta_emulator import Emulator, EmulatorConfig
 from metasync.crypto import TokenCipher, generate_key
-from metasync.emulator import Emulator, EmulatorConfig
 from metasync.settings import Settings
 
 

@@ -17,9 +17,9 @@ from uuid import UUID
 import httpx
 from psycopg_pool import AsyncConnectionPool
 
+from meta_emulator import Emulator, EmulatorConfig
 from metasync import tokens
 from metasync.crypto import TokenCipher
-from metasync.emulator import Emulator, EmulatorConfig
 from metasync.graph import GraphClient, RetryPolicy
 from metasync.onboarding import fetch_account_metadata, upsert_ad_account
 from metasync.runner import RunStats, Worker

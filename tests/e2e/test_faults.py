@@ -8,8 +8,8 @@ from typing import Any
 
 from e2e_harness import Harness, account_today, assert_insights_equal, fast_config
 
+from meta_emulator import Faults
 from metasync import tokens
-from metasync.emulator import Faults
 from metasync.runner import RunStats
 
 STORM = Faults(transient=0.08, throttle=0.02, batch_null=0.2, report_failed=0.3,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from emuhelpers import BASE, Graph, make
 
-from metasync.emulator import Emulator
+from meta_emulator import Emulator
 
 
 @pytest.fixture

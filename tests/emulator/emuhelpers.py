@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from metasync.emulator import Emulator, EmulatorConfig
-from metasync.emulator.auth import proof
+from meta_emulator import Emulator, EmulatorConfig
+from meta_emulator.auth import proof
 
 NOW = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)
 BASE = "http://emu.test:8787"

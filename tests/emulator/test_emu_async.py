@@ -8,7 +8,7 @@ from typing import Any
 
 from emuhelpers import Graph, make
 
-from metasync.emulator import Emulator
+from meta_emulator import Emulator
 
 PARAMS = {
     "level": "ad",

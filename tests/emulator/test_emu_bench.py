@@ -8,8 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from meta_emulator.presets import PRESETS
 from metasync.cli import app
-from metasync.emulator.presets import PRESETS
 
 
 def test_bench_emulator_reports_builds_and_page_rates(tmp_path: Path) -> None:

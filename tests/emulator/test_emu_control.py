@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from metasync.emulator import Emulator
+from meta_emulator import Emulator
 
 
 async def test_clock_routes(graph: Graph) -> None:

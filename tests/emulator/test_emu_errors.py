@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from emuhelpers import Graph, make
 
-from metasync.emulator.auth import proof
+from meta_emulator.auth import proof
 
 ENVELOPE = {"message", "type", "code", "fbtrace_id", "is_transient"}
 
@@ -182,7 +182,7 @@ async def test_every_field_the_worker_requests_is_served(graph: Graph) -> None:
      (10, 403), (200, 403), (100, 400), (3018, 400), (2635, 400)],
 )  # fmt: skip
 def test_http_status_table(code: int, status: int) -> None:
-    from metasync.emulator.errors import GraphError
+    from meta_emulator.errors import GraphError
 
     assert GraphError(code, "x").status == status
     assert GraphError(code, "x").envelope("T")["error"]["code"] == code

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from emuhelpers import BASE, Graph
 
-from metasync.emulator import Emulator
+from meta_emulator import Emulator
 
 STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "CAMPAIGN_PAUSED", "ADSET_PAUSED", "WITH_ISSUES"]
 FIELDS = {

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from emuhelpers import Graph, make
 
-from metasync.emulator import TRUTH_FIELDS, Emulator
+from meta_emulator import TRUTH_FIELDS, Emulator
 
 FIELDS = "account_id,campaign_id,adset_id,ad_id,impressions,clicks,spend,actions,action_values"
 ADDITIVE = ("impressions", "clicks", "spend")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from emuhelpers import Graph
 
-from metasync.emulator import Emulator
+from meta_emulator import Emulator
 
 ACCOUNT = "act_1000100000002"  # ads, ad sets and campaigns deleted (agency world)
 AD = "id,name,status,effective_status,updated_time,campaign_id,adset_id,creative{id},issues_info"

@@ -9,7 +9,7 @@ from typing import Any
 
 from emuhelpers import BASE, Graph, make
 
-from metasync.emulator import Emulator
+from meta_emulator import Emulator
 
 
 def _keys(pages: list[dict[str, Any]]) -> Counter[tuple[str, str]]:

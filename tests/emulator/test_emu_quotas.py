@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from emuhelpers import make
 
-from metasync.emulator.quotas import quota
+from meta_emulator.quotas import quota
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from typing import Any
 
 from emuhelpers import NOW, make
 
-from metasync.emulator import Emulator
-from metasync.emulator.presets import DEMO_AGENCY_ACCOUNTS
-from metasync.emulator.world import build_world
+from meta_emulator import Emulator
+from meta_emulator.presets import DEMO_AGENCY_ACCOUNTS
+from meta_emulator.world import build_world
 
 
 def test_presets_have_their_shapes() -> None:

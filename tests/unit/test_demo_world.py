@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from meta_emulator import Emulator
 from metasync.demo import DEMO_WORLD, DemoOptions, build_emulator, demo_accounts
-from metasync.emulator import Emulator
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 IDS = [f"act_{i}" for i in range(6)]

@@ -59,10 +59,6 @@ from metasync.commands import run as _run  # noqa: E402
 _run.register(app)
 _demo.register(app)
 
-from metasync.emulator.command import emulator as _emulator  # noqa: E402
-
-app.command(name="emulator")(_emulator)
-
 from metasync.bench import app as _bench  # noqa: E402
 
 app.add_typer(_bench, name="bench")

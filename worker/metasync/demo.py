@@ -6,7 +6,7 @@
    missing). A cluster-wide advisory lock, held for the whole run, refuses a second demo started
    while one is running instead of letting it drop the first one's database.
 2. The Meta emulator's ``demo`` world (agency accounts plus the ``large`` account; what
-   ``metasync emulator --world demo --seed 7`` serves) by uvicorn on 127.0.0.1 in a background
+   ``meta-emulator --world demo --seed 7`` serves) by uvicorn on 127.0.0.1 in a background
    thread, with realistic latency and multi-second report runs.
 3. ``connect`` of its system-user token and accounts (phase 1 starts), workers in-process, live
    progress of phase 1 and phase 2 (the ``watch`` board), the status view, and a comparison of
@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
 import psycopg
@@ -32,8 +33,6 @@ from rich.console import Console
 
 from metasync.crypto import TokenCipher, generate_key
 from metasync.demo_support import EmulatorServer, print_phase_times, print_status
-from metasync.emulator import Emulator, EmulatorConfig
-from metasync.emulator.presets import DEMO_AGENCY_ACCOUNTS
 from metasync.graph import GraphClient
 from metasync.logging import configure_logging
 from metasync.onboarding import AppCredentials, connect
@@ -45,6 +44,9 @@ from metasync.settings import Settings
 from metasync.verify import Comparison, compare_with_truth
 from metasync.watch import Scope, watch_jobs
 
+if TYPE_CHECKING:
+    from meta_emulator import Emulator
+
 DEMO_DATABASE = "metasync_demo"
 DEMO_ORG = "meta-sync demo"
 DEMO_WORLD = "demo"
@@ -53,7 +55,7 @@ DEMO_LOCK = 0x6D64656D  # "mdem": one demo at a time per cluster (advisory lock 
 
 @dataclass(frozen=True)
 class DemoOptions:
-    accounts: int = DEMO_AGENCY_ACCOUNTS  # agency accounts of the demo world (at most that many)
+    accounts: int | None = None  # agency accounts of the demo world (None: all of them)
     large: bool = True
     latency_ms: float = 100.0  # mean; each call takes 0.5x..1.5x of it
     report_seconds: float = 3.0
@@ -65,12 +67,17 @@ class DemoOptions:
 
 def demo_accounts(account_ids: list[str], options: DemoOptions) -> list[str]:
     """The demo world's accounts to connect: the first agency ones, then the large one."""
+    from meta_emulator.presets import DEMO_AGENCY_ACCOUNTS
+
+    agency = DEMO_AGENCY_ACCOUNTS if options.accounts is None else options.accounts
     large = account_ids[DEMO_AGENCY_ACCOUNTS:] if options.large else []
-    return [*account_ids[: min(options.accounts, DEMO_AGENCY_ACCOUNTS)], *large]
+    return [*account_ids[: min(agency, DEMO_AGENCY_ACCOUNTS)], *large]
 
 
 def build_emulator(options: DemoOptions, now: datetime) -> tuple[Emulator, list[str]]:
     """The demo world (frozen clock, so the truth stays still) and the accounts to connect."""
+    from meta_emulator import Emulator, EmulatorConfig
+
     config = EmulatorConfig(
         latency_ms=options.latency_ms / 2,
         jitter_ms=options.latency_ms,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import uvicorn
@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from metasync.commands.admin import fetch_status, status_table
-from metasync.emulator import Emulator
+
+if TYPE_CHECKING:
+    from meta_emulator import Emulator
 
 PHASE_TITLES = {"recent_90_days": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
 

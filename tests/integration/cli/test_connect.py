@@ -7,9 +7,9 @@ from uuid import UUID
 import psycopg
 from typer.testing import CliRunner
 
+from meta_emulator import Emulator
 from metasync.cli import app
 from metasync.crypto import TokenCipher
-from metasync.emulator import Emulator
 
 runner = CliRunner()
 

@@ -7,8 +7,8 @@ import asyncio
 import psycopg
 from typer.testing import CliRunner
 
+from meta_emulator import Emulator
 from metasync.cli import app
-from metasync.emulator import Emulator
 from metasync.verify import compare_with_truth
 
 runner = CliRunner()

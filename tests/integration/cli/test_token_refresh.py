@@ -10,9 +10,9 @@ import httpx
 import psycopg
 from typer.testing import CliRunner
 
+from meta_emulator import Emulator
 from metasync.cli import app
 from metasync.crypto import TokenCipher
-from metasync.emulator import Emulator
 from metasync.graph import GraphClient
 from metasync.onboarding import AppCredentials, refresh_expiring_tokens
 from metasync.tokens import load_token

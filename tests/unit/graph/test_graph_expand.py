@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from graph_fakes import BASE, TOKEN, error, make_client, params, reply
 
-from metasync.emulator import Emulator
+from meta_emulator import Emulator
 from metasync.graph import EdgeRequest, GraphClient, read_with_edges
 
 FILTER = [{"field": "ad.effective_status", "operator": "IN", "value": ["ACTIVE", "PAUSED"]}]

@@ -4,7 +4,7 @@
    ads, creatives of every account): the time a test, the demo or a benchmark waits for it.
 2. A 5 000-row insights page (``level=ad``, ``time_increment=1``, ``limit=5000``, the ``large``
    account) is served ``--runs`` times in process (the app through ``httpx.ASGITransport``) and
-   over HTTP (``metasync emulator`` in its own process, no added latency): rows per second,
+   over HTTP (``meta-emulator`` in its own process, no added latency): rows per second,
    median of the warm runs, and the first (cold) page apart. Both read the same page of the
    same frozen world.
 """
@@ -24,8 +24,6 @@ import typer
 
 from metasync.bench._common import Report
 from metasync.bench.workers import EmulatorProcess
-from metasync.emulator import Emulator
-from metasync.emulator.presets import PRESETS
 from metasync.graph.encoding import appsecret_proof
 
 START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -35,6 +33,8 @@ VERSION = "v25.0"
 
 def build_seconds(preset: str) -> tuple[float, int]:
     """Seconds to build the world with every object generated; the number of ads."""
+    from meta_emulator import Emulator
+
     started = time.perf_counter()
     emu = Emulator(preset, seed=1, clock=START)
     ads = sum(len(aw.objects.ads) for aw in emu.runtime.world.accounts.values())
@@ -74,6 +74,8 @@ async def page_seconds(client: httpx.AsyncClient, account: str, creds: dict[str,
 
 
 async def in_process(runs: int) -> list[float]:
+    from meta_emulator import Emulator
+
     emu = Emulator("large", seed=1, clock=START)
     transport = httpx.ASGITransport(app=emu.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as client:
@@ -101,6 +103,8 @@ def emulator(
     """World build times per preset; rows/s of a 5 000-row insights page, in process and HTTP."""
     report = Report("emulator")
     builds: dict[str, dict[str, float]] = {}
+    from meta_emulator.presets import PRESETS
+
     for preset in PRESETS:
         seconds, ads = build_seconds(preset)
         builds[preset] = {"seconds": seconds, "ads": ads}

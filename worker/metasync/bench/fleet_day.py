@@ -22,7 +22,7 @@ import math
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 import typer
@@ -32,11 +32,13 @@ from pydantic import SecretStr
 from metasync import tokens
 from metasync.bench._common import Report, throwaway_database
 from metasync.crypto import TokenCipher, generate_key
-from metasync.emulator import Emulator, EmulatorConfig
 from metasync.graph import GraphClient, RetryPolicy
 from metasync.onboarding import fetch_account_metadata, upsert_ad_account
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from meta_emulator import Emulator
 
 START = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
 BASE_URL = "http://emulator.bench"
@@ -130,6 +132,8 @@ async def reread_28_days_calls(pool: AsyncConnectionPool[Any], emu: Emulator,
 
 
 async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> None:
+    from meta_emulator import Emulator, EmulatorConfig
+
     emu = Emulator("fleet", seed=1, config=EmulatorConfig(report_run_s=0.05), clock=START)
     cipher = TokenCipher({"bench": generate_key()}, "bench")
     settings = Settings(_env_file=None, graph_base_url=BASE_URL, worker_concurrency=16,  # type: ignore[call-arg]

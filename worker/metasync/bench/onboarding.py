@@ -1,6 +1,6 @@
 """``metasync bench onboarding``: the ``large`` account onboarded over HTTP with realistic latency.
 
-The emulator runs as ``metasync emulator`` in its own process (150 ms per call, 10 s report runs,
+The emulator runs as ``meta-emulator`` in its own process (150 ms per call, 10 s report runs,
 frozen clock); one in-process worker onboards the account into a throwaway database. Measured:
 Graph calls by kind; Graph calls per 1 000 insight rows against the minimum for the page size
 used (target <= 1.25x; report-run polls count, as they do against Meta's quota); phase 1 wall

@@ -1,6 +1,6 @@
 """``metasync bench workers``: a world onboarded by 1, 2 and 4 ``metasync run`` processes.
 
-Also the process plumbing the chaos suite uses: the emulator served by ``metasync emulator``
+Also the process plumbing the chaos suite uses: the emulator served by ``meta-emulator``
 (uvicorn, 127.0.0.1, frozen clock so the truth stays still, realistic latency), real worker
 subprocesses with ``DATABASE_URL`` set, the wait until every job is final, and the integrity
 check (ground truth, duplicates, stuck work, gaps in the covered date ranges).
@@ -42,7 +42,7 @@ def metasync_executable() -> str:
 
 
 class EmulatorProcess:
-    """``metasync emulator`` in a subprocess; the control API for truth, stats and faults."""
+    """``meta-emulator`` in a subprocess; the control API for truth, stats and faults."""
 
     def __init__(self, world: str, *, seed: int = 1, latency_ms: float = 100.0,
                  jitter_ms: float = 100.0, report_run_s: float = 3.0,
@@ -50,7 +50,7 @@ class EmulatorProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         moment = clock or datetime.now(UTC).replace(microsecond=0)
-        argv = [metasync_executable(), "emulator", "--port", str(self.port), "--world", world,
+        argv = [sys.executable, "-m", "meta_emulator", "--port", str(self.port), "--world", world,
                 "--seed", str(seed), "--latency-ms", str(latency_ms), "--jitter-ms",
                 str(jitter_ms), "--report-run-s", str(report_run_s), "--clock",
                 moment.isoformat()]  # fmt: skip

@@ -6,21 +6,18 @@ from typing import Annotated
 
 import typer
 
-from metasync.demo import DemoOptions, run_demo
-from metasync.emulator.presets import DEMO_AGENCY_ACCOUNTS
 from metasync.settings import get_settings
 
 
 def demo_command(
     accounts: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--accounts",
             min=0,
-            max=DEMO_AGENCY_ACCOUNTS,
-            help="Agency accounts of the emulator's demo world to connect.",
+            help="Agency accounts of the emulator's demo world to connect (default: all five).",
         ),
-    ] = DEMO_AGENCY_ACCOUNTS,
+    ] = None,
     large: Annotated[
         bool, typer.Option("--large/--no-large", help="Also the large account (1000 ads).")
     ] = True,
@@ -45,6 +42,14 @@ def demo_command(
     (ending its sessions) and created again, then migrated. No other database of the cluster is
     touched. One demo at a time per cluster: a second one exits 2 while the first runs.
     """
+    from meta_emulator.presets import DEMO_AGENCY_ACCOUNTS
+    from metasync.demo import DemoOptions, run_demo
+
+    if accounts is not None and accounts > DEMO_AGENCY_ACCOUNTS:
+        raise typer.BadParameter(
+            f"the demo world has {DEMO_AGENCY_ACCOUNTS} agency accounts", param_hint="--accounts"
+        )
+
     options = DemoOptions(accounts, large, latency_ms, report_seconds, seed, workers,
                           timeout_seconds, per_account)  # fmt: skip
     raise typer.Exit(run_demo(get_settings(), options))

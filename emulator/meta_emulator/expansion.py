@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metasync.emulator.errors import GraphError, invalid
+from meta_emulator.errors import GraphError, invalid
 
 EDGE_NAMES = frozenset({"campaigns", "adsets", "ads", "adcreatives"})
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")

@@ -13,13 +13,13 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from metasync.emulator.breakdowns import combos, split
-from metasync.emulator.entities import Ad
-from metasync.emulator.formatting import format_row
-from metasync.emulator.metrics import Cell, ad_day
-from metasync.emulator.query import Query, minus_months
-from metasync.emulator.state import effective, visible
-from metasync.emulator.world import AccountWorld
+from meta_emulator.breakdowns import combos, split
+from meta_emulator.entities import Ad
+from meta_emulator.formatting import format_row
+from meta_emulator.metrics import Cell, ad_day
+from meta_emulator.query import Query, minus_months
+from meta_emulator.state import effective, visible
+from meta_emulator.world import AccountWorld
 
 Row = dict[str, Any]
 

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from metasync.emulator.query import Query
+from meta_emulator.query import Query
 
 
 @dataclass

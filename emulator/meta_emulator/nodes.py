@@ -6,11 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from metasync.emulator.clock import meta_time
-from metasync.emulator.entities import Ad, AdSet, Campaign, Creative, issues_info
-from metasync.emulator.errors import invalid
-from metasync.emulator.state import Node, effective, status, updated, visible
-from metasync.emulator.world import AccountWorld
+from meta_emulator.clock import meta_time
+from meta_emulator.entities import Ad, AdSet, Campaign, Creative, issues_info
+from meta_emulator.errors import invalid
+from meta_emulator.state import Node, effective, status, updated, visible
+from meta_emulator.world import AccountWorld
 
 KIND_NAMES = {
     "campaign": "AdCampaign",

@@ -7,8 +7,8 @@ day's conversions as seen on a later day only grow, and are final once the day i
 
 from __future__ import annotations
 
-from metasync.emulator.entities import Ad, delivers
-from metasync.emulator.rand import uniforms
+from meta_emulator.entities import Ad, delivers
+from meta_emulator.rand import uniforms
 
 WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view")
 WINDOW_KEYS = ("value", *WINDOWS)  # engagement actions carry the first four only

@@ -15,15 +15,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from metasync.emulator.batch import serve_batch
-from metasync.emulator.clock import EmulatorClock
-from metasync.emulator.config import EmulatorConfig
-from metasync.emulator.control import Control
-from metasync.emulator.errors import GraphError
-from metasync.emulator.graph import VERSION, Call, serve
-from metasync.emulator.runtime import Runtime
-from metasync.emulator.state import effective, visible
-from metasync.emulator.webhooks import FIELDS, build_payload, deliver, verify
+from meta_emulator.batch import serve_batch
+from meta_emulator.clock import EmulatorClock
+from meta_emulator.config import EmulatorConfig
+from meta_emulator.control import Control
+from meta_emulator.errors import GraphError
+from meta_emulator.graph import VERSION, Call, serve
+from meta_emulator.runtime import Runtime
+from meta_emulator.state import effective, visible
+from meta_emulator.webhooks import FIELDS, build_payload, deliver, verify
 
 
 class Emulator:

@@ -6,7 +6,7 @@ import random
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from metasync.emulator.entities import TERMINAL, Timeline, effective_status
+from meta_emulator.entities import TERMINAL, Timeline, effective_status
 
 DAY = 86_400.0
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
-from metasync.emulator.entities import Ad
-from metasync.emulator.metrics import Cell
-from metasync.emulator.rand import uniforms
-from metasync.emulator.world import COUNTRIES
+from meta_emulator.entities import Ad
+from meta_emulator.metrics import Cell
+from meta_emulator.rand import uniforms
+from meta_emulator.world import COUNTRIES
 
 DIMENSIONS: dict[str, tuple[str, ...]] = {
     "publisher_platform": ("facebook", "instagram", "audience_network", "messenger"),

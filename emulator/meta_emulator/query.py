@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from metasync.emulator.breakdowns import DIMENSIONS
-from metasync.emulator.errors import GraphError, invalid
-from metasync.emulator.metrics import WINDOWS
+from meta_emulator.breakdowns import DIMENSIONS
+from meta_emulator.errors import GraphError, invalid
+from meta_emulator.metrics import WINDOWS
 
 LEVELS = ("account", "campaign", "adset", "ad")
 ID_FIELDS = {

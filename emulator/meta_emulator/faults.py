@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from metasync.emulator.config import Faults
-from metasync.emulator.errors import GraphError, throttle, token_error
+from meta_emulator.config import Faults
+from meta_emulator.errors import GraphError, throttle, token_error
 
 
 class FaultInjector:

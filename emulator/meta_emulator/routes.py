@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from metasync.emulator.accounts import account_values, business, me, page_request
-from metasync.emulator.errors import GraphError, invalid, no_object
-from metasync.emulator.expansion import edge_params, split_fields
-from metasync.emulator.insights import Plan, eligible_ads, make_plan, rows
-from metasync.emulator.nodes import (
+from meta_emulator.accounts import account_values, business, me, page_request
+from meta_emulator.errors import GraphError, invalid, no_object
+from meta_emulator.expansion import edge_params, split_fields
+from meta_emulator.insights import Plan, eligible_ads, make_plan, rows
+from meta_emulator.nodes import (
     edge_filter,
     edge_objects,
     object_values,
@@ -17,11 +17,11 @@ from metasync.emulator.nodes import (
     references,
     render,
 )
-from metasync.emulator.paging import paginate
-from metasync.emulator.query import parse_query
-from metasync.emulator.reports import ReportRun, describe, status
-from metasync.emulator.runtime import Runtime
-from metasync.emulator.world import AccountWorld
+from meta_emulator.paging import paginate
+from meta_emulator.query import parse_query
+from meta_emulator.reports import ReportRun, describe, status
+from meta_emulator.runtime import Runtime
+from meta_emulator.world import AccountWorld
 
 EDGES = {
     "account": ("campaigns", "adsets", "ads", "adcreatives", "insights"),

@@ -10,9 +10,9 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from metasync.emulator.errors import invalid
-from metasync.emulator.graph import Call, serve
-from metasync.emulator.runtime import Runtime
+from meta_emulator.errors import invalid
+from meta_emulator.graph import Call, serve
+from meta_emulator.runtime import Runtime
 
 MAX_ITEMS = 50
 

@@ -7,19 +7,19 @@ import itertools
 from datetime import date, datetime
 from typing import Any
 
-from metasync.emulator.auth import Credentials, make_credentials
-from metasync.emulator.clock import EmulatorClock
-from metasync.emulator.config import EmulatorConfig, Faults
-from metasync.emulator.faults import FaultInjector
-from metasync.emulator.insights import all_rows, make_plan
-from metasync.emulator.metrics import ad_day
-from metasync.emulator.nodes import object_values
-from metasync.emulator.query import Query
-from metasync.emulator.quotas import Quotas
-from metasync.emulator.reports import ReportRun
-from metasync.emulator.state import effective, visible
-from metasync.emulator.stats import Stats
-from metasync.emulator.world import AccountWorld, World, build_world
+from meta_emulator.auth import Credentials, make_credentials
+from meta_emulator.clock import EmulatorClock
+from meta_emulator.config import EmulatorConfig, Faults
+from meta_emulator.faults import FaultInjector
+from meta_emulator.insights import all_rows, make_plan
+from meta_emulator.metrics import ad_day
+from meta_emulator.nodes import object_values
+from meta_emulator.query import Query
+from meta_emulator.quotas import Quotas
+from meta_emulator.reports import ReportRun
+from meta_emulator.state import effective, visible
+from meta_emulator.stats import Stats
+from meta_emulator.world import AccountWorld, World, build_world
 
 TRUTH_FIELDS = (
     "account_id",

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from metasync.emulator.entities import (
+from meta_emulator.entities import (
     TERMINAL,
     Account,
     Ad,
@@ -22,9 +22,9 @@ from metasync.emulator.entities import (
     Issue,
     Timeline,
 )
-from metasync.emulator.presets import CURRENCIES, AccountSpec, preset_specs
-from metasync.emulator.rand import rng
-from metasync.emulator.timeline import DAY, cascade, delivery_days, make_timeline
+from meta_emulator.presets import CURRENCIES, AccountSpec, preset_specs
+from meta_emulator.rand import rng
+from meta_emulator.timeline import DAY, cascade, delivery_days, make_timeline
 
 OBJECTIVES = (
     "OUTCOME_SALES",

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
-from metasync.emulator.runtime import Runtime
-from metasync.emulator.state import effective, visible
+from meta_emulator.runtime import Runtime
+from meta_emulator.state import effective, visible
 
 FIELDS = ("with_issues_ad_objects", "in_process_ad_objects")
 MAX_CHANGES = 1000

@@ -1,4 +1,4 @@
-"""``metasync emulator``: serve a world over HTTP (uvicorn) and print how to reach it."""
+"""``meta-emulator``: serve a world over HTTP (uvicorn) and print how to reach it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from metasync.emulator.clock import parse_time
-from metasync.emulator.config import EmulatorConfig, Faults
+from meta_emulator.clock import parse_time
+from meta_emulator.config import EmulatorConfig, Faults
 
 
 def parse_faults(spec: str | None, fault_rate: float) -> Faults:
@@ -43,7 +43,7 @@ def emulator(
     """Run the Meta Graph API emulator (Graph API + /__emulator control API)."""
     import uvicorn
 
-    from metasync.emulator.app import Emulator
+    from meta_emulator.app import Emulator
 
     config = EmulatorConfig(
         token=token,
@@ -72,3 +72,8 @@ def emulator(
     }
     typer.echo(json.dumps(summary, indent=2))
     uvicorn.run(emu.app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def main() -> None:
+    """The ``meta-emulator`` console script."""
+    typer.run(emulator)

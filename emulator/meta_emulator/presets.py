@@ -6,7 +6,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from metasync.emulator.rand import rng
+from meta_emulator.rand import rng
 
 # currency: (typical CPM, typical order value), in major units
 CURRENCIES: dict[str, tuple[float, float]] = {

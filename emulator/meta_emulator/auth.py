@@ -7,7 +7,7 @@ import hmac
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from metasync.emulator.errors import GraphError, invalid, token_error
+from meta_emulator.errors import GraphError, invalid, token_error
 
 SCOPES = ["ads_read", "ads_management", "business_management", "read_insights"]
 LONG_LIVED_S = 5_183_944

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from metasync.emulator.entities import Ad, AdSet, Campaign, effective_status
-from metasync.emulator.world import AccountWorld
+from meta_emulator.entities import Ad, AdSet, Campaign, effective_status
+from meta_emulator.world import AccountWorld
 
 Node = Campaign | AdSet | Ad
 

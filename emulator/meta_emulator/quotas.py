@@ -13,7 +13,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 
-from metasync.emulator.errors import throttle
+from meta_emulator.errors import throttle
 
 WINDOW_S = 3600.0
 BASE = {

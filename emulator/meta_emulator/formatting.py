@@ -6,10 +6,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from metasync.emulator.entities import Ad
-from metasync.emulator.metrics import WINDOW_KEYS, Cell
-from metasync.emulator.query import Query
-from metasync.emulator.world import AccountWorld
+from meta_emulator.entities import Ad
+from meta_emulator.metrics import WINDOW_KEYS, Cell
+from meta_emulator.query import Query
+from meta_emulator.world import AccountWorld
 
 _INDEX = {w: i for i, w in enumerate(WINDOW_KEYS)}
 LEVEL_RANK = {"account": 0, "campaign": 1, "adset": 2, "ad": 3}

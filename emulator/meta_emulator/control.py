@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from metasync.emulator.clock import parse_time
+from meta_emulator.clock import parse_time
 
 if TYPE_CHECKING:
-    from metasync.emulator.app import Emulator
+    from meta_emulator.app import Emulator
 
 P = "/__emulator"
 

@@ -2,7 +2,7 @@
 
 Python surface::
 
-    from metasync.emulator import Emulator, EmulatorConfig, Faults
+    from meta_emulator import Emulator, EmulatorConfig, Faults
     emu = Emulator(world="small", seed=1, config=EmulatorConfig(),
                    clock=datetime(2026, 3, 1, tzinfo=UTC))
     emu.app                       # the ASGI app (Graph API + control API)
@@ -60,11 +60,14 @@ Control API (JSON, no token, not counted):
 (``{"url","account_id"?,"field"?,"count"?}``) · ``POST /__emulator/webhooks/verify``
 (``{"url","verify_token"}``: the hub.challenge handshake).
 
-CLI: ``metasync emulator --port 8787 --world small --seed 1 [--token T] [--latency-ms N]``.
+CLI: ``meta-emulator --port 8787 --world small --seed 1 [--token T] [--latency-ms N]``
+(or ``python -m meta_emulator``).
 """
 
-from metasync.emulator.app import Emulator
-from metasync.emulator.config import EmulatorConfig, Faults
-from metasync.emulator.runtime import TRUTH_FIELDS
+__version__ = "0.2.0"
+
+from meta_emulator.app import Emulator
+from meta_emulator.config import EmulatorConfig, Faults
+from meta_emulator.runtime import TRUTH_FIELDS
 
 __all__ = ["TRUTH_FIELDS", "Emulator", "EmulatorConfig", "Faults"]

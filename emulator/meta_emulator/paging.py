@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from metasync.emulator.errors import invalid
-from metasync.emulator.rand import unit
+from meta_emulator.errors import invalid
+from meta_emulator.rand import unit
 
 Row = dict[str, Any]
 

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from metasync.emulator.errors import GraphError, invalid, no_object
-from metasync.emulator.expansion import expands
-from metasync.emulator.faults import FaultInjector
-from metasync.emulator.routes import dispatch, resolve_account
-from metasync.emulator.runtime import Runtime
+from meta_emulator.errors import GraphError, invalid, no_object
+from meta_emulator.expansion import expands
+from meta_emulator.faults import FaultInjector
+from meta_emulator.routes import dispatch, resolve_account
+from meta_emulator.runtime import Runtime
 
 VERSION = re.compile(r"^v\d+\.\d+$")
 

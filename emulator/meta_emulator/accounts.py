@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from metasync.emulator.errors import invalid
-from metasync.emulator.nodes import parse_fields, render, when
-from metasync.emulator.paging import Cursor, PageRequest, paginate
-from metasync.emulator.runtime import Runtime
-from metasync.emulator.world import AccountWorld
+from meta_emulator.errors import invalid
+from meta_emulator.nodes import parse_fields, render, when
+from meta_emulator.paging import Cursor, PageRequest, paginate
+from meta_emulator.runtime import Runtime
+from meta_emulator.world import AccountWorld
 
 
 def page_request(
