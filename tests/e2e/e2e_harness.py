@@ -1,8 +1,8 @@
 """End-to-end harness: the emulator in process, a migrated database, a pool and Workers.
 
 Accounts are connected through the real APIs: ``tokens.store_connection`` for the encrypted
-token, ``onboarding.fetch_account_metadata`` + ``upsert_ad_account`` for the account rows and
-``start_account_onboarding`` for phase 1. Time is the emulator clock, passed as ``p_now``.
+token, ``onboarding.fetch_account_metadata`` + ``register_account`` (``connect_ad_account``) for the
+account rows and phase 1. Time is the emulator clock, passed as ``p_now``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from meta_emulator import Emulator, EmulatorConfig
 from metasync import tokens
 from metasync.crypto import TokenCipher
 from metasync.graph import GraphClient, RetryPolicy
-from metasync.onboarding import fetch_account_metadata, upsert_ad_account
+from metasync.onboarding import fetch_account_metadata, register_account
 from metasync.runner import RunStats, Worker
 from metasync.settings import Settings
 
@@ -76,12 +76,8 @@ class Harness:
                 conn, self.cipher, row[0], token, "system_user"
             )
             for account in metadata:
-                await upsert_ad_account(conn, account, organization_id=row[0],
-                                        connection_id=self.connection_id, tier=None)  # fmt: skip
-                await conn.execute(
-                    "select meta_sync.start_account_onboarding(p_account_id => %s, p_now => %s)",
-                    (account.id, self.emu.clock.now()),
-                )
+                await register_account(conn, account, row[0], self.connection_id, None,
+                                       self.emu.clock.now())  # fmt: skip
         self.accounts = [a.id for a in metadata]
 
     async def drain(self, worker: Worker | None = None, max_passes: int = 60) -> RunStats:

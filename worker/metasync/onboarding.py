@@ -3,10 +3,12 @@ its ad accounts are described and their phase 1 started.
 
 The flow (:func:`connect`) does every Graph call first (``debug_token``, the long-lived exchange,
 ``/me/adaccounts``, one batch for the account metadata) and only then writes, in one
-transaction: the organisation (created if new), the connection (ciphertext only, through
-:mod:`metasync.tokens`), the ad accounts, and phase 1 of each (``start_account_onboarding``).
-A bad token therefore stores nothing. :func:`refresh_expiring_tokens` re-exchanges user tokens
-that expire soon; a new token for an expired connection resumes its accounts.
+transaction: the organisation (``ensure_organization``: created if new, names matched
+case-insensitively), the connection (ciphertext only, through :mod:`metasync.tokens`), the ad
+accounts and phase 1 of each (``connect_ad_account``, which refuses an account of another
+organisation). A bad token, or an account owned elsewhere, therefore stores nothing.
+:func:`refresh_expiring_tokens` re-exchanges user tokens that expire soon; a new token for an
+expired connection resumes its accounts.
 
 Errors::
 
@@ -27,7 +29,7 @@ import psycopg
 
 from metasync import tokens
 from metasync.crypto import TokenCipher
-from metasync.db.scheduling import start_account_onboarding
+from metasync.db import accounts as accounts_db
 from metasync.graph import BatchItem, BatchRequest, GraphClient, GraphError, execute_batch
 from metasync.graph import tokens as graph_tokens
 from metasync.graph.errors import TokenDeadError
@@ -68,6 +70,7 @@ class ConnectResult:
     token: TokenInfo
     exchanged: bool  # a short-lived token was swapped for a long-lived one
     resumed: bool  # an existing (possibly expired) connection got the new token
+    registered: tuple[accounts_db.ConnectedAccount, ...] = ()  # what connect_ad_account did
 
 
 @dataclass(frozen=True)
@@ -163,61 +166,6 @@ async def fetch_account_metadata(
     return accounts
 
 
-async def ensure_organization(conn: psycopg.AsyncConnection[Any], name: str) -> UUID:
-    """The organisation called ``name`` (the oldest if several), created when missing."""
-    cur = await conn.execute(
-        "select id from meta_sync.organizations where name = %s order by created_at limit 1",
-        (name,),
-    )
-    row = await cur.fetchone()
-    if row is None:
-        cur = await conn.execute(
-            "insert into meta_sync.organizations (name) values (%s) returning id", (name,)
-        )
-        row = await cur.fetchone()
-    assert row is not None
-    return UUID(str(row[0]))
-
-
-_UPSERT_ACCOUNT = """
-insert into meta_sync.meta_ad_accounts as a
-  (id, organization_id, connection_id, name, currency, timezone_name, created_time,
-   account_status, meta_sync_priority)
-values (%(id)s, %(org)s, %(conn)s, %(name)s, %(currency)s, %(tz)s, %(created)s, %(status)s,
-        coalesce(%(tier)s, 'medium')::meta_sync.sync_tier)
-on conflict (id) do update set
-  organization_id = excluded.organization_id, connection_id = excluded.connection_id,
-  name = excluded.name, currency = excluded.currency, timezone_name = excluded.timezone_name,
-  created_time = excluded.created_time, account_status = excluded.account_status,
-  meta_sync_priority = coalesce(%(tier)s::meta_sync.sync_tier, a.meta_sync_priority),
-  updated_at = now()
-"""
-
-
-async def upsert_ad_account(
-    conn: psycopg.AsyncConnection[Any],
-    account: AdAccount,
-    *,
-    organization_id: UUID,
-    connection_id: UUID,
-    tier: str | None,
-) -> None:
-    await conn.execute(
-        _UPSERT_ACCOUNT,
-        {
-            "id": account.id,
-            "org": organization_id,
-            "conn": connection_id,
-            "name": account.name,
-            "currency": account.currency,
-            "tz": account.timezone_name or "UTC",
-            "created": account.created_time,
-            "status": account.account_status,
-            "tier": tier,
-        },
-    )
-
-
 async def connect(
     conn: psycopg.AsyncConnection[Any],
     graph: GraphClient,
@@ -246,14 +194,32 @@ async def connect(
         raise AccountAccessError("the token can read no ad account; pass --account act_...")
     accounts = await fetch_account_metadata(graph, token, ids)
     async with conn.transaction():
-        org_id = await ensure_organization(conn, organization)
+        org_id = await accounts_db.ensure_organization(conn, organization)
         connection_id, resumed = await _store(conn, cipher, org_id, token, info, label)
-        for account in accounts:
-            await upsert_ad_account(
-                conn, account, organization_id=org_id, connection_id=connection_id, tier=tier
-            )
-            await start_account_onboarding(conn, account.id)
-    return ConnectResult(org_id, connection_id, tuple(accounts), info, exchanged, resumed)
+        registered = [
+            await register_account(conn, account, org_id, connection_id, tier)
+            for account in accounts
+        ]
+    return ConnectResult(org_id, connection_id, tuple(accounts), info, exchanged, resumed,
+                         tuple(registered))  # fmt: skip
+
+
+async def register_account(
+    conn: psycopg.AsyncConnection[Any],
+    account: AdAccount,
+    organization_id: UUID,
+    connection_id: UUID,
+    tier: str | None,
+    now: datetime | None = None,
+) -> accounts_db.ConnectedAccount:
+    """The account's row and its phase 1 (``connect_ad_account``, at ``now``): refused (42501)
+    when another organisation owns the account."""
+    return await accounts_db.connect_ad_account(
+        conn, account.id, organization_id, connection_id=connection_id, now=now,
+        name=account.name, currency=account.currency,
+        timezone_name=account.timezone_name or "UTC", created_time=account.created_time,
+        account_status=account.account_status, tier=tier,
+    )  # fmt: skip
 
 
 async def _store(

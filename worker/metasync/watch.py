@@ -3,14 +3,17 @@
 The initial state comes from the view ``meta_sync.sync_job_progress`` (LISTEN is issued first,
 so nothing published in between is lost); every notification then updates its job's bar. The
 payload carries the job's status, percentage, chunk counts, rows, calls and ETA; entity counts
-are read from the view when a job's notification arrives. The bars are
-:class:`metasync.progress.ProgressBoard`.
+and why a job waits are read from the view when a job's notification arrives, and every few
+seconds for the open jobs (a paused account sends no notification). Watching ends when every
+job is final or blocked (it waits until someone acts: account paused, no usable connection).
+The bars are :class:`metasync.progress.ProgressBoard`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +25,7 @@ from psycopg.rows import dict_row
 from metasync.progress import JobState, ProgressBoard, job_id_of
 
 CHANNEL = "meta_sync_progress"
+REREAD_SECONDS = 5.0  # open jobs are read again this often: why they wait changes silently
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,10 @@ class Scope:
 
 
 async def organization_ids(conn: psycopg.AsyncConnection[Any], name: str) -> frozenset[UUID]:
-    cur = await conn.execute("select id from meta_sync.organizations where name = %s", (name,))
+    cur = await conn.execute(
+        "select id from meta_sync.organizations where lower(btrim(name)) = lower(btrim(%s))",
+        (name,),
+    )
     return frozenset(UUID(str(row[0])) for row in await cur.fetchall())
 
 
@@ -67,11 +74,12 @@ async def load_jobs(
 
 
 def done(board: ProgressBoard, scope: Scope) -> bool:
-    """Every watched job is final (and, with given ids, every one of them has been seen)."""
+    """Nothing watched can progress: every job is final or blocked (waits until someone acts:
+    account paused, no usable connection); with given ids, every one of them has been seen."""
     watched = [j for j in board.jobs.values() if scope.wants(j)]
     if scope.job_ids and {j.job_id for j in watched} != scope.job_ids:
         return False
-    return bool(watched) and all(j.final for j in watched)
+    return bool(watched) and all(j.final or j.blocked for j in watched)
 
 
 @dataclass(frozen=True)
@@ -145,8 +153,12 @@ async def _watch_session(
             return {}  # nothing open to watch
         reader = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
         async with reader:
+            reread = time.monotonic() + REREAD_SECONDS
             while not done(board, scope) and not (stop is not None and stop.is_set()):
                 changed = await _drain(conn, board, scope, poll_seconds)
+                if time.monotonic() >= reread:  # a pause or a lost token sends no notification
+                    changed |= {j.job_id for j in board.jobs.values() if not j.final}
+                    reread = time.monotonic() + REREAD_SECONDS
                 if changed:
                     rows = await load_jobs(reader, Scope(frozenset(changed)), open_only=False)
                     _apply_rows(board, scope, rows)

@@ -33,7 +33,7 @@ from metasync import tokens
 from metasync.bench._common import Report, throwaway_database
 from metasync.crypto import TokenCipher, generate_key
 from metasync.graph import GraphClient, RetryPolicy
-from metasync.onboarding import fetch_account_metadata, upsert_ad_account
+from metasync.onboarding import fetch_account_metadata, register_account
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
 
@@ -67,8 +67,8 @@ async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: Graph
         assert row is not None
         connection = await tokens.store_connection(conn, cipher, row[0], token, "system_user")
         for index, account in enumerate(metadata):
-            await upsert_ad_account(conn, account, organization_id=row[0],
-                                    connection_id=connection, tier=tier_of(index))  # fmt: skip
+            await register_account(conn, account, row[0], connection, tier_of(index),
+                                   emu.clock.now())  # fmt: skip
     return [a.id for a in metadata]
 
 
