@@ -24,15 +24,13 @@ def show_command(
     if as_json:
         print_json(rows)
         return
-    table = Table(box=None, pad_edge=False)
-    headers = ("tier", "every (min)", "re-reads (days)", "settle (days)", "settle every (min)",
-               "changed")  # fmt: skip
-    for header in headers:
-        table.add_column(header)
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0))
+    for header in ("tier", "every", "re-reads", "settle", "settle every", "changed UTC"):
+        table.add_column(header, no_wrap=True)
     for r in rows:
-        table.add_row(r["tier"], str(r["interval_minutes"]), str(r["date_range_days"]),
-                      str(r["settle_lookback_days"]), str(r["settle_interval_minutes"]),
-                      when(r["updated_at"]))  # fmt: skip
+        table.add_row(r["tier"], f"{r['interval_minutes']} min", f"{r['date_range_days']} days",
+                      f"{r['settle_lookback_days']} days", f"{r['settle_interval_minutes']} min",
+                      when(r["updated_at"], short=True))  # fmt: skip
     Console().print(table)
 
 

@@ -22,7 +22,10 @@ from typer._click import Context
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
+from metasync.crypto import KeyringError, TokenCipherError
 from metasync.db.errors import MetaSyncDatabaseError
+from metasync.graph.errors import GraphError
+from metasync.onboarding import ConnectError
 from metasync.postgres.embedded import EmbeddedPostgresError
 from metasync.postgres.migrate import MigrationError
 from metasync.settings import Settings
@@ -108,6 +111,12 @@ def explain(exc: BaseException) -> HumanError | None:
         return HumanError(first_line(exc), "or set DATABASE_URL to use another database")
     if isinstance(exc, MigrationError):
         return HumanError(first_line(exc))
+    if isinstance(exc, KeyringError):
+        return HumanError(f"invalid setting: {first_line(exc)}")
+    if isinstance(exc, TokenCipherError | GraphError | ConnectError):
+        return HumanError(first_line(exc))
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return explain(exc.exceptions[0])
     return None
 
 

@@ -60,14 +60,15 @@ class EmbeddedPostgres:
     def ensure_running(self) -> str:
         """Create the cluster if needed, start it if stopped; return the database URL."""
         bindir = find_bindir()
+        running = self.is_running()
+        if not running and port_in_use(self.port):
+            raise EmbeddedPortTakenError(
+                f"port {self.port} of the embedded PostgreSQL is taken by another program;"
+                " set METASYNC_EMBEDDED_PORT to a free port"
+            )
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(bindir)
-        if not self.is_running():
-            if port_in_use(self.port):
-                raise EmbeddedPortTakenError(
-                    f"port {self.port} of the embedded PostgreSQL is taken by another program;"
-                    " set METASYNC_EMBEDDED_PORT to a free port"
-                )
+        if not running:
             self._start(bindir)
         self._ensure_database(bindir)
         return self.url
