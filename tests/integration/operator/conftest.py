@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+
 from metasync.settings import get_settings
+
 
 @pytest.fixture
 def env(database_url: str) -> Iterator[dict[str, str]]:

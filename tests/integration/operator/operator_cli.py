@@ -25,7 +25,7 @@ def fingerprint(conn: psycopg.Connection) -> dict[str, str]:
     sums = {}
     for table in TABLES:
         row = conn.execute(
-            f"select md5(coalesce(string_agg(t::text, '|' order by t::text), ''))"  # noqa: S608
+            f"select md5(coalesce(string_agg(t::text, '|' order by t::text), ''))"
             f" from meta_sync.{table} t"
         ).fetchone()
         assert row is not None
@@ -41,5 +41,3 @@ def one_line_error(result: Result) -> str:
     assert lines[0].startswith("error: "), result.output
     assert "Traceback" not in result.output
     return lines[0]
-
-

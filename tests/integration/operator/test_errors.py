@@ -46,7 +46,9 @@ def empty_database(pg_cluster: EmbeddedPostgres) -> str:
     return pg_cluster.url_for("unmigrated")
 
 
-@pytest.mark.parametrize("args", [a for a in COMMANDS if a[0] != "db"], ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize(
+    "args", [a for a in COMMANDS if a[0] != "db"], ids=lambda a: " ".join(a[:2])
+)
 def test_unmigrated_database_says_run_db_migrate(empty_database: str, args: list[str]) -> None:
     line = one_line_error(invoke({"DATABASE_URL": empty_database}, *args))
     assert "run `metasync db migrate`" in line
@@ -129,4 +131,4 @@ def test_missing_appsecret_proof_names_the_setting() -> None:
     error = classify(400, body, {})
     assert error is not None
     assert f"set {APP_SECRET_SETTING}" in str(error)
-    assert APP_SECRET_SETTING == env_name("meta_app_secret")
+    assert env_name("meta_app_secret") == APP_SECRET_SETTING

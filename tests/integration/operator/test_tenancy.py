@@ -4,7 +4,6 @@ recorded; organisation names match in any case; output claims only what was done
 from __future__ import annotations
 
 import psycopg
-
 from operator_cli import fingerprint, invoke, one_line_error
 
 
@@ -43,7 +42,12 @@ def test_move_needs_confirm_an_existing_organisation_and_is_recorded(
     env: dict[str, str], conn: psycopg.Connection, org_with_connection: str
 ) -> None:
     assert invoke(env, "accounts", "add", "act_7100003", "--org", "AgencyOne").exit_code == 0
-    assert invoke(env, "sync", "act_7100003", "--since", "2026-01-01", "--until", "2026-01-02").exit_code == 0
+    assert (
+        invoke(
+            env, "sync", "act_7100003", "--since", "2026-01-01", "--until", "2026-01-02"
+        ).exit_code
+        == 0
+    )
     conn.execute("insert into meta_sync.organizations (name) values ('AgencyTwo')")
     before = fingerprint(conn)
 

@@ -189,8 +189,10 @@ async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> 
 
 
 def fleet_day(
-    accounts: Annotated[int, typer.Option("--accounts", min=1, max=5000)] = 5000,
-    hours: Annotated[int, typer.Option("--hours", min=1, max=72)] = 24,
+    accounts: Annotated[
+        int, typer.Option("--accounts", min=1, max=5000, help="Accounts of the fleet.")
+    ] = 5000,
+    hours: Annotated[int, typer.Option("--hours", min=1, max=72, help="Simulated hours.")] = 24,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
 ) -> None:
     """The fleet world over a simulated day: freshness per tier and Graph calls vs re-reading."""

@@ -54,7 +54,16 @@ def jobs_command(
         print_json(rows)
         return
     table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0))
-    for header in ("job", "account", "phase", "status", "progress", "ETA", "created UTC", "waiting"):
+    for header in (
+        "job",
+        "account",
+        "phase",
+        "status",
+        "progress",
+        "ETA",
+        "created UTC",
+        "waiting",
+    ):
         table.add_column(header, no_wrap=header != "waiting", overflow="fold")
     for r in rows:
         phase = PHASES.get(r["sync_phase"], r["sync_phase"])
