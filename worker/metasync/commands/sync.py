@@ -108,7 +108,8 @@ def print_connect_result(result: ConnectResult) -> None:
     swapped = ", exchanged for a long-lived token" if result.exchanged else ""
     console.print(
         f"connected: {how} {result.connection_id} ({result.token.token_type} token, "
-        f"expires {expiry}{swapped})"
+        f"expires {expiry}{swapped})",
+        soft_wrap=True,
     )
     done = {r.account_id: r for r in result.registered}
     for acc in result.accounts:
@@ -116,6 +117,7 @@ def print_connect_result(result: ConnectResult) -> None:
             f"  {acc.id}  {acc.name or '?'}  {acc.currency or '?'}  {acc.timezone_name or 'UTC'}"
             f"  {onboarding_words(done.get(acc.id))}",
             highlight=False,
+            soft_wrap=True,
         )
 
 
