@@ -44,6 +44,7 @@ class Harness:
     cipher: TokenCipher
     connection_id: UUID | None = None
     organization_id: UUID | None = None
+    connects: int = 0
     accounts: list[str] = field(default_factory=list)
 
     def worker(self, name: str = "w1", **settings: Any) -> Worker:
@@ -66,8 +67,11 @@ class Harness:
                             app_secret=self.emu.credentials["app_secret"])  # fmt: skip
         metadata = await fetch_account_metadata(graph, token, ids)
         async with self.pool.connection() as conn, conn.transaction():
+            # One organisation per connect call (names are unique): e2e, e2e 2, ...
+            self.connects += 1
+            name = "e2e" if self.connects == 1 else f"e2e {self.connects}"
             cur = await conn.execute(
-                "insert into meta_sync.organizations (name) values ('e2e') returning id"
+                "insert into meta_sync.organizations (name) values (%s) returning id", (name,)
             )
             row = await cur.fetchone()
             assert row is not None
