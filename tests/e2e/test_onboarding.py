@@ -103,7 +103,7 @@ async def test_phases_cover_the_history_without_gap(make_harness: Callable[..., 
 async def test_without_reading_unlisted_objects_insights_stay_exact(
     make_harness: Callable[..., Any],
 ) -> None:
-    h: Harness = await make_harness("small", read_unlisted_objects=False)
+    h: Harness = await make_harness("small", unlisted_objects="skip")
     await h.connect()
     await h.drain()
     await assert_insights_equal(h, h.accounts[0])  # objectives come with the rows

@@ -65,9 +65,9 @@ def context(h: Harness, counter: CallCounter) -> ChunkContext:
 async def test_parents_ride_on_their_childrens_by_id_reads(
     make_harness: Callable[..., Any],
 ) -> None:
-    h: Harness = await make_harness("agency")
+    h: Harness = await make_harness("agency", unlisted_objects="by_id")
     await h.connect([ACCOUNT])
-    await h.drain(h.worker(read_unlisted_objects=False))  # only the listed objects are stored
+    await h.drain(h.worker(unlisted_objects="skip"))  # only the listed objects are stored
     named = await h.fetch(
         "select distinct ad_id, adset_id, campaign_id from meta_sync.meta_insights_daily"
         " where account_id = %s",
