@@ -104,9 +104,13 @@ async def wait_phases(url: str, timeline: Timeline, limit_s: float) -> None:
 
 
 async def onboard(
-    settings: Settings, url: str, emu: EmulatorProcess, limit_s: float
+    settings: Settings,
+    url: str,
+    emu: EmulatorProcess,
+    limit_s: float,
+    cipher: TokenCipher | None = None,
 ) -> tuple[list[str], Timeline]:
-    cipher = TokenCipher({"bench": generate_key()})
+    cipher = cipher or TokenCipher({"bench": generate_key()})
     accounts = await connect_world(url, emu, cipher)
     timeline = Timeline()
     stop = asyncio.Event()
