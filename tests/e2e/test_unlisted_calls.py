@@ -54,7 +54,7 @@ async def stored(h: Harness, edge: str, where: str = "true") -> set[str]:
 
 
 def context(h: Harness, counter: CallCounter) -> ChunkContext:
-    chunk = ClaimedChunk(0, uuid.uuid4(), 0, ACCOUNT, None, "UTC", "USD", "recent_90_days",
+    chunk = ClaimedChunk(0, uuid.uuid4(), 0, ACCOUNT, None, "UTC", "USD", "recent_window",
                          "insights", None, None, None, None)  # fmt: skip
     graph = GraphClient.from_settings(h.http, h.settings, retry=FAST_RETRY)
     ctx = ChunkContext(chunk, graph, h.pool, h.settings, h.emu.clock.now, counter)
