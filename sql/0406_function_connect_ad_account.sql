@@ -88,7 +88,7 @@ begin
 
   -- 3. Phase 1: said as it is (new job, one already open, or done before).
   select j.id into v_before from meta_sync.sync_jobs j
-  where j.account_id = p_account_id::meta_sync.ad_account_id and j.sync_phase = 'recent_90_days'
+  where j.account_id = p_account_id::meta_sync.ad_account_id and j.sync_phase = 'recent_window'
     and j.status in ('pending', 'in_progress', 'completed', 'completed_with_errors')
   order by j.id desc limit 1;
   v_job := meta_sync.start_account_onboarding(p_account_id, p_now);

@@ -13,6 +13,6 @@ select is((select count(*)::integer from meta_sync.enqueue_due_syncs(1000, '2026
 select is((select schedule_paused from meta_sync.meta_sync_status where account_id = 'act_6500001'), true, 'the status view shows the pause');
 select isnt(meta_sync.request_manual_sync('act_6500001', '2026-02-01', '2026-02-03', 'ops', '2026-03-01 12:00Z'), null, 'a manual sync is still accepted');
 select is(meta_sync.resume_schedule('2026-03-01 13:00Z'), true, 'resumed; it was paused');
-select is((select array_agg(sync_phase::text) from meta_sync.enqueue_due_syncs(1000, '2026-03-01 13:00Z')), array['recent_90_days'], 'the schedule runs again');
+select is((select array_agg(sync_phase::text) from meta_sync.enqueue_due_syncs(1000, '2026-03-01 13:00Z')), array['recent_window'], 'the schedule runs again');
 select * from finish();
 rollback;

@@ -86,7 +86,7 @@ def test_jobs_and_job_show_cancel_retry(
     assert invoke(env, "accounts", "add", "act_7300003", "--org", "AgencyOne").exit_code == 0
     job = json.loads(invoke(env, "jobs", "act_7300003", "--json").output)[0]["job_id"]
     shown = invoke(env, "job", "show", str(job))
-    assert "recent_90_days" in shown.output and "UTC" in shown.output
+    assert "recent_window" in shown.output and "UTC" in shown.output
 
     cancelled = invoke(env, "job", "cancel", str(job), "--reason", "wrong account")
     assert cancelled.exit_code == 0 and f"job {job} cancelled" in cancelled.output

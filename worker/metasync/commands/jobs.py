@@ -23,7 +23,7 @@ from metasync.db import jobs as db
 job_app = typer.Typer(help="One sync job: show, cancel, retry.", no_args_is_help=True)
 JobArg = Annotated[int, typer.Argument(help="The job id (see `metasync jobs`).", min=1)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
-PHASES = {"recent_90_days": "phase 1", "historical_backfill": "phase 2"}
+PHASES = {"recent_window": "phase 1", "historical_backfill": "phase 2"}
 
 
 def waiting(row: dict[str, Any]) -> str:

@@ -21,9 +21,9 @@ from metasync.db import jobs as jobs_db
 from metasync.db.accounts import ConnectedAccount
 from metasync.db.errors import MetaSyncDatabaseError, translated
 from metasync.graph import GraphClient, GraphError
-from metasync.logging import register_secret
 from metasync.onboarding import AppCredentials, ConnectError, ConnectResult, connect
 from metasync.postgres.connect import resolve_database_url
+from metasync.redaction import register_secret
 from metasync.settings import Settings, get_settings
 
 console = Console()

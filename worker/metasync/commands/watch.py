@@ -19,7 +19,7 @@ from metasync.db import jobs as jobs_db
 from metasync.postgres.connect import resolve_database_url
 from metasync.progress import FINAL, JobState, ProgressBoard
 from metasync.settings import get_settings
-from metasync.watch import Scope, organization_ids, watch_jobs
+from metasync.watch import JobSelection, organization_ids, watch_jobs
 
 
 async def run_watch(
@@ -34,7 +34,7 @@ async def run_watch(
         if not orgs:
             return None
     with board:
-        return await watch_jobs(url, board, Scope(frozenset(job_ids), orgs))
+        return await watch_jobs(url, board, JobSelection(frozenset(job_ids), orgs))
 
 
 def check_jobs_exist(job_ids: list[int]) -> None:

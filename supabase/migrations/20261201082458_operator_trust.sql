@@ -2,8 +2,8 @@
 -- move_ad_account moves it with an audit row), organisation names unique case-insensitively,
 -- the one schedule pause (schedule_state, pause_schedule / resume_schedule, honoured by
 -- enqueue_due_syncs), why waiting work waits (ad_account_waiting, in meta_sync_status and
--- sync_job_progress), and the operator's actions as SQL functions (set_account_paused,
--- remove_ad_account, set_sync_config, ensure_organization).
+-- sync_job_progress), the operator's actions as SQL functions (set_account_paused,
+-- remove_ad_account, set_sync_config, ensure_organization), and what members may read of them.
 
 -- The one switch of the whole schedule: while paused, enqueue_due_syncs creates nothing (for
 -- pg_cron's /tick and idle workers alike). Manual syncs and jobs already queued still run.
@@ -114,13 +114,13 @@ begin
       and exists (select 1 from meta_sync.meta_connections c
                   where c.id = a.connection_id and c.status = 'active')
       and not exists (select 1 from meta_sync.sync_jobs j
-                      where j.account_id = a.id and j.sync_phase = 'recent_90_days'
+                      where j.account_id = a.id and j.sync_phase = 'recent_window'
                         and j.status in ('pending', 'in_progress', 'completed', 'completed_with_errors'))
     order by a.meta_sync_priority, a.created_at, a.id
     limit v_left
   loop
     v_job_id := meta_sync.start_account_onboarding(v_account, p_now);
-    job_id := v_job_id; account_id := v_account; sync_phase := 'recent_90_days';
+    job_id := v_job_id; account_id := v_account; sync_phase := 'recent_window';
     return next;
     v_left := v_left - 1;
   end loop;
@@ -206,7 +206,7 @@ select
   case when a.phase_1_completed_at is null and a.sync_error_count > 0
             and a.last_sync_attempt_at is not null
             and not exists (select 1 from meta_sync.sync_jobs pj
-                            where pj.account_id = a.id and pj.sync_phase = 'recent_90_days'
+                            where pj.account_id = a.id and pj.sync_phase = 'recent_window'
                               and pj.status in ('pending', 'in_progress', 'completed', 'completed_with_errors'))
        then a.last_sync_attempt_at + pg_catalog.make_interval(mins => least(
               cfg.interval_minutes, (5 * power(2, least(a.sync_error_count, 20) - 1))::integer))
@@ -537,7 +537,7 @@ begin
 
   -- 3. Phase 1: said as it is (new job, one already open, or done before).
   select j.id into v_before from meta_sync.sync_jobs j
-  where j.account_id = p_account_id::meta_sync.ad_account_id and j.sync_phase = 'recent_90_days'
+  where j.account_id = p_account_id::meta_sync.ad_account_id and j.sync_phase = 'recent_window'
     and j.status in ('pending', 'in_progress', 'completed', 'completed_with_errors')
   order by j.id desc limit 1;
   v_job := meta_sync.start_account_onboarding(p_account_id, p_now);
@@ -746,5 +746,29 @@ end;
 $$;
 comment on function meta_sync.set_sync_config(text, integer, integer, integer, integer, timestamptz) is
   'Changes a tier''s schedule: interval_minutes (5..10080), date_range_days (1..90), settle_lookback_days (1..90), settle_interval_minutes (60..43200); null keeps a value. Returns the new row; the accounts of the tier are rescheduled by the config trigger. Unknown tier or value out of range -> 22023 (nothing changed).';
+
+-- The new objects secured first (as sql/ does), then what members may read of them.
+select meta_sync.secure_schema();
+
+-- What signed-in members may read of the operator state the views show them: whether the
+-- schedule is paused, Meta's throttles of the app and of their own accounts (meta_sync_status
+-- and sync_job_progress say why work waits), and the moves and removals of their accounts.
+
+grant select on meta_sync.schedule_state to authenticated;
+create policy members_read_schedule_state on meta_sync.schedule_state
+  for select to authenticated
+  using (true);
+
+grant select on meta_sync.meta_rate_limit_state to authenticated;
+create policy members_read_rate_limit_state on meta_sync.meta_rate_limit_state
+  for select to authenticated
+  using (scope_type = 'app'
+         or (scope_type = 'ad_account'
+             and scope_id in (select a.id::text from meta_sync.meta_ad_accounts a)));
+
+grant select on meta_sync.ad_account_audit to authenticated;
+create policy members_read_ad_account_audit on meta_sync.ad_account_audit
+  for select to authenticated
+  using (meta_sync.is_org_member(from_organization_id) or meta_sync.is_org_member(to_organization_id));
 
 select meta_sync.secure_schema();
