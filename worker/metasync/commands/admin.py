@@ -81,9 +81,3 @@ def tier_set_command(
     check_tier(tier)
     next_sync = run_db(lambda conn: scheduling.set_sync_priority(conn, account_id, tier))
     typer.echo(f"{account_id}: tier {tier}, next sync {plain(next_sync)}")
-
-
-def register(app: typer.Typer) -> None:
-    """Attach the admin commands to the ``metasync`` app."""
-    app.command("status")(status_command)
-    app.add_typer(tier_app, name="tier")

@@ -55,7 +55,3 @@ def demo_command(
     options = DemoOptions(accounts, large, latency_ms, report_seconds, seed, workers,
                           timeout_seconds, per_account)  # fmt: skip
     raise typer.Exit(run_demo(get_settings(), options))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("demo")(demo_command)

@@ -136,7 +136,3 @@ def run_command(
         )
         raise typer.Exit(1)
     console.print(f"pass done: {stats}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("run")(run_command)

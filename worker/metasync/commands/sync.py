@@ -201,8 +201,3 @@ def sync_command(
 async def _first(rows: Awaitable[list[dict[str, Any]]]) -> dict[str, Any] | None:
     found = await rows
     return found[0] if found else None
-
-
-def register(app: typer.Typer) -> None:
-    app.command("connect")(connect_command)
-    app.command("sync")(sync_command)

@@ -83,7 +83,3 @@ def watch_command(
         console.print("nothing to watch: no open sync job")
         return
     raise typer.Exit(report(console, jobs))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("watch")(watch_command)
