@@ -36,6 +36,10 @@ async def test_an_incremental_structure_chunk_of_a_small_account_is_one_call(
     h: Harness = await make_harness("small")
     await h.connect()
     await h.drain()
+    # Every run lists here (the default lists medium accounts once a day).
+    await h.fetch(
+        "update meta_sync.meta_sync_config set structure_refresh_minutes = 60 returning tier"
+    )
     account = h.accounts[0]
     truth = h.emu.truth_entities(account)
     deleted = next(o["id"] for o in truth["ads"] if o["effective_status"] == "DELETED")

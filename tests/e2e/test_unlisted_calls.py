@@ -96,6 +96,9 @@ async def test_parents_ride_on_their_childrens_by_id_reads(
             ' raw = raw || \'{"effective_status": "ACTIVE"}\' where id = any(%s) returning id',
             sorted(unlisted[edge]),
         )
+    await h.fetch(  # the next scheduled run lists the structure (default: once a day)
+        "update meta_sync.meta_sync_config set structure_refresh_minutes = 60 returning tier"
+    )
     before = h.emu.stats["calls"]
     h.emu.advance(timedelta(hours=6))
     await h.drain()

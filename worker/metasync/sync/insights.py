@@ -16,11 +16,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from metasync.db.queue import complete_sync_chunk
+from metasync.db.structure import structure_listing_is_current
 from metasync.graph import PollPolicy, ReportRunFailedError, run_report
 from metasync.graph.fields import INSIGHTS_FIELDS
 from metasync.sync.context import ChunkContext
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative, map_insights
-from metasync.sync.structure import read_by_ids, read_unlisted
+from metasync.sync.structure import list_structure, read_by_ids, read_unlisted
 from metasync.sync.writers import upsert_rows
 
 AD_STATUSES = (
@@ -184,12 +185,23 @@ async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list
     ]
 
 
+async def listing_is_current(ctx: ChunkContext) -> bool:
+    async with ctx.pool.connection() as conn:
+        return await structure_listing_is_current(conn, ctx.account_id, ctx.clock())
+
+
 async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> None:
     """Read and store (committed at once: idempotent) the objects the rows name that the
-    database lacks. One chunk of an account at a time in this worker, so chunks running side
-    by side do not read the same deleted objects again."""
+    database lacks. Taking an object no listing shows as deleted needs a current listing: when
+    the last one is older, the structure is listed first (a new ad, not a deleted one). One
+    chunk of an account at a time in this worker, so chunks running side by side do not read
+    the same objects again."""
     async with ctx.entity_lock:
         groups = await missing_objects(ctx, raws)
+        from_rows = ctx.settings.unlisted_objects == "from_insights"
+        if any(groups) and from_rows and not await listing_is_current(ctx):
+            await list_structure(ctx)
+            groups = await missing_objects(ctx, raws)
         if any(groups):
             async with ctx.pool.connection() as conn, conn.transaction():
                 for group in groups:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from metasync.db.queue import complete_sync_chunk
+from metasync.db.structure import record_structure_listing
 from metasync.graph import (
     ApiVersionError,
     BadRequestError,
@@ -179,17 +180,31 @@ async def add_new_creatives(ctx: ChunkContext, data: StructureData) -> None:
     data.add("adcreatives", await read_by_ids(ctx, missing, "adcreatives"))
 
 
+def entity_groups(account_id: str, data: StructureData) -> dict[str, Sequence[Row]]:
+    raw = data.raw
+    return {
+        "campaigns": [map_campaign(o, account_id) for o in raw["campaigns"].values()],
+        "adsets": [map_adset(o, account_id) for o in raw["adsets"].values()],
+        "ads": [map_ad(o, account_id) for o in raw["ads"].values()],
+        "creatives": [map_creative(o, account_id) for o in raw["adcreatives"].values()],
+    }
+
+
+async def list_structure(ctx: ChunkContext) -> None:
+    """List every edge and store it outside a structure chunk: an insights chunk met objects
+    the database does not know, and the last listing is too old to say they are deleted."""
+    started = ctx.clock()
+    groups = entity_groups(ctx.account_id, await fetch(ctx, full=True))
+    async with ctx.pool.connection() as conn, conn.transaction():
+        for rows in groups.values():
+            await upsert_rows(conn, rows, started)
+        await record_structure_listing(conn, ctx.account_id, started)
+
+
 async def run_structure_chunk(ctx: ChunkContext) -> int:
     """Fetch, then write everything and complete the chunk in one transaction; rows written."""
     full = ctx.chunk.updated_since is None
-    data = await fetch(ctx, full)
-    act, raw = ctx.account_id, data.raw
-    groups: dict[str, Sequence[Row]] = {
-        "campaigns": [map_campaign(o, act) for o in raw["campaigns"].values()],
-        "adsets": [map_adset(o, act) for o in raw["adsets"].values()],
-        "ads": [map_ad(o, act) for o in raw["ads"].values()],
-        "creatives": [map_creative(o, act) for o in raw["adcreatives"].values()],
-    }
+    groups = entity_groups(ctx.account_id, await fetch(ctx, full))
     now = ctx.clock()
     async with ctx.pool.connection() as conn, conn.transaction():
         changed = {k: await upsert_rows(conn, rows, now) for k, rows in groups.items()}
