@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 import uvicorn
-from psycopg.rows import dict_row
 from rich.console import Console
 from rich.table import Table
 
 from metasync.commands.admin import fetch_status, status_table
+from metasync.db import status
 
 if TYPE_CHECKING:
     from meta_emulator import Emulator
@@ -57,16 +57,7 @@ class EmulatorServer:
 
 async def phase_times(conn: psycopg.AsyncConnection[Any]) -> list[dict[str, Any]]:
     """Per phase: jobs, wall seconds (first start to last completion), rows, calls."""
-    async with conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(
-            "select sync_phase::text as phase, count(*) as jobs,"
-            " count(*) filter (where status <> 'completed') as not_completed,"
-            " extract(epoch from max(completed_at) - min(coalesce(started_at, created_at)))"
-            "   as seconds,"
-            " sum(insight_rows_written) as rows, sum(api_calls) as calls"
-            " from meta_sync.sync_jobs group by 1 order by min(created_at)"
-        )
-        return await cur.fetchall()
+    return await status.phase_totals(conn)
 
 
 async def print_phase_times(conn: psycopg.AsyncConnection[Any], console: Console) -> None:

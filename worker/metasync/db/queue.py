@@ -278,3 +278,21 @@ async def get_rate_limit_state(conn: Conn, now: datetime | None = None) -> list[
         {"now": now},
     )
     return [RateLimitRow.from_row(r) for r in rows]
+
+
+async def request_manual_sync(
+    conn: Conn,
+    account_id: str,
+    since: date,
+    until: date,
+    requested_by: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """A manual job over ``since`` .. ``until``; its id."""
+    value = await _scalar(
+        conn,
+        "select meta_sync.request_manual_sync(p_account_id => %(a)s, p_since => %(s)s,"
+        " p_until => %(u)s, p_requested_by => %(by)s, p_now => coalesce(%(now)s, now()))",
+        {"a": account_id, "s": since, "u": until, "by": requested_by, "now": now},
+    )
+    return int(value)
