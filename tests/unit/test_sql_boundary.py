@@ -52,6 +52,14 @@ def _call_problem(node: ast.Call) -> str | None:
     return None
 
 
+def _is_statement(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and STATEMENT.match(node.value) is not None
+    )
+
+
 def violations(source: str, name: str) -> list[str]:
     """``name:line: why`` for every SQL execution or statement in ``source``."""
     tree = ast.parse(source, name)
@@ -61,9 +69,8 @@ def violations(source: str, name: str) -> list[str]:
         why = None
         if isinstance(node, ast.Call):
             why = _call_problem(node)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in docstrings and STATEMENT.match(node.value):
-                why = f"SQL statement {node.value.strip()[:40]!r}"
+        elif _is_statement(node) and id(node) not in docstrings:
+            why = f"SQL statement {str(node.value).strip()[:40]!r}"
         if why:
             found.append(f"{name}:{getattr(node, 'lineno', 0)}: {why}")
     return found
