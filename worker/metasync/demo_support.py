@@ -18,7 +18,10 @@ from metasync.db import status
 if TYPE_CHECKING:
     from meta_emulator import Emulator
 
-PHASE_TITLES = {"recent_90_days": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
+PHASE_TITLES = {
+    "recent_90_days": "phase 1 ({days} days)",  # days: sync_planner_settings.phase_1_days
+    "historical_backfill": "phase 2 (history)",
+}
 
 
 def free_port() -> int:
@@ -64,10 +67,11 @@ async def print_phase_times(conn: psycopg.AsyncConnection[Any], console: Console
     table = Table(title="sync jobs by phase")
     for name in ("phase", "jobs", "not completed", "wall s", "insight rows", "calls"):
         table.add_column(name, justify="left" if name == "phase" else "right")
+    days = await status.phase_1_days(conn)
     for row in await phase_times(conn):
         seconds = row["seconds"]
         table.add_row(
-            PHASE_TITLES.get(row["phase"], row["phase"]), str(row["jobs"]),
+            PHASE_TITLES.get(row["phase"], row["phase"]).format(days=days), str(row["jobs"]),
             str(row["not_completed"]),
             f"{float(seconds):.1f}" if seconds is not None else "-",
             f"{int(row['rows'] or 0):,}", f"{int(row['calls'] or 0):,}",

@@ -65,6 +65,11 @@ async def phase_totals(conn: Conn) -> list[dict[str, Any]]:
     )
 
 
+async def phase_1_days(conn: Conn) -> int:
+    """How many recent days phase 1 of onboarding reads (``sync_planner_settings``)."""
+    return int(await scalar(conn, "select phase_1_days from meta_sync.sync_planner_settings"))
+
+
 async def completed_ranges(conn: Conn, account_id: str) -> list[tuple[date, date]]:
     """The date ranges of the account's completed insight jobs, earliest first."""
     found = await tuples(

@@ -15,7 +15,7 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 
 from metasync.clock import Clock
-from metasync.db.queue import RateLimitRow, get_rate_limit_state, record_rate_limit_state
+from metasync.db.ratelimit import RateLimitRow, get_rate_limit_state, record_rate_limit_state
 from metasync.graph import Scope, ScopeState, Usage, merge_state
 
 SCOPE_TYPES = {"app": "app", "account": "ad_account", "business_use_case": "business_use_case"}
