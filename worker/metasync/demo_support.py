@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from meta_emulator import Emulator
 
 PHASE_TITLES = {
-    "recent_90_days": "phase 1 ({days} days)",  # days: sync_planner_settings.phase_1_days
+    "recent_window": "phase 1 ({days} days)",  # days: sync_planner_settings.phase_1_days
     "historical_backfill": "phase 2 (history)",
 }
 

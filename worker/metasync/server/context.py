@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Runtime:
+class ServerContext:
     settings: Settings
     db: Database
     clock: Callable[[], datetime] = SYSTEM_CLOCK.now
