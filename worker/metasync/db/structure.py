@@ -21,11 +21,20 @@ async def record_structure_listing(conn: Conn, account_id: str, listed_at: datet
         )
 
 
-async def structure_listing_is_current(conn: Conn, account_id: str, now: datetime) -> bool:
+async def database_now(conn: Conn) -> datetime:
+    """The database's clock: what a listing made outside a chunk is recorded against."""
+    row = await (await conn.execute("select now()")).fetchone()
+    assert row is not None
+    return row[0]  # type: ignore[no-any-return]
+
+
+async def structure_listing_is_current(
+    conn: Conn, account_id: str, now: datetime | None = None
+) -> bool:
     """Whether the last listing is within sync_planner_settings.structure_overlap_minutes of
-    ``now``: objects it did not show are then taken as deleted."""
+    ``now`` (the database's clock when None): objects it did not show are then deleted."""
     cur = await conn.execute(
-        "select coalesce(bool_or(f.synced_at > %s - make_interval(mins =>"
+        "select coalesce(bool_or(f.synced_at > coalesce(%s, now()) - make_interval(mins =>"
         " s.structure_overlap_minutes)), false)"
         " from meta_sync.data_freshness f cross join meta_sync.sync_planner_settings s"
         " where f.account_id = %s and f.dataset = 'structure'",
