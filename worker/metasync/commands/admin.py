@@ -22,8 +22,8 @@ from metasync.commands.common import (
     when,
 )  # fmt: skip
 from metasync.commands.status_table import status_table
-from metasync.db import accounts, scheduling
 from metasync.db import schedule as schedule_db
+from metasync.db import scheduling, status
 
 # Kept importable under their old names (tests and scripts use them).
 __all__ = ["check_act_id", "check_tier", "fail", "run_db", "status_command", "tier_set_command"]
@@ -35,7 +35,7 @@ console = Console()
 async def fetch_status(
     conn: psycopg.AsyncConnection[Any], org: str | None
 ) -> tuple[list[dict[str, Any]], schedule_db.ScheduleState]:
-    return await accounts.status_rows(conn, org), await schedule_db.schedule_state(conn)
+    return await status.account_status(conn, org), await schedule_db.schedule_state(conn)
 
 
 def pause_line(state: schedule_db.ScheduleState) -> str | None:

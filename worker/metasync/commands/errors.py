@@ -22,10 +22,10 @@ from typer._click import Context
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
+from metasync.connections import ConnectError
 from metasync.crypto import KeyringError, TokenCipherError
 from metasync.db.errors import MetaSyncDatabaseError
 from metasync.graph.errors import GraphError
-from metasync.onboarding import ConnectError
 from metasync.postgres.embedded import EmbeddedPostgresError
 from metasync.postgres.migrate import MigrationError
 from metasync.settings import Settings

@@ -156,14 +156,11 @@ async def find_organization(conn: Conn, name_or_id: str) -> tuple[UUID, str] | N
     return (UUID(str(found[0]["id"])), str(found[0]["name"])) if found else None
 
 
-STATUS_SQL = """
-select * from meta_sync.meta_sync_status
-where %(org)s::text is null or organization_id::text = lower(btrim(%(org)s))
-   or lower(btrim(organization_name)) = lower(btrim(%(org)s))
-order by organization_name, tier, next_sync_at nulls last, account_id
-"""
-
-
-async def status_rows(conn: Conn, org: str | None = None) -> list[dict[str, Any]]:
-    """``meta_sync_status`` (of one organisation, by name in any case or id)."""
-    return await rows(conn, STATUS_SQL, {"org": org})
+async def organizations_named(conn: Conn, name: str) -> frozenset[UUID]:
+    """The organisation of this name in any case (at most one: names are unique)."""
+    found = await rows(
+        conn,
+        "select id from meta_sync.organizations where lower(btrim(name)) = lower(btrim(%(n)s))",
+        {"n": name},
+    )
+    return frozenset(UUID(str(r["id"])) for r in found)

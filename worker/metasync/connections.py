@@ -1,5 +1,5 @@
-"""Connecting an organisation to Meta: a token is validated, made long-lived, encrypted, stored;
-its ad accounts are described and their phase 1 started.
+"""Connections to Meta: a token is validated, made long-lived, encrypted, stored; its ad
+accounts are described and registered, and their phase 1 started.
 
 The flow (:func:`connect`) does every Graph call first (``debug_token``, the long-lived exchange,
 ``/me/adaccounts``, one batch for the account metadata) and only then writes, in one
@@ -28,8 +28,10 @@ from uuid import UUID
 import psycopg
 
 from metasync import tokens
+from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher
 from metasync.db import accounts as accounts_db
+from metasync.db import connections as db_connections
 from metasync.graph import BatchItem, BatchRequest, GraphClient, GraphError, execute_batch
 from metasync.graph import tokens as graph_tokens
 from metasync.graph.errors import TokenDeadError
@@ -117,9 +119,8 @@ async def exchange_token(
         )
     except TokenDeadError as exc:
         raise InvalidTokenError(f"Meta refused to exchange the token: {exc}") from None
-    expires = (
-        datetime.now(UTC) + timedelta(seconds=answer.expires_in) if answer.expires_in else None
-    )
+    now = SYSTEM_CLOCK.now()
+    expires = now + timedelta(seconds=answer.expires_in) if answer.expires_in else None
     return answer.access_token.get_secret_value(), expires
 
 
@@ -231,13 +232,8 @@ async def _store(
     label: str,
 ) -> tuple[UUID, bool]:
     """A new connection, or the new token on the organisation's existing one (status active)."""
-    cur = await conn.execute(
-        "select id from meta_sync.meta_connections where organization_id = %s and label = %s",
-        (organization_id, label),
-    )
-    row = await cur.fetchone()
-    if row is not None:
-        connection_id = UUID(str(row[0]))
+    connection_id = await db_connections.connection_by_label(conn, organization_id, label)
+    if connection_id is not None:
         await tokens.replace_token(
             conn, cipher, connection_id, token, expires_at=info.expires_at, scopes=info.scopes
         )
@@ -248,11 +244,10 @@ async def _store(
             label,
         )  # fmt: skip
         resumed = False
-    await conn.execute(
-        "update meta_sync.meta_connections set meta_user_id = %s, data_access_expires_at = %s,"
-        " token_type = %s, last_validated_at = now() where id = %s",
-        (info.user_id, info.data_access_expires_at, info.token_type, connection_id),
-    )
+    await db_connections.record_validation(
+        conn, connection_id, meta_user_id=info.user_id,
+        data_access_expires_at=info.data_access_expires_at, token_type=info.token_type,
+    )  # fmt: skip
     return connection_id, resumed
 
 
@@ -268,18 +263,13 @@ async def refresh_expiring_tokens(
 
     A token Meta refuses marks its connection expired (a new ``connect`` resumes it).
     """
-    cur = await conn.execute(
-        "select id from meta_sync.meta_connections where status = 'active'"
-        " and token_type = 'user' and expires_at is not null and expires_at < now() + %s",
-        (within,),
-    )
     refreshed = []
-    for (connection_id,) in await cur.fetchall():
+    for connection_id in await db_connections.expiring_user_connections(conn, within):
         token = await tokens.load_token(conn, cipher, connection_id)
         try:
             new_token, expires = await exchange_token(graph, token, app)
         except InvalidTokenError as exc:
-            await tokens.mark_connection_expired(conn, connection_id, str(exc), datetime.now(UTC))
+            await tokens.mark_connection_expired(conn, connection_id, str(exc))
             continue
         await tokens.replace_token(conn, cipher, connection_id, new_token, expires_at=expires)
         refreshed.append(connection_id)
