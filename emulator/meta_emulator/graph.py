@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from meta_emulator.errors import GraphError, invalid, no_object
 from meta_emulator.expansion import expands
 from meta_emulator.faults import FaultInjector
+from meta_emulator.params import fields_text
 from meta_emulator.routes import dispatch, resolve_account
 from meta_emulator.runtime import Runtime
 
@@ -73,6 +74,9 @@ def serve(rt: Runtime, call: Call) -> Answer:
         "batch": call.batch,
     }
     try:
+        if call.params.get("fields", "").strip().startswith("["):
+            fields = fields_text(call.params["fields"]) or ""
+            call = replace(call, params={**call.params, "fields": fields})
         version, parts = split(call.path, rt.config.versions)
         kind = kind_of(call.method, parts, call.params.get("fields"))
         account = resolve_account(rt, parts)

@@ -8,7 +8,7 @@ from typing import Any
 from meta_emulator.accounts import account_values, business, me, page_request
 from meta_emulator.errors import GraphError, invalid, no_object
 from meta_emulator.expansion import edge_params, split_fields
-from meta_emulator.insights import Plan, eligible_ads, make_plan, rows
+from meta_emulator.insights import Plan, eligible_ads, make_plan, rows, summary_row
 from meta_emulator.nodes import (
     edge_filter,
     edge_objects,
@@ -18,6 +18,7 @@ from meta_emulator.nodes import (
     render,
 )
 from meta_emulator.paging import paginate
+from meta_emulator.params import bool_param
 from meta_emulator.query import parse_query
 from meta_emulator.reports import ReportRun, describe, status
 from meta_emulator.runtime import Runtime
@@ -29,19 +30,6 @@ EDGES = {
     "adset": ("ads", "insights"),
     "ad": ("insights",),
 }
-ACCOUNT_FIELDS = (
-    "id",
-    "account_id",
-    "name",
-    "currency",
-    "timezone_name",
-    "timezone_offset_hours_utc",
-    "account_status",
-    "created_time",
-    "amount_spent",
-    "business",
-    "disable_reason",
-)
 
 
 def resolve_account(rt: Runtime, parts: list[str]) -> str | None:
@@ -140,7 +128,7 @@ def _edge(
     keys = ("filtering", "effective_status", "fields")
     fingerprint = f"{oid}/{edge}/{[params.get(k, '') for k in keys]}"
     req = page_request(rt, base, f"/{oid}/{edge}", params, fingerprint, now)
-    return paginate(
+    page = paginate(
         req,
         fingerprint,
         lambda start: (
@@ -148,6 +136,21 @@ def _edge(
             for i in range(start, len(objs))
         ),
     )
+    return with_total(page, params, len(objs))
+
+
+def with_total(page: dict[str, Any], params: dict[str, str], total: int) -> dict[str, Any]:
+    """``summary=true`` on an edge adds ``{"total_count": N}`` (what the SDK's cursor asks)."""
+    if bool_param(params, "summary"):
+        page["summary"] = {"total_count": total}
+    return page
+
+
+def with_summary(page: dict[str, Any], plan: Plan) -> dict[str, Any]:
+    summary = summary_row(plan)
+    if summary is not None:
+        page["summary"] = summary
+    return page
 
 
 def plan_for(
@@ -186,7 +189,7 @@ def _insights(
         )
     fingerprint = plan.query.fingerprint(oid)
     req = page_request(rt, base, f"/{oid}/insights", params, fingerprint, now)
-    return paginate(req, fingerprint, lambda start: rows(plan, start))
+    return with_summary(paginate(req, fingerprint, lambda start: rows(plan, start)), plan)
 
 
 def _create_run(
@@ -239,4 +242,4 @@ def _run(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: 
     )
     fingerprint = run.id
     req = page_request(rt, base, f"/{run.id}/insights", params, fingerprint, now)
-    return paginate(req, fingerprint, lambda start: rows(plan, start))
+    return with_summary(paginate(req, fingerprint, lambda start: rows(plan, start)), plan)

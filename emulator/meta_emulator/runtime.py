@@ -11,6 +11,7 @@ from meta_emulator.auth import Credentials, make_credentials
 from meta_emulator.clock import EmulatorClock
 from meta_emulator.config import EmulatorConfig, Faults
 from meta_emulator.faults import FaultInjector
+from meta_emulator.filters import Rule
 from meta_emulator.insights import all_rows, make_plan
 from meta_emulator.metrics import ad_day
 from meta_emulator.nodes import object_values
@@ -160,7 +161,13 @@ class Runtime:
             "CAMPAIGN_PAUSED",
         )
         query = Query(
-            "ad", TRUTH_FIELDS, since, until, "1", (), (("ad.effective_status", "IN", statuses),)
+            "ad",
+            TRUTH_FIELDS,
+            since,
+            until,
+            "1",
+            (),
+            (Rule("ad.effective_status", "IN", statuses),),
         )
         ads = [ad for ad in aw.ads.values() if visible(ad, t)]
         return all_rows(make_plan(aw, query, ads, self.seed, self.now_local(aw)))
