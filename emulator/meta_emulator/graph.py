@@ -47,6 +47,15 @@ def split(path: str, versions: tuple[str, ...]) -> tuple[str, list[str]]:
     return versions[-1], parts
 
 
+def _number(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.lstrip("v").split("."))
+
+
+def sends_account_usage(version: str, until: str | None) -> bool:
+    """Whether answers of `version` carry X-Ad-Account-Usage (up to `until`, or always)."""
+    return until is None or _number(version) <= _number(until)
+
+
 def kind_of(method: str, parts: list[str], fields: str | None = None) -> str:
     """The call's kind in statistics; a node read expanding edges is ``node:expanded``."""
     if not parts:
@@ -94,6 +103,8 @@ def serve(rt: Runtime, call: Call) -> Answer:
     entry.update({"kind": kind, "account": account, "status": status})
     rt.stats.record(entry)
     headers = rt.quotas.headers(account, use_case_of(rt, parts) == "ads_insights", now)
+    if not sends_account_usage(version, rt.config.ad_account_usage_until):
+        headers.pop("x-ad-account-usage", None)
     headers.update(
         {
             "content-type": "application/json; charset=UTF-8",

@@ -20,6 +20,7 @@ from meta_emulator.nodes import (
 from meta_emulator.paging import paginate
 from meta_emulator.params import bool_param
 from meta_emulator.query import parse_query
+from meta_emulator.rand import unit
 from meta_emulator.reports import ReportRun, describe, status
 from meta_emulator.runtime import Runtime
 from meta_emulator.world import AccountWorld
@@ -217,6 +218,7 @@ def _create_run(
         time.monotonic(),
         fate,
         fail_at,
+        races=unit(rt.seed, "race", run_id) < rt.config.report_race_rate,
     )
     return run_id
 
@@ -226,7 +228,7 @@ def _run(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: 
     aw = rt.world.accounts[run.account_id]
     if len(parts) == 1:
         run.polls += 1
-        if run.polls <= rt.config.report_race_polls:
+        if run.races and run.polls <= rt.config.report_race_polls:
             raise no_object(run.id)
         return describe(run, now, rt.config.report_run_s, None)
     if parts[1] != "insights" or len(parts) > 2:
