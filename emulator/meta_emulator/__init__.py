@@ -31,9 +31,10 @@ from "now" (UTC).
 Behaviour worth knowing when writing a client (all in ``EmulatorConfig``):
 ``require_appsecret_proof`` (True), ``report_race_rate`` (0.1: that share of report runs answers
 100/33 to its first ``report_race_polls`` polls), ``ad_account_usage_until`` (None: every version
-sends X-Ad-Account-Usage), ``report_run_s`` (2.0, the larger of emulator-clock and wall-clock progress
-counts), ``cursor_ttl_s`` (3600 on the emulator clock), ``max_sync_rows`` (50 000 estimated rows
--> 100/1487534), ``max_sync_ad_days`` (400 000 -> code 1, HTTP 500), ``access_tier`` and
+sends X-Ad-Account-Usage), ``report_run_s`` (2.0, the larger of emulator-clock and wall-clock
+progress counts), ``cursor_ttl_s`` (3600 on the emulator clock), ``max_sync_rows`` (50 000
+estimated rows -> 100/1487534), ``max_sync_ad_days`` (400 000 -> code 1, HTTP 500),
+``access_tier`` and
 ``quota_scale`` (Business Use Case quotas per account and rolling hour), ``app_calls_per_hour``
 (code 4). Fault classes (``Faults``): transient, throttle, token_death, batch_null,
 report_failed, malformed, http_429, short_page, empty_page. Conversions of a day grow for 28 days

@@ -76,6 +76,8 @@ def _split_values(
 
 def action_parts(table: dict[str, list[int]], ctx: ActionContext) -> list[tuple[Item, list[int]]]:
     """(item without value, counts) for every printed item of one action list, in order."""
+    if ctx.plain:
+        return [({"action_type": name}, table[name]) for name in sorted(table)]
     out: list[tuple[Item, list[int]]] = []
     for name in visible_types(table, ctx.breakdowns, ctx.action_breakdowns):
         for values, counts in _split_values(
@@ -96,13 +98,13 @@ def action_items(
 ) -> list[Item]:
     """The items of one action list: type, breakdown values, value, then the windows asked."""
     out: list[Item] = []
+    windows = [(w, _INDEX[w]) for w in ctx.windows if w in _INDEX]
     for base, counts in action_parts(table, ctx):
-        item = {**base, "value": fmt(counts[0])}
-        for w in ctx.windows:
-            idx = _INDEX.get(w)
-            if idx is not None and idx < len(counts):
-                item[w] = fmt(counts[idx])
-        out.append(item)
+        base["value"] = fmt(counts[0])
+        for w, idx in windows:
+            if idx < len(counts):
+                base[w] = fmt(counts[idx])
+        out.append(base)
     return out
 
 
@@ -110,7 +112,7 @@ class ActionContext:
     """What an action list needs besides its counts: the query's breakdowns and windows, a
     hash key for splits (the row's group), the page the ad's creative belongs to."""
 
-    __slots__ = ("action_breakdowns", "breakdowns", "key", "page_id", "seed", "windows")
+    __slots__ = ("action_breakdowns", "breakdowns", "key", "page_id", "plain", "seed", "windows")
 
     def __init__(
         self,
@@ -123,3 +125,5 @@ class ActionContext:
     ) -> None:
         self.seed, self.key, self.page_id, self.windows = seed, key, page_id, windows
         self.breakdowns, self.action_breakdowns = breakdowns, action_breakdowns
+        # nothing to split or hide: the common case, served without per-item work
+        self.plain = set(action_breakdowns) <= {"action_type"} and "region" not in breakdowns

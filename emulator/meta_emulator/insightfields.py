@@ -60,15 +60,15 @@ def unique(count: int, cell: Cell, share: float = UNIQUE_CLICK_SHARE) -> int:
 class Row:
     """A row's cell with what its fields need: money digits, action context, level, group id."""
 
+    __slots__ = ("actx", "cell", "digits", "group", "level", "major")
+
     def __init__(self, cell: Cell, digits: int, actx: ActionContext, level: str, group: str):
         self.cell, self.digits, self.actx, self.level, self.group = cell, digits, actx, level, group
         self.major = cell.spend / 10**digits
-        self._getters: dict[str, Callable[[], Value]] | None = None
 
-    def getter(self, field: str) -> Callable[[], Value] | None:
-        if self._getters is None:
-            self._getters = _counts(self) | _actions(self)
-        return self._getters.get(field)
+    @property
+    def reach(self) -> int:
+        return reach_of(self.cell)
 
     def one(self, action: str, count: int) -> list[dict[str, str]] | None:
         return [{"action_type": action, "value": str(count)}] if count else None
@@ -76,46 +76,15 @@ class Row:
     def cost(self, count: int) -> str | None:
         return ratio(self.major, count) if count else None
 
+    def outbound(self, unique_only: bool = False) -> int:
+        count = int(self.cell.link * OUTBOUND_SHARE)
+        return unique(count, self.cell) if unique_only else count
 
-def _counts(r: Row) -> dict[str, Callable[[], Value]]:
-    c = r.cell
-    reach, link = reach_of(c), c.link
-    uc, ul = unique(c.clicks, c), unique(link, c)
-    out_clicks = int(link * OUTBOUND_SHARE)
-    u_out = unique(out_clicks, c)
-    return {
-        "impressions": lambda: str(c.impressions),
-        "clicks": lambda: str(c.clicks),
-        "inline_link_clicks": lambda: str(link),
-        "spend": lambda: money(c.spend, r.digits),
-        "social_spend": lambda: money(0, r.digits),
-        "reach": lambda: str(reach),
-        "frequency": lambda: ratio(c.impressions, reach),
-        "ctr": lambda: ratio(c.clicks * 100, c.impressions),
-        "cpc": lambda: ratio(r.major, c.clicks),
-        "cpm": lambda: ratio(r.major * 1000, c.impressions),
-        "cpp": lambda: ratio(r.major * 1000, reach),
-        "unique_clicks": lambda: str(uc),
-        "unique_ctr": lambda: ratio(uc * 100, reach),
-        "cost_per_unique_click": lambda: r.cost(uc),
-        "inline_link_click_ctr": lambda: ratio(link * 100, c.impressions),
-        "cost_per_inline_link_click": lambda: r.cost(link),
-        "unique_inline_link_clicks": lambda: str(ul),
-        "unique_inline_link_click_ctr": lambda: ratio(ul * 100, reach),
-        "unique_link_clicks_ctr": lambda: ratio(ul * 100, reach),
-        "cost_per_unique_inline_link_click": lambda: r.cost(ul),
-        "outbound_clicks": lambda: r.one("outbound_click", out_clicks),
-        "unique_outbound_clicks": lambda: r.one("outbound_click", u_out),
-        "outbound_clicks_ctr": lambda: _one_ratio(r, out_clicks * 100, c.impressions),
-        "unique_outbound_clicks_ctr": lambda: _one_ratio(r, u_out * 100, reach),
-        "cost_per_outbound_click": lambda: _one_cost(r, out_clicks),
-        "cost_per_unique_outbound_click": lambda: _one_cost(r, u_out),
-        "inline_post_engagement": lambda: _engagement(c),
-        "cost_per_inline_post_engagement": lambda: r.cost(int(_engagement(c) or 0)),
-    }
+    def uniques(self) -> dict[str, list[int]]:
+        return {k: [int(n * UNIQUE_ACTION_SHARE) for n in v] for k, v in self.cell.actions.items()}
 
 
-def _one_ratio(r: Row, num: float, den: float) -> list[dict[str, str]] | None:
+def _one_ratio(num: float, den: float) -> list[dict[str, str]] | None:
     return [{"action_type": "outbound_click", "value": ratio(num, den)}] if num else None
 
 
@@ -127,22 +96,6 @@ def _one_cost(r: Row, count: int) -> list[dict[str, str]] | None:
 def _engagement(c: Cell) -> str | None:
     counts = c.actions.get("post_engagement")
     return str(counts[0]) if counts else None
-
-
-def _actions(r: Row) -> dict[str, Callable[[], Value]]:
-    c, ctx = r.cell, r.actx
-    uniques = {k: [int(n * UNIQUE_ACTION_SHARE) for n in v] for k, v in c.actions.items()}
-    return {
-        "actions": lambda: action_items(c.actions, ctx, str),
-        "action_values": lambda: action_items(c.values, ctx, lambda v: money(v, r.digits)),
-        "unique_actions": lambda: action_items(uniques, ctx, str),
-        "cost_per_action_type": lambda: _costs(r, c.actions),
-        "cost_per_unique_action_type": lambda: _costs(r, uniques),
-        "purchase_roas": lambda: _roas(r, "purchase", "omni_purchase"),
-        "website_purchase_roas": lambda: _roas(
-            r, "offsite_conversion.fb_pixel_purchase", "offsite_conversion.fb_pixel_purchase"
-        ),
-    }
 
 
 def _costs(r: Row, table: dict[str, list[int]]) -> list[dict[str, str]]:
@@ -158,6 +111,47 @@ def _roas(r: Row, source: str, name: str) -> list[dict[str, str]]:
     if value is None or not r.major:
         return []
     return [{"action_type": name, "value": ratio(value[0] / 10**r.digits, r.major)}]
+
+
+FIELDS: dict[str, Callable[[Row], Value]] = {
+    "impressions": lambda r: str(r.cell.impressions),
+    "clicks": lambda r: str(r.cell.clicks),
+    "inline_link_clicks": lambda r: str(r.cell.link),
+    "spend": lambda r: money(r.cell.spend, r.digits),
+    "social_spend": lambda r: money(0, r.digits),
+    "reach": lambda r: str(r.reach),
+    "frequency": lambda r: ratio(r.cell.impressions, r.reach),
+    "ctr": lambda r: ratio(r.cell.clicks * 100, r.cell.impressions),
+    "cpc": lambda r: ratio(r.major, r.cell.clicks),
+    "cpm": lambda r: ratio(r.major * 1000, r.cell.impressions),
+    "cpp": lambda r: ratio(r.major * 1000, r.reach),
+    "unique_clicks": lambda r: str(unique(r.cell.clicks, r.cell)),
+    "unique_ctr": lambda r: ratio(unique(r.cell.clicks, r.cell) * 100, r.reach),
+    "cost_per_unique_click": lambda r: r.cost(unique(r.cell.clicks, r.cell)),
+    "inline_link_click_ctr": lambda r: ratio(r.cell.link * 100, r.cell.impressions),
+    "cost_per_inline_link_click": lambda r: r.cost(r.cell.link),
+    "unique_inline_link_clicks": lambda r: str(unique(r.cell.link, r.cell)),
+    "unique_inline_link_click_ctr": lambda r: ratio(unique(r.cell.link, r.cell) * 100, r.reach),
+    "unique_link_clicks_ctr": lambda r: ratio(unique(r.cell.link, r.cell) * 100, r.reach),
+    "cost_per_unique_inline_link_click": lambda r: r.cost(unique(r.cell.link, r.cell)),
+    "outbound_clicks": lambda r: r.one("outbound_click", r.outbound()),
+    "unique_outbound_clicks": lambda r: r.one("outbound_click", r.outbound(True)),
+    "outbound_clicks_ctr": lambda r: _one_ratio(r.outbound() * 100, r.cell.impressions),
+    "unique_outbound_clicks_ctr": lambda r: _one_ratio(r.outbound(True) * 100, r.reach),
+    "cost_per_outbound_click": lambda r: _one_cost(r, r.outbound()),
+    "cost_per_unique_outbound_click": lambda r: _one_cost(r, r.outbound(True)),
+    "inline_post_engagement": lambda r: _engagement(r.cell),
+    "cost_per_inline_post_engagement": lambda r: r.cost(int(_engagement(r.cell) or 0)),
+    "actions": lambda r: action_items(r.cell.actions, r.actx, str),
+    "action_values": lambda r: action_items(r.cell.values, r.actx, lambda v: money(v, r.digits)),
+    "unique_actions": lambda r: action_items(r.uniques(), r.actx, str),
+    "cost_per_action_type": lambda r: _costs(r, r.cell.actions),
+    "cost_per_unique_action_type": lambda r: _costs(r, r.uniques()),
+    "purchase_roas": lambda r: _roas(r, "purchase", "omni_purchase"),
+    "website_purchase_roas": lambda r: _roas(
+        r, "offsite_conversion.fb_pixel_purchase", "offsite_conversion.fb_pixel_purchase"
+    ),
+}
 
 
 def _video(r: Row, field: str) -> Value:
@@ -197,5 +191,5 @@ def metric_value(field: str, r: Row) -> Value:
         return _video(r, field)
     if field in RANKING_FIELDS:
         return _ranking(r, field)
-    getter = r.getter(field)
-    return getter() if getter else None
+    getter = FIELDS.get(field)
+    return getter(r) if getter else None
