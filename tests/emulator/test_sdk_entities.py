@@ -13,7 +13,9 @@ from facebook_business.adobjects.adaccount import AdAccount
 from facebook_business.adobjects.adcreative import AdCreative
 from facebook_business.adobjects.adset import AdSet
 from facebook_business.adobjects.campaign import Campaign
+from facebook_business.api import FacebookAdsApi
 from facebook_business.exceptions import FacebookRequestError
+from facebook_business.session import FacebookSession
 from sdkhelpers import Served, exported, field_names, serve
 
 READERS = {
@@ -103,3 +105,20 @@ def test_errors_are_facebook_request_errors_with_metas_codes(served: Served) -> 
         Campaign("238500199999999999", api=served.api).api_get(fields=["id"])
     assert (missing.value.api_error_code(), missing.value.api_error_subcode()) == (100, 33)
     assert missing.value.http_status() == 400
+
+
+def test_a_bad_token_and_a_throttle_are_metas_codes(served: Served) -> None:
+    session = FacebookSession(served.emu.credentials["app_id"], "0" * 32, "not-a-token")
+    session.GRAPH = served.base_url
+    stranger = FacebookAdsApi(session, api_version=served.api.API_VERSION)
+    with pytest.raises(FacebookRequestError) as bad:
+        AdAccount(served.account, api=stranger).api_get(fields=["id"])
+    assert bad.value.api_error_code() == 190
+    served.emu.set_faults(throttle=1.0)
+    try:
+        with pytest.raises(FacebookRequestError) as throttled:
+            AdAccount(served.account, api=served.api).api_get(fields=["id"])
+    finally:
+        served.emu.set_faults(throttle=0.0)
+    assert throttled.value.api_error_code() in (4, 17, 613, 80004)
+    assert throttled.value.api_transient_error() is True

@@ -186,3 +186,13 @@ def test_view_windows_meta_stopped_returning_are_left_out(served: Served) -> Non
     assert items and all("7d_click" in a for a in items)
     assert any("1d_view" in a for a in items)  # conversions carry it (engagement does not)
     assert not any("7d_view" in a or "28d_view" in a for a in items)
+
+
+def test_fields_and_breakdowns_passed_as_params_are_json_arrays(served: Served) -> None:
+    """``params={"fields": [...]}`` is sent as ``fields=["ad_id",...]`` (the SDK JSON-encodes
+    every list it finds in params), the encoding the issue began with."""
+    params = {**DAILY, "fields": list(TRUTH_FIELDS), "breakdowns": ["age"], "limit": 200}
+    account = AdAccount(served.account, api=served.api)
+    got = [exported(r) for r in account.get_insights(params=params)]
+    truth = served.emu.truth_insights(served.account, SINCE, UNTIL, ["age"])
+    assert got and sorted(got, key=_key) == sorted(truth, key=_key)
