@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from meta_emulator.clock import parse_time
-from meta_emulator.errors import GraphError
+from meta_emulator.errors import ErrorReply
 from meta_emulator.openapi import spec
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class Control:
                 names["action_breakdowns"] or ("action_type",),
             )
             statuses = self.emu.truth_ad_status(q["account_id"])
-        except GraphError as err:
+        except ErrorReply as err:
             return _bad(err.message)
         except (KeyError, ValueError) as err:
             return _bad(f"account_id, since and until (YYYY-MM-DD) are required: {err}")

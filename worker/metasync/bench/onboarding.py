@@ -16,7 +16,6 @@ import math
 import tempfile
 import time
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,15 +28,16 @@ from pydantic import SecretStr
 
 from metasync.bench._common import Report, throwaway_database
 from metasync.bench.workers import EmulatorProcess, connect_world
+from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher, generate_key
+from metasync.db.writers import measure_upsert_vs_copy
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
 from metasync.sync.mapping import InsightDailyRow
-from metasync.sync.writers import measure_upsert_vs_copy
 from metasync.verify import compare_with_truth
 
 INSIGHT_KINDS = ("insights", "insights_async", "report_poll")
-PHASES = {"recent_90_days": "phase_1", "historical_backfill": "phase_2"}
+PHASES = {"recent_window": "phase_1", "historical_backfill": "phase_2"}
 FIRST_ROWS = "select exists (select from meta_sync.meta_insights_daily)"
 KIND_NOTES = {"report_poll": "report-run status polls", "insights_async": "report runs created",
               "insights": "result pages", "object_by_id": "objects named by insights, by id",
@@ -104,16 +104,20 @@ async def wait_phases(url: str, timeline: Timeline, limit_s: float) -> None:
 
 
 async def onboard(
-    settings: Settings, url: str, emu: EmulatorProcess, limit_s: float
+    settings: Settings,
+    url: str,
+    emu: EmulatorProcess,
+    limit_s: float,
+    cipher: TokenCipher | None = None,
 ) -> tuple[list[str], Timeline]:
-    cipher = TokenCipher({"bench": generate_key()})
+    cipher = cipher or TokenCipher({"bench": generate_key()})
     accounts = await connect_world(url, emu, cipher)
     timeline = Timeline()
     stop = asyncio.Event()
     pool = AsyncConnectionPool(url, min_size=2, max_size=24, open=False,
                                kwargs={"autocommit": True})  # fmt: skip
     async with pool, httpx.AsyncClient(timeout=120) as http:
-        worker = Worker(settings, pool, http, cipher, lambda: datetime.now(UTC), "bench-1")
+        worker = Worker(settings, pool, http, cipher, SYSTEM_CLOCK, "bench-1")
         task = asyncio.create_task(worker.run(stop))
         try:
             await wait_phases(url, timeline, limit_s)
@@ -137,7 +141,7 @@ async def measure_writes(url: str) -> Any:
     rows = await insight_rows(url)
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
     async with conn:
-        return await measure_upsert_vs_copy(conn, rows, datetime.now(UTC))
+        return await measure_upsert_vs_copy(conn, rows)
 
 
 async def verify(url: str, emu: EmulatorProcess, accounts: list[str]) -> Any:
@@ -154,7 +158,7 @@ async def database_counts(url: str) -> dict[str, int]:
                 "select (select count(*) from meta_sync.meta_insights_daily),"
                 " (select coalesce(sum(api_calls), 0) from meta_sync.sync_jobs),"
                 " (select coalesce(sum(total_chunks), 0) from meta_sync.sync_jobs"
-                "   where sync_phase = 'recent_90_days'),"
+                "   where sync_phase = 'recent_window'),"
                 " (select coalesce(sum(total_chunks), 0) from meta_sync.sync_jobs"
                 "   where sync_phase = 'historical_backfill')"
             )
@@ -174,7 +178,7 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     per_1000 = total / rows * 1000 if rows else 0.0
     ratio = total / minimum if minimum else 0.0
     data_ratio = insight_calls / minimum if minimum else 0.0
-    phase_1 = timeline.done.get("recent_90_days", math.inf)
+    phase_1 = timeline.done.get("recent_window", math.inf)
     full = max(timeline.done.values(), default=math.inf)
     report.add("insight rows", rows)
     report.add("Graph calls (total)", total, f"in {stats.get('http_requests')} HTTP requests")

@@ -7,16 +7,16 @@ reaching Meta: the first throttle signal is the last one.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from metasync.clock import SYSTEM_CLOCK
 from metasync.graph.errors import GovernorBlockedError, ThrottledError
 from metasync.graph.ratelimit import (
     GovernorPolicy,
-    Scope,
+    LimitScope,
     Usage,
     UsageStore,
     delay_before_next_call,
@@ -28,14 +28,10 @@ from metasync.graph.ratelimit import (
 log = logging.getLogger("metasync.graph.governor")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class Wait:
     seconds: float
-    scope: Scope | None
+    scope: LimitScope | None
 
 
 class Governor:
@@ -47,8 +43,8 @@ class Governor:
         policy: GovernorPolicy | None = None,
         *,
         max_wait_seconds: float = 30.0,
-        clock: Callable[[], datetime] = utcnow,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], datetime] = SYSTEM_CLOCK.now,
+        sleep: Callable[[float], Awaitable[None]] = SYSTEM_CLOCK.sleep,
     ) -> None:
         self.store = store
         self.policy = policy or GovernorPolicy()
@@ -99,7 +95,7 @@ class Governor:
         await self.store.record(usage)
 
 
-def _scope_name(scope: Scope | None) -> str:
+def _scope_name(scope: LimitScope | None) -> str:
     if scope is None:
         return ""
     return ":".join(p for p in (scope.kind, scope.id, scope.use_case) if p)

@@ -12,16 +12,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from metasync.logging import register_settings_secrets
+from metasync.clock import SYSTEM_CLOCK
+from metasync.db import status
+from metasync.redaction import register_settings_secrets
+from metasync.server.context import ServerContext
 from metasync.server.database import Database, Pool
-from metasync.server.runtime import Runtime
 from metasync.server.tick import tick
 from metasync.server.webhooks import receive_events, verify_subscription
 from metasync.settings import Settings
@@ -31,26 +33,22 @@ SWEEP_SECONDS = 60.0
 
 
 async def healthz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    context: ServerContext = request.app.state.context
     try:
         async with asyncio.timeout(5):
-            async with runtime.db.connection() as conn:
-                await conn.execute("select 1")
+            async with context.db.connection() as conn:
+                await status.ping(conn)
     except Exception as exc:
         log.warning("healthz: database unreachable", extra={"error": str(exc)})
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-async def _sweep(runtime: Runtime, every: float) -> None:
+async def _sweep(context: ServerContext, every: float) -> None:
     """Leftover webhook events (a crash after the reply) are picked up periodically."""
     while True:
-        await runtime.process_pending()
+        await context.process_pending()
         await asyncio.sleep(every)
-
-
-def _wall_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 def create_app(
@@ -58,7 +56,7 @@ def create_app(
     pool_or_url: Pool | str,
     *,
     sweep_seconds: float | None = SWEEP_SECONDS,
-    clock: Callable[[], datetime] = _wall_clock,
+    clock: Callable[[], datetime] = SYSTEM_CLOCK.now,
 ) -> Starlette:
     """The app; a URL gets an owned pool opened on startup (or first use) and closed on shutdown.
 
@@ -66,14 +64,14 @@ def create_app(
     ``clock`` is "now" for every timestamp the endpoint writes (tests pass the emulator's).
     """
     register_settings_secrets(settings)
-    runtime = Runtime(settings, Database(pool_or_url), clock)
+    context = ServerContext(settings, Database(pool_or_url), clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await runtime.db.open()
+        await context.db.open()
         sweeper = None
         if sweep_seconds:
-            sweeper = asyncio.create_task(_sweep(runtime, sweep_seconds), name="webhook-sweep")
+            sweeper = asyncio.create_task(_sweep(context, sweep_seconds), name="webhook-sweep")
         try:
             yield
         finally:
@@ -81,7 +79,7 @@ def create_app(
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
-            await runtime.db.close()
+            await context.db.close()
 
     app = Starlette(
         routes=[
@@ -92,5 +90,5 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    app.state.runtime = runtime
+    app.state.context = context
     return app

@@ -24,13 +24,16 @@ from __future__ import annotations
 import logging
 from collections.abc import MutableSet
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from metasync import tokens
+from metasync.db.entities import campaign_ids
 from metasync.db.errors import LeaseLostError, WrongStateError
+from metasync.db.insights import insights_window
 from metasync.db.queue import fail_sync_chunk, release_sync_chunks, split_sync_chunk
+from metasync.db.scheduling import update_meta_sync_status
 from metasync.graph import (
     BadRequestError,
     DateRangeTooOldError,
@@ -50,7 +53,9 @@ DEFAULT_THROTTLE_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ChunkOutcome:
+    """How one attempt at a chunk ended, for the runner's counters and logs."""
+
     status: str  # completed | retry | failed | split | released | lost
     rows_written: int = 0
     api_calls: int = 0
@@ -66,22 +71,24 @@ async def run_chunk(ctx: ChunkContext) -> int:
 async def run_insights(ctx: ChunkContext) -> int:
     c = ctx.chunk
     assert c.date_since is not None and c.date_until is not None
-    plan = plan_range(c.date_since, c.date_until, ctx.today(), c.campaign_ids)
+    async with ctx.pool.connection() as conn:
+        window = await insights_window(conn, c.timezone_name, ctx.clock.db_now())
+    plan = plan_range(c.date_since, c.date_until, window, c.campaign_ids)
     try:
         return await run_insights_chunk(ctx, plan)
     except DateRangeTooOldError:
-        wider = plan_range(c.date_since, c.date_until, ctx.today(), c.campaign_ids, margin=4)
+        wider = plan_range(c.date_since, c.date_until, window, c.campaign_ids, margin=4)
         return await run_insights_chunk(ctx, wider)
 
 
-async def execute_chunk(ctx: ChunkContext, worker: str, dead: MutableSet[UUID]) -> Outcome:
+async def execute_chunk(ctx: ChunkContext, worker: str, dead: MutableSet[UUID]) -> ChunkOutcome:
     """Run the chunk; every outcome is written back to the queue here."""
     try:
         rows = await run_chunk(ctx)
-        return Outcome("completed", rows, ctx.counter.calls)
+        return ChunkOutcome("completed", rows, ctx.counter.calls)
     except LeaseLostError as exc:
         log.warning("lease lost", extra=_fields(ctx) | {"error": str(exc)})
-        return Outcome("lost", 0, ctx.counter.calls, str(exc))
+        return ChunkOutcome("lost", 0, ctx.counter.calls, str(exc))
     except GraphError as exc:
         log.warning("chunk error", extra=_fields(ctx) | exc.log_fields())
         return await react(ctx, exc, worker, dead)
@@ -90,7 +97,9 @@ async def execute_chunk(ctx: ChunkContext, worker: str, dead: MutableSet[UUID]) 
         return await _fail(ctx, f"{type(exc).__name__}: {exc}", retryable=True)
 
 
-async def react(ctx: ChunkContext, exc: GraphError, worker: str, dead: MutableSet[UUID]) -> Outcome:
+async def react(
+    ctx: ChunkContext, exc: GraphError, worker: str, dead: MutableSet[UUID]
+) -> ChunkOutcome:
     try:
         if isinstance(exc, ThrottledError):
             return await on_throttled(ctx, exc, worker)
@@ -105,24 +114,26 @@ async def react(ctx: ChunkContext, exc: GraphError, worker: str, dead: MutableSe
             return await _fail(ctx, f"bad request: {exc}", retryable=False)
         return await _fail(ctx, str(exc), retryable=True)
     except LeaseLostError as lost:
-        return Outcome("lost", 0, ctx.counter.calls, str(lost))
+        return ChunkOutcome("lost", 0, ctx.counter.calls, str(lost))
 
 
-async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> Outcome:
-    now = ctx.clock()
-    regain = now + timedelta(seconds=exc.retry_after or DEFAULT_THROTTLE_SECONDS)
+async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> ChunkOutcome:
+    now = ctx.clock.db_now()
+    regain_in = timedelta(seconds=exc.retry_after or DEFAULT_THROTTLE_SECONDS)
     async with ctx.pool.connection() as conn, conn.transaction():
-        await update_meta_sync_status(conn, ctx.account_id, "rate_limited", str(exc), regain, now)
+        await update_meta_sync_status(
+            conn, ctx.account_id, "rate_limited", str(exc), now=now, regain_in=regain_in
+        )
         await release_sync_chunks(
             conn, worker, [ctx.chunk.chunk_id], now, api_calls=ctx.counter.calls
         )
-    return Outcome("released", 0, ctx.counter.calls, str(exc))
+    return ChunkOutcome("released", 0, ctx.counter.calls, str(exc))
 
 
 async def on_token_dead(
     ctx: ChunkContext, exc: TokenDeadError, worker: str, dead: MutableSet[UUID]
-) -> Outcome:
-    now, connection = ctx.clock(), ctx.chunk.connection_id
+) -> ChunkOutcome:
+    now, connection = ctx.clock.db_now(), ctx.chunk.connection_id
     if connection is not None:
         dead.add(connection)
     async with ctx.pool.connection() as conn, conn.transaction():
@@ -131,11 +142,11 @@ async def on_token_dead(
         await release_sync_chunks(
             conn, worker, [ctx.chunk.chunk_id], now, api_calls=ctx.counter.calls
         )
-    return Outcome("released", 0, ctx.counter.calls, str(exc))
+    return ChunkOutcome("released", 0, ctx.counter.calls, str(exc))
 
 
-async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> Outcome:
-    c, now = ctx.chunk, ctx.clock()
+async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> ChunkOutcome:
+    c, now = ctx.chunk, ctx.clock.db_now()
     one_day = c.date_since == c.date_until
     ids = None if c.campaign_ids or not one_day else await account_campaign_ids(ctx)
     try:
@@ -146,45 +157,32 @@ async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> Outcome:
     except WrongStateError as cannot:  # one day, one campaign: a failed run may pass later
         retry = isinstance(exc, ReportRunFailedError)
         return await _fail(ctx, f"too much data and {cannot}", retryable=retry)
-    return Outcome("split", 0, ctx.counter.calls, str(exc))
+    return ChunkOutcome("split", 0, ctx.counter.calls, str(exc))
 
 
 async def account_campaign_ids(ctx: ChunkContext) -> list[str]:
     async with ctx.pool.connection() as conn:
-        cur = await conn.execute(
-            "select id from meta_sync.meta_campaigns where account_id = %s order by id",
-            (ctx.account_id,),
-        )
-        return [str(r[0]) for r in await cur.fetchall()]
-
-
-async def update_meta_sync_status(
-    conn: Any, account_id: str, outcome: str, error: str | None, regain: datetime | None,
-    now: datetime,
-) -> None:  # fmt: skip
-    await conn.execute(
-        "select meta_sync.update_meta_sync_status(p_account_id => %s, p_outcome => %s,"
-        " p_error => %s, p_regain_at => %s, p_now => %s)",
-        (account_id, outcome, error, regain, now),
-    )
+        return await campaign_ids(conn, ctx.account_id)
 
 
 async def _account_error(ctx: ChunkContext, message: str) -> None:
     async with ctx.pool.connection() as conn:
-        await update_meta_sync_status(conn, ctx.account_id, "error", message, None, ctx.clock())
+        await update_meta_sync_status(
+            conn, ctx.account_id, "error", message, now=ctx.clock.db_now()
+        )
 
 
-async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> Outcome:
+async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> ChunkOutcome:
     async with ctx.pool.connection() as conn:
         await fail_sync_chunk(
             conn,
             ctx.chunk,
             error,
             retryable=retryable,
-            now=ctx.clock(),
+            now=ctx.clock.db_now(),
             api_calls=ctx.counter.calls,
         )
-    return Outcome("retry" if retryable else "failed", 0, ctx.counter.calls, error)
+    return ChunkOutcome("retry" if retryable else "failed", 0, ctx.counter.calls, error)
 
 
 def _fields(ctx: ChunkContext) -> dict[str, Any]:
