@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from metasync.bench.workers import (
-    EmulatorProcess,
+from meta_emulator.serving import EmulatorProcess
+from metasync.crypto import TokenCipher, generate_key
+from tests.support.fleet import (
     WorkerProcesses,
     completed_chunks,
     connect_world,
@@ -26,7 +27,6 @@ from metasync.bench.workers import (
     open_work,
     wait_final,
 )
-from metasync.crypto import TokenCipher, generate_key
 
 LEASE_SECONDS = 10
 

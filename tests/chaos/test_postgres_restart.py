@@ -10,17 +10,17 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from metasync.bench.workers import (
-    EmulatorProcess,
+from meta_emulator.serving import EmulatorProcess
+from metasync.crypto import TokenCipher, generate_key
+from metasync.postgres.embedded import EmbeddedPostgres
+from metasync.postgres.migrate import migrate
+from tests.support.fleet import (
     WorkerProcesses,
     completed_chunks,
     connect_world,
     integrity,
     wait_final,
 )
-from metasync.crypto import TokenCipher, generate_key
-from metasync.postgres.embedded import EmbeddedPostgres
-from metasync.postgres.migrate import migrate
 
 
 async def test_postgres_restart_mid_sync(own_cluster: EmbeddedPostgres, tmp_path: Path) -> None:

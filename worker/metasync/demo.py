@@ -32,7 +32,7 @@ from pydantic import SecretStr
 from rich.console import Console
 
 from metasync.crypto import TokenCipher, generate_key
-from metasync.demo_support import EmulatorServer, print_phase_times, print_status
+from metasync.demo_support import print_phase_times, print_status
 from metasync.graph import GraphClient
 from metasync.logging import configure_logging
 from metasync.onboarding import AppCredentials, connect
@@ -224,6 +224,8 @@ def sync_and_verify(
 ) -> tuple[Comparison, bool]:
     """Serve the demo world, sync it into ``url``, report, compare with the truth; (comparison,
     whether the sync finished in time)."""
+    from meta_emulator.serving import EmulatorServer
+
     emu, accounts = build_emulator(options, datetime.now(UTC).replace(microsecond=0))
     with EmulatorServer(emu) as server:
         console.print(
