@@ -20,6 +20,7 @@ import pytest
 from meta_emulator.serving import EmulatorProcess
 from metasync.crypto import TokenCipher, generate_key
 from tests.support.fleet import (
+    KEY_ID,
     WorkerProcesses,
     completed_chunks,
     connect_world,
@@ -49,7 +50,7 @@ async def kill_during_onboarding(
                           report_run_s=1.0, log_dir=log_dir)  # fmt: skip
     try:
         key = generate_key()
-        ids = await connect_world(database_url, emu, TokenCipher({"bench": key}, "bench"), accounts)
+        ids = await connect_world(database_url, emu, TokenCipher({KEY_ID: key}, KEY_ID), accounts)
         fleet = WorkerProcesses(database_url, emu, key, log_dir, concurrency=4,
                                 lease_seconds=LEASE_SECONDS)  # fmt: skip
         for slot in range(2):
