@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from metasync.logging import clear_registered_secrets, configure_logging
+from metasync.logging import configure_logging
+from metasync.redaction import clear_registered_secrets
 from metasync.server.app import create_app
 from tests.support.e2e_harness import Harness, fast_config
 

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from metasync.commands.admin import fetch_status, status_table
 
-PHASE_TITLES = {"recent_90_days": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
+PHASE_TITLES = {"recent_window": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
 
 
 async def phase_times(conn: psycopg.AsyncConnection[Any]) -> list[dict[str, Any]]:

@@ -172,7 +172,7 @@ language sql
 immutable
 as $$
   select case
-    when p_phase in ('recent_90_days', 'historical_backfill') then 'initial'
+    when p_phase in ('recent_window', 'historical_backfill') then 'initial'
     when p_phase in ('incremental', 'settle') then 'incremental'
     else 'manual'
   end::meta_sync.sync_type;

@@ -11,7 +11,7 @@ returns void language sql as $$ insert into pg_temp.sent values (payload, event,
 select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
 select meta_sync_tests.create_account_with_job('act_1001',
   p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001', p_with_connection => false,
-  p_sync_phase => 'recent_90_days', p_total_chunks => 4);
+  p_sync_phase => 'recent_window', p_total_chunks => 4);
 delete from sent;
 
 update meta_sync.sync_jobs set requested_by = 'someone' where account_id = 'act_1001';
@@ -30,7 +30,7 @@ select is(
   jsonb_build_object(
     'job_id', (select id from meta_sync.sync_jobs where account_id = 'act_1001'),
     'organization_id', 'aaaaaaaa-0000-4000-8000-000000000001', 'account_id', 'act_1001',
-    'sync_phase', 'recent_90_days', 'sync_type', 'initial', 'status', 'in_progress',
+    'sync_phase', 'recent_window', 'sync_type', 'initial', 'status', 'in_progress',
     'progress_percentage', 50.00, 'estimated_completion_at', '2026-01-01T12:00:00+00:00',
     'total_chunks', 4, 'completed_chunks', 1, 'failed_chunks', 1, 'campaigns_synced', 3,
     'adsets_synced', 4, 'ads_synced', 5, 'creatives_synced', 6, 'insight_rows_written', 700),
