@@ -27,9 +27,10 @@ from pydantic import SecretStr
 from meta_emulator import Emulator
 from meta_emulator.serving import EmulatorProcess
 from metasync import tokens
+from metasync.connections import connect, fetch_account_metadata, upsert_ad_account
 from metasync.crypto import TokenCipher
+from metasync.db.accounts import create_organization
 from metasync.graph import GraphClient
-from metasync.onboarding import connect, fetch_account_metadata, upsert_ad_account
 from metasync.settings import Settings
 from metasync.verify import TruthSource, compare_with_truth, merge_ranges, synced_ranges
 
@@ -136,14 +137,10 @@ async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: Graph
     for i in range(0, len(ids), 50):
         metadata += await fetch_account_metadata(graph, token, ids[i : i + 50])
     async with pool.connection() as conn, conn.transaction():
-        cur = await conn.execute(
-            "insert into meta_sync.organizations (name) values ('fleet') returning id"
-        )
-        row = await cur.fetchone()
-        assert row is not None
-        connection = await tokens.store_connection(conn, cipher, row[0], token, "system_user")
+        org = await create_organization(conn, "fleet")
+        connection = await tokens.store_connection(conn, cipher, org, token, "system_user")
         for index, account in enumerate(metadata):
-            await upsert_ad_account(conn, account, organization_id=row[0],
+            await upsert_ad_account(conn, account, organization_id=org,
                                     connection_id=connection, tier=tier_of(index))  # fmt: skip
     return [a.id for a in metadata]
 
