@@ -1,5 +1,6 @@
-"""The chaos suite's plumbing: real ``metasync run`` processes, the wait until work is final,
-progress counted in chunks, and the integrity check of the end state.
+"""Fleet plumbing for the benchmarks and the chaos suite: real ``metasync run`` processes, a
+seeded fleet, the wait until work is final, progress counted in chunks, and the integrity check
+of the end state.
 
 The emulator runs as a subprocess (``meta_emulator.serving.EmulatorProcess``) or in process;
 ``integrity`` takes either as the source of truth.
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import psycopg
@@ -24,8 +25,6 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
-from meta_emulator import Emulator
-from meta_emulator.serving import EmulatorProcess
 from metasync import tokens
 from metasync.connections import connect, fetch_account_metadata, register_account
 from metasync.crypto import TokenCipher
@@ -34,7 +33,11 @@ from metasync.graph import GraphClient
 from metasync.settings import Settings
 from metasync.verify import TruthSource, compare_with_truth, merge_ranges, synced_ranges
 
-KEY_ID = "chaos"
+if TYPE_CHECKING:
+    from meta_emulator import Emulator
+    from meta_emulator.serving import EmulatorProcess
+
+KEY_ID = "fleet"  # the token key id the worker processes are given
 
 
 def metasync_executable() -> str:
