@@ -46,16 +46,18 @@ comment on function meta_sync_tests.insert_row(regclass, jsonb) is
 
 create function meta_sync_tests.create_organization(
   p_id   uuid default null,
-  p_name text default 'test organization'
+  p_name text default null
 )
 returns uuid
 language sql
 as $$
+  -- Names are unique (case-insensitively): the default one carries the id.
   select meta_sync_tests.insert_row('meta_sync.organizations',
-    jsonb_build_object('id', p_id, 'name', p_name))::uuid;
+    jsonb_build_object('id', v.id, 'name', coalesce(p_name, 'test organization ' || v.id)))::uuid
+  from (select coalesce(p_id, gen_random_uuid()) as id) v;
 $$;
 comment on function meta_sync_tests.create_organization(uuid, text) is
-  'Creates an organisation and returns its id.';
+  'Creates an organisation (default name: ''test organization <id>'', names being unique) and returns its id.';
 
 create function meta_sync_tests.add_member(
   p_organization_id uuid,
