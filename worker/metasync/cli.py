@@ -66,3 +66,7 @@ app.add_typer(_bench, name="bench")
 from metasync.commands import admin as _admin  # noqa: E402
 
 _admin.register(app)
+
+from metasync.commands import data as _data  # noqa: E402
+
+_data.register(app)
