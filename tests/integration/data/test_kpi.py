@@ -10,9 +10,9 @@ from uuid import UUID
 
 import psycopg
 import pytest
+from kpi_world import AGENCY, EMPTY, FACTS, dec
 from psycopg.rows import dict_row
 
-from conftest import AGENCY, EMPTY, FACTS, dec
 from metasync.db.errors import InvalidArgumentError, MalformedIdError, NotFoundError
 from metasync.db.kpi import kpi_summary
 
