@@ -26,3 +26,7 @@ app.command("workers")(_workers.workers)
 from metasync.bench import emulator as _emulator  # noqa: E402
 
 app.command("emulator")(_emulator.emulator)
+
+from metasync.bench import kpi as _kpi  # noqa: E402
+
+app.command("kpi")(_kpi.kpi)

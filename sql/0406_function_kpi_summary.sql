@@ -75,20 +75,28 @@ begin
       and (p_account_id is null or a.id = p_account_id)
   ),
   facts as (
-    select case p_level when 'ad' then i.ad_id::text when 'adset' then i.adset_id::text
-                        when 'campaign' then i.campaign_id::text else i.account_id::text end as entity_id,
-           i.account_id::text as account_id,
+    select i.ad_id::text as entity_id, i.account_id::text as account_id,
            max(i.currency) as currency,
            sum(i.spend) as spend, sum(i.impressions)::bigint as impressions,
            sum(i.clicks)::bigint as clicks, sum(i.link_clicks)::bigint as link_clicks,
            sum(i.conversions) as conversions, sum(i.revenue) as revenue,
            -- reach is read per ad and day: only that is a true reach, nothing is summed.
-           max(i.reach) filter (where p_level = 'ad' and p_since = p_until) as reach,
-           count(distinct i.date)::integer as days
+           max(i.reach) filter (where p_since = p_until) as reach,
+           count(*)::integer as days
     from meta_sync.meta_insights_daily i
-    where i.account_id in (select s.id from scope s)
+    where p_level = 'ad'
+      and i.account_id in (select s.id from scope s)
       and i.date between p_since and p_until
       and i.attribution_setting = 'default' and i.breakdown_key = ''
+    group by 1, 2
+    union all
+    select r.entity_id, r.account_id::text, max(r.currency), sum(r.spend),
+           sum(r.impressions)::bigint, sum(r.clicks)::bigint, sum(r.link_clicks)::bigint,
+           sum(r.conversions), sum(r.revenue), null::bigint, count(*)::integer
+    from meta_sync.kpi_rollup_daily r
+    where p_level <> 'ad' and r.level = p_level
+      and r.account_id in (select s.id from scope s)
+      and r.date between p_since and p_until
     group by 1, 2
   ),
   entities as (
@@ -137,6 +145,6 @@ begin
 end;
 $$;
 comment on function meta_sync.kpi_summary(text, date, date, uuid, text) is
-  'KPIs per entity of p_level (ad, adset, campaign, account, organization) over p_since..p_until (account days), from the default rows of meta_insights_daily; scope = p_account_id, else p_organization_id, else every account the caller can see. Every entity of the scope appears (stored campaigns, ad sets, ads, archived and deleted included; accounts; organisations), with zeros and NULL ratios when it had no data; entity_name and effective_status from the entity tables. Money in currency: the account currency, or for organization the reporting_currency converted day by day (fx_convert_rate); organisation money is NULL when a day lacks a rate, and fx_missing_days lists those days. ctr in percent, cpm per 1000 impressions, roas = revenue / spend, ratios of the range totals, NULL when the denominator is 0. reach only for level ad over a single day (reach is not additive). days_with_data = days with a fact row. Bad level or range -> 22023, malformed account id -> 22007, unknown account or organization (or the account not in it) -> P0002.';
+  'KPIs per entity of p_level (ad, adset, campaign, account, organization) over p_since..p_until (account days), from the default rows of meta_insights_daily (level ad from the facts, the others from kpi_rollup_daily); scope = p_account_id, else p_organization_id, else every account the caller can see. Every entity of the scope appears (stored campaigns, ad sets, ads, archived and deleted included; accounts; organisations), with zeros and NULL ratios when it had no data; entity_name and effective_status from the entity tables. Money in currency: the account currency, or for organization the reporting_currency converted day by day (fx_convert_rate); organisation money is NULL when a day lacks a rate, and fx_missing_days lists those days. ctr in percent, cpm per 1000 impressions, roas = revenue / spend, ratios of the range totals, NULL when the denominator is 0. reach only for level ad over a single day (reach is not additive). days_with_data = days with a fact row. Bad level or range -> 22023, malformed account id -> 22007, unknown account or organization (or the account not in it) -> P0002.';
 
 select meta_sync.secure_schema();

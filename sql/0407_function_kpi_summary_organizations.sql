@@ -42,14 +42,13 @@ as $$
       and (p_account_id is null or a.id = p_account_id)
   ),
   account_days as (
-    select s.organization_id, i.date, coalesce(i.currency, s.currency) as source_currency,
-           sum(i.spend) as spend, sum(i.impressions) as impressions, sum(i.clicks) as clicks,
-           sum(i.link_clicks) as link_clicks, sum(i.conversions) as conversions,
-           sum(i.revenue) as revenue
-    from meta_sync.meta_insights_daily i
-    join scope s on s.id = i.account_id
-    where i.date between p_since and p_until
-      and i.attribution_setting = 'default' and i.breakdown_key = ''
+    select s.organization_id, r.date, coalesce(r.currency, s.currency) as source_currency,
+           sum(r.spend) as spend, sum(r.impressions) as impressions, sum(r.clicks) as clicks,
+           sum(r.link_clicks) as link_clicks, sum(r.conversions) as conversions,
+           sum(r.revenue) as revenue
+    from meta_sync.kpi_rollup_daily r
+    join scope s on s.id = r.account_id
+    where r.level = 'account' and r.date between p_since and p_until
     group by 1, 2, 3
   ),
   converted as (
@@ -94,6 +93,6 @@ as $$
   order by t.id;
 $$;
 comment on function meta_sync.kpi_summary_organizations(date, date, uuid, text) is
-  'Internal to meta_sync.kpi_summary (level organization, arguments checked there): per organisation in scope, every account-day converted into reporting_currency with fx_convert_rate; money NULL when any day lacks a rate (fx_missing_days lists those days, ascending), counts summed regardless.';
+  'Internal to meta_sync.kpi_summary (level organization, arguments checked there): per organisation in scope, every account-day (kpi_rollup_daily) converted into reporting_currency with fx_convert_rate; money NULL when any day lacks a rate (fx_missing_days lists those days, ascending), counts summed regardless.';
 
 select meta_sync.secure_schema();
