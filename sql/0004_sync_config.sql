@@ -11,7 +11,8 @@ create table meta_sync.meta_sync_config (
   settle_interval_minutes  integer not null default 1440
                            constraint settle_interval_minutes_positive check (settle_interval_minutes > 0),
   description              text not null default '',
-  updated_at               timestamptz not null default now()
+  updated_at               timestamptz not null default now(),
+  hourly_enabled           boolean not null default false
 );
 comment on table meta_sync.meta_sync_config is
   'Per-tier schedule: every interval_minutes re-read the last date_range_days (attribution); once every settle_interval_minutes re-read settle_lookback_days. Admins change it with plain SQL.';
@@ -20,6 +21,9 @@ insert into meta_sync.meta_sync_config (tier, interval_minutes, date_range_days,
   ('high',   60,  2, 'Every hour, re-reading the last 2 days'),
   ('medium', 120, 3, 'Every 2 hours, re-reading the last 3 days (default tier)'),
   ('low',    240, 7, 'Every 4 hours, re-reading the last 7 days');
+update meta_sync.meta_sync_config set hourly_enabled = true where tier = 'high';
+comment on column meta_sync.meta_sync_config.hourly_enabled is
+  'Also read hourly insights (meta_insights_hourly, hours of the account time zone) for the accounts of this tier: every job but phase 2 gets an hourly chunk beside each daily one. On for high by default.';
 
 create table meta_sync.data_freshness (
   account_id     meta_sync.ad_account_id not null references meta_sync.meta_ad_accounts (id) on delete cascade,

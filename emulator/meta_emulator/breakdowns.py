@@ -7,6 +7,7 @@ import itertools
 from functools import lru_cache
 
 from meta_emulator.entities import Ad
+from meta_emulator.hourly import HOURLY, HOURS
 from meta_emulator.metrics import Cell
 from meta_emulator.rand import uniforms
 from meta_emulator.world import COUNTRIES
@@ -17,6 +18,7 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "gender": ("female", "male", "unknown"),
     "device_platform": ("mobile_app", "mobile_web", "desktop"),
     "country": COUNTRIES,
+    HOURLY: HOURS,  # split by meta_emulator.hourly, never combined with another dimension
 }
 
 

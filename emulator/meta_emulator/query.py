@@ -11,6 +11,7 @@ from typing import Any
 
 from meta_emulator.breakdowns import DIMENSIONS
 from meta_emulator.errors import GraphError, invalid
+from meta_emulator.hourly import HOURLY
 from meta_emulator.metrics import WINDOWS
 
 LEVELS = ("account", "campaign", "adset", "ad")
@@ -209,6 +210,8 @@ def _breakdowns(params: dict[str, str]) -> tuple[str, ...]:
             raise invalid(f"breakdowns[{dim}] is not valid; supported: {', '.join(DIMENSIONS)}")
     if len(set(dims)) != len(dims):
         raise invalid("breakdowns must not repeat a dimension")
+    if HOURLY in dims and len(dims) > 1:
+        raise invalid(f"{HOURLY} cannot be combined with other breakdowns")
     action = params.get("action_breakdowns", "action_type").strip('[]" ')
     if action not in ("action_type", ""):
         raise invalid("action_breakdowns: only action_type is supported")

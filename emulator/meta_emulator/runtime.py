@@ -146,8 +146,12 @@ class Runtime:
         ]
         return out
 
-    def truth_insights(self, account_id: str, since: date, until: date) -> list[dict[str, Any]]:
-        """Ad-level daily rows as the API prints them (deleted and archived ads included)."""
+    def truth_insights(
+        self, account_id: str, since: date, until: date, breakdowns: tuple[str, ...] = ()
+    ) -> list[dict[str, Any]]:
+        """Ad-level daily rows as the API prints them (deleted and archived ads included);
+        with ``breakdowns``, one row per ad, day and dimension values (reach left out where
+        Meta leaves it out)."""
         aw = self.account(account_id)
         t = self.clock.timestamp()
         statuses = (
@@ -160,7 +164,14 @@ class Runtime:
             "CAMPAIGN_PAUSED",
         )
         query = Query(
-            "ad", TRUTH_FIELDS, since, until, "1", (), (("ad.effective_status", "IN", statuses),)
+            "ad",
+            TRUTH_FIELDS,
+            since,
+            until,
+            "1",
+            (),
+            (("ad.effective_status", "IN", statuses),),
+            breakdowns,
         )
         ads = [ad for ad in aw.ads.values() if visible(ad, t)]
         return all_rows(make_plan(aw, query, ads, self.seed, self.now_local(aw)))

@@ -30,6 +30,7 @@ from uuid import UUID
 
 from metasync import tokens
 from metasync.db.errors import LeaseLostError, WrongStateError
+from metasync.db.hourly import chunk_dataset
 from metasync.db.queue import fail_sync_chunk, release_sync_chunks, split_sync_chunk
 from metasync.graph import (
     BadRequestError,
@@ -67,11 +68,13 @@ async def run_insights(ctx: ChunkContext) -> int:
     c = ctx.chunk
     assert c.date_since is not None and c.date_until is not None
     plan = plan_range(c.date_since, c.date_until, ctx.today(), c.campaign_ids)
+    async with ctx.pool.connection() as conn:
+        dataset = await chunk_dataset(conn, c.chunk_id)
     try:
-        return await run_insights_chunk(ctx, plan)
+        return await run_insights_chunk(ctx, plan, dataset)
     except DateRangeTooOldError:
         wider = plan_range(c.date_since, c.date_until, ctx.today(), c.campaign_ids, margin=4)
-        return await run_insights_chunk(ctx, wider)
+        return await run_insights_chunk(ctx, wider, dataset)
 
 
 async def execute_chunk(ctx: ChunkContext, worker: str, dead: MutableSet[UUID]) -> Outcome:
