@@ -87,11 +87,14 @@ class Emulator:
         return self._rt.truth_entities(account_id)
 
     def truth_insights(
-        self, account_id: str, since: date | str, until: date | str
-    ) -> list[dict[str, Any]]:
+        self, account_id: str, since: date | str, until: date | str,
+        breakdowns: tuple[str, ...] = (), windows: tuple[str, ...] = (),
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """Ad-level daily rows (see the module docstring); with ``breakdowns`` one per
+        dimension values, with ``windows`` per-window action values."""
         s = date.fromisoformat(since) if isinstance(since, str) else since
         u = date.fromisoformat(until) if isinstance(until, str) else until
-        return self._rt.truth_insights(account_id, s, u)
+        return self._rt.truth_insights(account_id, s, u, breakdowns, windows)
 
     def truth_insights_hourly(
         self, account_id: str, since: date | str, until: date | str

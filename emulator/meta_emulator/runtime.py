@@ -147,11 +147,16 @@ class Runtime:
         return out
 
     def truth_insights(
-        self, account_id: str, since: date, until: date, breakdowns: tuple[str, ...] = ()
+        self,
+        account_id: str,
+        since: date,
+        until: date,
+        breakdowns: tuple[str, ...] = (),
+        windows: tuple[str, ...] = (),
     ) -> list[dict[str, Any]]:
         """Ad-level daily rows as the API prints them (deleted and archived ads included);
         with ``breakdowns``, one row per ad, day and dimension values (reach left out where
-        Meta leaves it out)."""
+        Meta leaves it out); with ``windows``, action values per attribution window."""
         aw = self.account(account_id)
         t = self.clock.timestamp()
         statuses = (
@@ -169,7 +174,7 @@ class Runtime:
             since,
             until,
             "1",
-            (),
+            windows,
             (("ad.effective_status", "IN", statuses),),
             breakdowns,
         )

@@ -15,11 +15,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from metasync.db.breakdowns import BreakdownSet, breakdown_set
 from metasync.db.queue import complete_sync_chunk
 from metasync.graph import PollPolicy, ReportRunFailedError, run_report
 from metasync.graph.fields import INSIGHTS_FIELDS
 from metasync.sync.context import ChunkContext
-from metasync.sync.hourly import HOURLY, write_hourly_chunk
+from metasync.sync.datasets import (
+    DAILY,
+    HOURLY_QUERY,
+    DatasetQuery,
+    breakdown_query,
+    map_breakdown_rows,
+)
+from metasync.sync.hourly import write_hourly_chunk
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative, map_insights
 from metasync.sync.structure import read_by_ids, read_unlisted
 from metasync.sync.writers import upsert_rows
@@ -59,7 +67,7 @@ def plan_range(
     return InsightsPlan(since, until, campaign_ids) if since <= until else None
 
 
-def query_params(plan: InsightsPlan, limit: int, hourly: bool = False) -> dict[str, Any]:
+def query_params(plan: InsightsPlan, limit: int, dataset: DatasetQuery = DAILY) -> dict[str, Any]:
     filtering: list[dict[str, Any]] = [
         {"field": "ad.effective_status", "operator": "IN", "value": list(AD_STATUSES)}
     ]
@@ -75,10 +83,8 @@ def query_params(plan: InsightsPlan, limit: int, hourly: bool = False) -> dict[s
         "filtering": filtering,
         "limit": limit,
     }
-    if hourly:  # Meta gives no reach by hour
-        params["fields"] = [f for f in params["fields"] if f not in ("reach", "frequency")]
-        params["breakdowns"] = HOURLY
-    return params
+    params["fields"] = [f for f in params["fields"] if f not in dataset.dropped]
+    return params | dict(dataset.extra)
 
 
 def use_async(plan: InsightsPlan, ads: int, threshold: int) -> bool:
@@ -102,11 +108,11 @@ async def count_ads(ctx: ChunkContext, campaign_ids: tuple[str, ...] | None) -> 
 
 
 async def fetch_rows(
-    ctx: ChunkContext, plan: InsightsPlan, hourly: bool = False
+    ctx: ChunkContext, plan: InsightsPlan, dataset: DatasetQuery = DAILY
 ) -> list[dict[str, Any]]:
     settings, path = ctx.settings, f"{ctx.account_id}/insights"
-    params = query_params(plan, settings.insights_page_size, hourly)
-    ads = await count_ads(ctx, plan.campaign_ids) * (24 if hourly else 1)  # rows per ad-day
+    params = query_params(plan, settings.insights_page_size, dataset)
+    ads = await count_ads(ctx, plan.campaign_ids) * dataset.rows_per_ad_day
     if not use_async(plan, ads, settings.insights_async_min_rows):
         return await ctx.graph.get_all(path, params, account_id=ctx.account_id)
     policy = PollPolicy(interval_seconds=settings.report_poll_seconds)
@@ -173,22 +179,34 @@ async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -
                     await upsert_rows(conn, group, ctx.clock())
 
 
+async def _breakdown_set(ctx: ChunkContext, dataset: str) -> BreakdownSet | None:
+    if not dataset.startswith("breakdown:"):
+        return None
+    async with ctx.pool.connection() as conn:
+        return await breakdown_set(conn, int(dataset.removeprefix("breakdown:")))
+
+
 async def run_insights_chunk(
     ctx: ChunkContext, plan: InsightsPlan | None, dataset: str = "daily"
 ) -> int:
     """Fetch the chunk's rows, write them and complete the chunk in one transaction."""
-    hourly = dataset == "hourly"
-    raws = await fetch_rows(ctx, plan, hourly) if plan is not None else []
+    bset = await _breakdown_set(ctx, dataset)
+    query = HOURLY_QUERY if dataset == "hourly" else breakdown_query(bset) if bset else DAILY
+    raws = await fetch_rows(ctx, plan, query) if plan is not None else []
     if raws and ctx.settings.read_unlisted_objects:
         await store_missing_objects(ctx, raws)
-    if hourly:
+    if dataset == "hourly":
         return await write_hourly_chunk(ctx, raws, await objectives(ctx))
-    rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, await objectives(ctx))
+    if bset is None:
+        rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, await objectives(ctx))
+    else:
+        rows = map_breakdown_rows(raws, bset, ctx.account_id, ctx.chunk.currency,
+                                  await objectives(ctx))  # fmt: skip
     now = ctx.clock()
     async with ctx.pool.connection() as conn, conn.transaction():
         written = await upsert_rows(conn, rows, now)
         await complete_sync_chunk(
             conn, ctx.chunk, rows_written=written, api_calls=ctx.counter.calls,
-            fresh_through=plan.until if plan else None, now=now,
+            fresh_through=plan.until if plan and bset is None else None, now=now,
         )  # fmt: skip
     return written
