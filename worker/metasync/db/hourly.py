@@ -19,3 +19,13 @@ async def chunk_dataset(conn: Conn, chunk_id: int) -> str:
         )
         row = await cur.fetchone()
     return str(row[0]) if row else "daily"
+
+
+async def set_hourly(conn: Conn, tiers: list[str], enabled: bool = True) -> None:
+    """Switch hourly insights on (or off) for ``tiers`` (``meta_sync_config.hourly_enabled``)."""
+    async with translated():
+        await conn.execute(
+            "update meta_sync.meta_sync_config set hourly_enabled = %s, updated_at = now()"
+            " where tier::text = any(%s)",
+            (enabled, tiers),
+        )
