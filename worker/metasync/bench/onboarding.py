@@ -40,7 +40,7 @@ from metasync.sync.writers import measure_upsert_vs_copy
 from metasync.verify import compare_with_truth
 
 INSIGHT_KINDS = ("insights", "insights_async", "report_poll")
-PHASES = {"recent_90_days": "phase_1", "historical_backfill": "phase_2"}
+PHASES = {"recent_window": "phase_1", "historical_backfill": "phase_2"}
 FIRST_ROWS = "select exists (select from meta_sync.meta_insights_daily)"
 KIND_NOTES = {"report_poll": "report-run status polls", "insights_async": "report runs created",
               "insights": "result pages", "object_by_id": "objects named by insights, by id",
@@ -119,10 +119,14 @@ async def prepare_extras(url: str, hourly: bool, breakdowns: list[str]) -> None:
 
 
 async def onboard(
-    settings: Settings, url: str, emu: EmulatorProcess, limit_s: float,
+    settings: Settings,
+    url: str,
+    emu: EmulatorProcess,
+    limit_s: float,
+    cipher: TokenCipher | None = None,
     extras: tuple[bool, list[str]] = (False, []),
-) -> tuple[list[str], Timeline]:  # fmt: skip
-    cipher = TokenCipher({"bench": generate_key()})
+) -> tuple[list[str], Timeline]:
+    cipher = cipher or TokenCipher({"bench": generate_key()})
     await prepare_extras(url, *extras)
     accounts = await connect_world(url, emu, cipher)
     timeline = Timeline()
@@ -171,7 +175,7 @@ async def database_counts(url: str) -> dict[str, int]:
                 "select (select count(*) from meta_sync.meta_insights_daily),"
                 " (select coalesce(sum(api_calls), 0) from meta_sync.sync_jobs),"
                 " (select coalesce(sum(total_chunks), 0) from meta_sync.sync_jobs"
-                "   where sync_phase = 'recent_90_days'),"
+                "   where sync_phase = 'recent_window'),"
                 " (select coalesce(sum(total_chunks), 0) from meta_sync.sync_jobs"
                 "   where sync_phase = 'historical_backfill')"
             )
@@ -191,7 +195,7 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     per_1000 = total / rows * 1000 if rows else 0.0
     ratio = total / minimum if minimum else 0.0
     data_ratio = insight_calls / minimum if minimum else 0.0
-    phase_1 = timeline.done.get("recent_90_days", math.inf)
+    phase_1 = timeline.done.get("recent_window", math.inf)
     full = max(timeline.done.values(), default=math.inf)
     report.add("insight rows", rows)
     report.add("Graph calls (total)", total, f"in {stats.get('http_requests')} HTTP requests")
@@ -270,7 +274,7 @@ def onboarding(
             })  # fmt: skip
             extras = (hourly, breakdown_set.split(",") if breakdown_set else [])
             report.data["extras"] = {"hourly": hourly, "breakdown_set": breakdown_set}
-            accounts, timeline = asyncio.run(onboard(settings, url, emu, timeout, extras))
+            accounts, timeline = asyncio.run(onboard(settings, url, emu, timeout, extras=extras))
             stats = emu.stats()
             stats["call_log"] = emu.control.get("/calls", params={"limit": 100_000}).json()["data"]
             counts = asyncio.run(database_counts(url))
