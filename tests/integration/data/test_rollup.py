@@ -12,8 +12,8 @@ from typing import Any
 import psycopg
 from kpi_world import insert_facts
 
+from metasync.db.writers import upsert_rows
 from metasync.sync.mapping import InsightDailyRow
-from metasync.sync.writers import upsert_rows
 
 FRESH = """
 select i.account_id::text, g.level, i.date, g.entity_id, sum(i.spend), sum(i.impressions),

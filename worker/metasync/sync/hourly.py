@@ -14,10 +14,10 @@ from dataclasses import asdict
 from typing import Any
 
 from metasync.db.queue import complete_sync_chunk
+from metasync.db.writers import upsert_rows
 from metasync.graph.errors import UnexpectedResponseError
 from metasync.sync.context import ChunkContext
 from metasync.sync.mapping import InsightHourlyRow, map_insight
-from metasync.sync.writers import upsert_rows
 
 HOURLY = "hourly_stats_aggregated_by_advertiser_time_zone"
 _LABEL = re.compile(r"^(\d{2}):00:00 - \1:59:59$")
@@ -52,7 +52,7 @@ async def write_hourly_chunk(
     """Write the chunk's hourly rows and complete it in one transaction (the daily freshness is
     the daily chunks' to advance)."""
     rows = map_hourly(raws, ctx.account_id, ctx.chunk.currency, objectives)
-    now = ctx.clock()
+    now = ctx.clock.db_now()
     async with ctx.pool.connection() as conn, conn.transaction():
         written = await upsert_rows(conn, rows, now)
         await complete_sync_chunk(
