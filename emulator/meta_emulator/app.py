@@ -87,14 +87,22 @@ class Emulator:
         return self._rt.truth_entities(account_id)
 
     def truth_insights(
-        self, account_id: str, since: date | str, until: date | str,
-        breakdowns: tuple[str, ...] = (), windows: tuple[str, ...] = (),
-    ) -> list[dict[str, Any]]:  # fmt: skip
-        """Ad-level daily rows (see the module docstring); with ``breakdowns`` one per
-        dimension values, with ``windows`` per-window action values."""
+        self,
+        account_id: str,
+        since: date | str,
+        until: date | str,
+        breakdowns: tuple[str, ...] | list[str] = (),
+        action_breakdowns: tuple[str, ...] | list[str] = ("action_type",),
+        windows: tuple[str, ...] | list[str] = (),
+    ) -> list[dict[str, Any]]:
+        """Ad-level daily rows (TRUTH_FIELDS), split by `breakdowns` and `action_breakdowns`
+        exactly as the Graph API splits them (a combination Meta refuses raises ErrorReply);
+        with ``windows``, action values per attribution window."""
         s = date.fromisoformat(since) if isinstance(since, str) else since
         u = date.fromisoformat(until) if isinstance(until, str) else until
-        return self._rt.truth_insights(account_id, s, u, breakdowns, windows)
+        return self._rt.truth_insights(
+            account_id, s, u, tuple(breakdowns), tuple(action_breakdowns), tuple(windows)
+        )
 
     def truth_insights_hourly(
         self, account_id: str, since: date | str, until: date | str

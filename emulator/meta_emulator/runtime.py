@@ -8,9 +8,11 @@ from datetime import date, datetime
 from typing import Any
 
 from meta_emulator.auth import Credentials, make_credentials
+from meta_emulator.breakdowns import check_combination
 from meta_emulator.clock import EmulatorClock
 from meta_emulator.config import EmulatorConfig, Faults
 from meta_emulator.faults import FaultInjector
+from meta_emulator.filters import Rule
 from meta_emulator.insights import all_rows, make_plan
 from meta_emulator.metrics import ad_day
 from meta_emulator.nodes import object_values
@@ -152,11 +154,13 @@ class Runtime:
         since: date,
         until: date,
         breakdowns: tuple[str, ...] = (),
+        action_breakdowns: tuple[str, ...] = ("action_type",),
         windows: tuple[str, ...] = (),
     ) -> list[dict[str, Any]]:
-        """Ad-level daily rows as the API prints them (deleted and archived ads included);
-        with ``breakdowns``, one row per ad, day and dimension values (reach left out where
-        Meta leaves it out); with ``windows``, action values per attribution window."""
+        """Ad-level daily rows as the API prints them (deleted and archived ads included),
+        split by `breakdowns` / `action_breakdowns` when given (Meta's combinations only);
+        with ``windows``, action values per attribution window."""
+        check_combination(breakdowns, action_breakdowns)
         aw = self.account(account_id)
         t = self.clock.timestamp()
         statuses = (
@@ -175,8 +179,9 @@ class Runtime:
             until,
             "1",
             windows,
-            (("ad.effective_status", "IN", statuses),),
+            (Rule("ad.effective_status", "IN", statuses),),
             breakdowns,
+            action_breakdowns,
         )
         ads = [ad for ad in aw.ads.values() if visible(ad, t)]
         return all_rows(make_plan(aw, query, ads, self.seed, self.now_local(aw)))

@@ -11,15 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from e2e_harness import (
+
+from metasync.db.breakdowns import add_breakdown_set
+from metasync.db.errors import InvalidArgumentError
+from tests.support.e2e_harness import (
     Harness,
     account_today,
     assert_insights_equal,
     outcomes_ok,
 )
-
-from metasync.db.breakdowns import add_breakdown_set
-from metasync.db.errors import InvalidArgumentError
 
 WINDOWS = ("1d_click", "7d_click", "1d_view")
 
@@ -27,7 +27,7 @@ WINDOWS = ("1d_click", "7d_click", "1d_view")
 def truth_set(h: Harness, account: str, since: date, until: date, dims: tuple[str, ...],
               windows: tuple[str, ...]) -> dict[Any, Any]:  # fmt: skip
     out = {}
-    for r in h.emu.truth_insights(account, since, until, dims, windows):
+    for r in h.emu.truth_insights(account, since, until, dims, windows=windows):
         key = ",".join(dims) + ":" + ",".join(r[d] for d in dims) if dims else ""
         out[(r["ad_id"], date.fromisoformat(r["date_start"]), key)] = (
             int(r["impressions"]), int(r["clicks"]), Decimal(r["spend"]),

@@ -9,15 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from e2e_harness import (
+from meta_emulator.hourly import HOURLY
+from tests.support.e2e_harness import (
     Harness,
     _stat,
     account_today,
     assert_insights_equal,
     outcomes_ok,
 )
-
-from meta_emulator.hourly import HOURLY
 
 CLOCK = datetime(2026, 4, 7, 11, 30, tzinfo=UTC)  # Auckland went back an hour on 2026-04-05
 COUNTED = {

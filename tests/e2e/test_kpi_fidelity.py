@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from e2e_harness import Harness, account_today, history_start, outcomes_ok, truth_rows
+from tests.support.e2e_harness import Harness, account_today, history_start, outcomes_ok, truth_rows
 
 AROUND_MIDNIGHT = datetime(2026, 3, 10, 11, 30, tzinfo=UTC)
 PINNED = 5  # JPY/Tokyo, NZD/Tongatapu, USD/Honolulu, INR/Kolkata, NZD/Auckland

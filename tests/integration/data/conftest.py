@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from kpi_world import seed
+
+from tests.integration.data.kpi_world import seed
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from typing import Any
 
 import psycopg
 import pytest
-from kpi_world import AGENCY
 from psycopg.rows import dict_row
+
+from tests.integration.data.kpi_world import AGENCY
 
 D1, D2 = date(2026, 3, 1), date(2026, 3, 2)
 USD, JPY = Decimal("1.10"), Decimal("160")

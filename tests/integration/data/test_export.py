@@ -15,13 +15,13 @@ from uuid import UUID
 import psycopg
 import pyarrow.parquet as pq
 import pytest
-from kpi_world import AGENCY
 from typer.testing import CliRunner
 
 from metasync.cli import app
 from metasync.db.export import ExportScope
 from metasync.export import export_csv, export_parquet
 from metasync.settings import get_settings
+from tests.integration.data.kpi_world import AGENCY
 
 runner = CliRunner()
 ARGS = ["--since", "2026-03-01", "--until", "2026-03-02"]

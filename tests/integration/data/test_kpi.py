@@ -10,11 +10,11 @@ from uuid import UUID
 
 import psycopg
 import pytest
-from kpi_world import AGENCY, EMPTY, FACTS, dec
 from psycopg.rows import dict_row
 
 from metasync.db.errors import InvalidArgumentError, MalformedIdError, NotFoundError
 from metasync.db.kpi import kpi_summary
+from tests.integration.data.kpi_world import AGENCY, EMPTY, FACTS, dec
 
 D1, D2 = date(2026, 3, 1), date(2026, 3, 2)
 SUMMED = {"impressions": 6, "clicks": 7, "spend": 8, "link_clicks": 10, "conversions": 11,

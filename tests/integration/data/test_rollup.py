@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
-from kpi_world import insert_facts
 
 from metasync.db.writers import upsert_rows
 from metasync.sync.mapping import InsightDailyRow
+from tests.integration.data.kpi_world import insert_facts
 
 FRESH = """
 select i.account_id::text, g.level, i.date, g.entity_id, sum(i.spend), sum(i.impressions),

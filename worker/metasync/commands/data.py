@@ -129,9 +129,3 @@ async def _export(
         finally:
             partial.unlink(missing_ok=True)
         return result
-
-
-def register(app: typer.Typer) -> None:
-    """Attach ``export`` and ``fx`` to the ``metasync`` app."""
-    app.command("export")(export_command)
-    app.add_typer(fx_app, name="fx")

@@ -1,5 +1,5 @@
 -- The default insights rows summed per ad set, campaign and account and day, kept in step with
--- meta_insights_daily by its statement triggers (sql/0404): what kpi_daily and kpi_summary read
+-- meta_insights_daily by its statement triggers (sql/0504): what kpi_daily and kpi_summary read
 -- above the ad level, so a 90-day campaign query reads one row per campaign and day.
 
 create table meta_sync.kpi_rollup_daily (
