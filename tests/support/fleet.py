@@ -27,9 +27,9 @@ from pydantic import SecretStr
 from meta_emulator import Emulator
 from meta_emulator.serving import EmulatorProcess
 from metasync import tokens
-from metasync.connections import connect, fetch_account_metadata, upsert_ad_account
+from metasync.connections import connect, fetch_account_metadata, register_account
 from metasync.crypto import TokenCipher
-from metasync.db.accounts import create_organization
+from metasync.db.accounts import ensure_organization
 from metasync.graph import GraphClient
 from metasync.settings import Settings
 from metasync.verify import TruthSource, compare_with_truth, merge_ranges, synced_ranges
@@ -130,18 +130,18 @@ def tier_of(index: int) -> str:
 async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: GraphClient,
                      cipher: TokenCipher, accounts: int) -> list[str]:  # fmt: skip
     """An organisation, the in-process emulator's token and its first ``accounts`` accounts
-    (tiers spread by ``tier_of``), not yet onboarded."""
+    (tiers spread by ``tier_of``), their phase 1 enqueued at the emulator's clock."""
     token = emu.credentials["access_token"]
     ids = emu.account_ids[:accounts]
     metadata = []
     for i in range(0, len(ids), 50):
         metadata += await fetch_account_metadata(graph, token, ids[i : i + 50])
     async with pool.connection() as conn, conn.transaction():
-        org = await create_organization(conn, "fleet")
+        org = await ensure_organization(conn, "fleet")
         connection = await tokens.store_connection(conn, cipher, org, token, "system_user")
         for index, account in enumerate(metadata):
-            await upsert_ad_account(conn, account, organization_id=org,
-                                    connection_id=connection, tier=tier_of(index))  # fmt: skip
+            await register_account(conn, account, org, connection, tier_of(index),
+                                   emu.clock.now())  # fmt: skip
     return [a.id for a in metadata]
 
 
