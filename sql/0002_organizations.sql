@@ -3,9 +3,13 @@
 create table meta_sync.organizations (
   id          uuid primary key default gen_random_uuid(),
   name        text not null constraint organization_name_not_blank check (btrim(name) <> ''),
-  created_at  timestamptz not null default now()
+  created_at  timestamptz not null default now(),
+  reporting_currency text not null default 'USD'
+              constraint organization_reporting_currency_iso check (reporting_currency ~ '^[A-Z]{3}$')
 );
 comment on table meta_sync.organizations is 'A tenant: an agency, a brand or a SaaS customer owning ad accounts.';
+comment on column meta_sync.organizations.reporting_currency is
+  'ISO 4217 code the organisation''s rollups (kpi_daily / kpi_summary level organization) are converted into, day by day, with meta_sync.fx_rates.';
 
 create table meta_sync.organization_members (
   organization_id uuid not null references meta_sync.organizations (id) on delete cascade,

@@ -55,6 +55,8 @@ create index meta_ad_accounts_due_idx on meta_sync.meta_ad_accounts (next_sync_a
   where not paused;
 comment on table meta_sync.meta_ad_accounts is
   'A Meta ad account under sync, with its tier and scheduling state. next_sync_at is derived from the tier (trigger) and from each sync outcome (update_meta_sync_status).';
+comment on column meta_sync.meta_ad_accounts.currency is
+  'ISO 4217 currency of every amount of the account (insights in major units, budgets in minor units: meta_sync.currency_offset).';
 comment on column meta_sync.meta_ad_accounts.meta_sync_priority is
   'Tier: high | medium | low. A plain UPDATE recomputes next_sync_at.';
 comment on column meta_sync.meta_ad_accounts.timezone_name is

@@ -12,6 +12,7 @@ create table meta_sync.meta_sync_config (
                            constraint settle_interval_minutes_positive check (settle_interval_minutes > 0),
   description              text not null default '',
   updated_at               timestamptz not null default now(),
+  hourly_enabled           boolean not null default false,
   structure_refresh_minutes integer not null default 1440
                            constraint structure_refresh_minutes_positive check (structure_refresh_minutes > 0)
 );
@@ -25,6 +26,9 @@ insert into meta_sync.meta_sync_config
   ('low',    240, 7, 'Every 4 hours, re-reading the last 7 days', 1440);
 comment on column meta_sync.meta_sync_config.structure_refresh_minutes is
   'A scheduled run lists campaigns, ad sets, ads and creatives again when the last listing is at least this old (high 360, medium and low 1440); in between a run reads insights only, and an insights chunk that meets an object it does not know lists the structure first. Webhooks and manual syncs always list.';
+update meta_sync.meta_sync_config set hourly_enabled = true where tier = 'high';
+comment on column meta_sync.meta_sync_config.hourly_enabled is
+  'Also read hourly insights (meta_insights_hourly, hours of the account time zone) for the accounts of this tier: every job but phase 2 gets an hourly chunk beside each daily one. On for high by default.';
 
 create table meta_sync.data_freshness (
   account_id     meta_sync.ad_account_id not null references meta_sync.meta_ad_accounts (id) on delete cascade,

@@ -75,6 +75,8 @@ create table meta_sync.sync_job_chunks (
   completed_at            timestamptz,
   actual_duration_seconds numeric(12, 3),
   created_at              timestamptz not null default now(),
+  dataset                 text not null default 'daily'
+                          constraint chunk_dataset_known check (dataset in ('daily', 'hourly') or dataset ~ '^breakdown:[0-9]+$'),
   constraint chunk_date_range_ordered check (date_since <= date_until),
   constraint insights_chunk_has_dates check (
     chunk_type <> 'insights' or (date_since is not null and date_until is not null)),
@@ -99,5 +101,7 @@ comment on column meta_sync.sync_job_chunks.depends_on_chunk_id is
   'Not claimable while this chunk is pending or running (insights wait for the structure of their job).';
 comment on column meta_sync.sync_job_chunks.lease_token is
   'New on every claim; completing or failing requires it, so a worker that lost its lease cannot finish the chunk.';
+comment on column meta_sync.sync_job_chunks.dataset is
+  'Insights chunks: daily (meta_insights_daily), hourly (meta_insights_hourly, breakdowns=hourly_stats_aggregated_by_advertiser_time_zone) or breakdown:<insights_breakdown_sets.id> (meta_insights_daily rows under the set''s breakdown_key / attribution_setting). Split children inherit it (trigger).';
 comment on column meta_sync.sync_job_chunks.updated_since is
   'Structure chunks: read only objects updated after this time (incremental); NULL = everything.';

@@ -89,3 +89,11 @@ create table meta_sync.meta_ad_creatives (
 );
 create index meta_ad_creatives_account_id_idx on meta_sync.meta_ad_creatives (account_id);
 comment on table meta_sync.meta_ad_creatives is 'Ad creatives (typed columns + raw JSON).';
+comment on column meta_sync.meta_campaigns.daily_budget is
+  'Minor units of the account currency (meta_ad_accounts.currency) as Meta sends them: major amount x meta_sync.currency_offset(currency). meta_sync.budgets shows major units.';
+comment on column meta_sync.meta_campaigns.lifetime_budget is
+  'Minor units of the account currency, like daily_budget.';
+comment on column meta_sync.meta_adsets.daily_budget is
+  'Minor units of the account currency (meta_ad_accounts.currency) as Meta sends them: major amount x meta_sync.currency_offset(currency). meta_sync.budgets shows major units.';
+comment on column meta_sync.meta_adsets.lifetime_budget is
+  'Minor units of the account currency, like daily_budget.';

@@ -28,3 +28,7 @@ comment on table meta_sync.meta_insights_daily is
   'One row per ad, day (account time zone), attribution setting and breakdown. Spend and revenue in the account currency (major units); conversions and revenue derived from actions/action_values by the campaign objective. Rewritten while attribution settles (28 days).';
 comment on column meta_sync.meta_insights_daily.reach is
   'Ad-level reach: not additive, so rollup views do not sum it.';
+comment on column meta_sync.meta_insights_daily.currency is
+  'The account currency (ISO 4217) of spend and revenue, as Meta reports it (account_currency).';
+comment on column meta_sync.meta_insights_daily.spend is 'Amount spent, major units of currency (JPY: whole yen).';
+comment on column meta_sync.meta_insights_daily.revenue is 'Value of the counted conversions, major units of currency.';

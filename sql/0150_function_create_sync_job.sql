@@ -25,6 +25,9 @@ declare
   v_order     integer := 0;
   v_until     date := p_until;
   v_since     date;
+  v_hourly    boolean;
+  v_dataset   text;
+  v_first     date;
 begin
   if p_since is null or p_until is null or p_since > p_until then
     raise exception 'invalid date range % .. %', p_since, p_until using errcode = '22023';
@@ -54,15 +57,36 @@ begin
   end if;
 
   -- Newest slice first: chunk_order and id (the claim's tie-breaker) both run backwards in time.
-  while v_until >= p_since loop
-    v_order := v_order + 1;
-    v_since := greatest(p_since, v_until - (p_chunk_days - 1));
-    insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
-                                           date_since, date_until, chunk_order, priority,
-                                           run_after, created_at)
-    values (v_job_id, v_account.id, v_structure, 'insights', v_since, v_until, v_order, v_priority,
-            p_now, p_now);
-    v_until := v_since - 1;
+  -- Tiers with hourly_enabled get the same slices again as hourly chunks, and each enabled
+  -- breakdown set of the organisation its own (back history_months), after the daily ones;
+  -- phase 2 reads the daily data only.
+  select c.hourly_enabled into v_hourly
+  from meta_sync.meta_sync_config c where c.tier = v_account.meta_sync_priority;
+  for v_dataset, v_first in
+    select 'daily', p_since
+    union all
+    select 'hourly', p_since where coalesce(v_hourly, false) and p_phase <> 'historical_backfill'
+    union all
+    select * from (
+      select 'breakdown:' || b.id, greatest(p_since,
+               (meta_sync.account_today(v_account.timezone_name, p_now)
+                - pg_catalog.make_interval(months => b.history_months))::date + 1)
+      from meta_sync.insights_breakdown_sets b
+      where b.organization_id = v_account.organization_id and b.enabled
+        and p_phase <> 'historical_backfill'
+      order by b.id) sets
+  loop
+    v_until := p_until;
+    while v_until >= v_first loop
+      v_order := v_order + 1;
+      v_since := greatest(v_first, v_until - (p_chunk_days - 1));
+      insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
+                                             date_since, date_until, chunk_order, priority,
+                                             run_after, created_at, dataset)
+      values (v_job_id, v_account.id, v_structure, 'insights', v_since, v_until, v_order, v_priority,
+              p_now, p_now, v_dataset);
+      v_until := v_since - 1;
+    end loop;
   end loop;
 
   update meta_sync.sync_jobs j
@@ -72,4 +96,4 @@ begin
 end;
 $$;
 comment on function meta_sync.create_sync_job(text, meta_sync.sync_phase, meta_sync.sync_type, date, date, integer, boolean, timestamptz, text, timestamptz) is
-  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n), each depending on the structure chunk; priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';
+  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n), each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';

@@ -10,10 +10,12 @@ set search_path = ''
 as $$
 declare
   -- Functions signed-in users may call (everything else is revoked from them): the RLS
-  -- helpers, the admin-checked tier change, and the pure helper the status view calls.
+  -- helpers, the admin-checked tier change, the pure helper the status view calls, and the
+  -- data layer's security-invoker reads (RLS decides what they see).
   c_for_authenticated constant text[] := array[
     'is_org_member', 'is_org_admin', 'is_sync_topic_member', 'set_sync_priority',
-    'chunk_priority'];
+    'chunk_priority', 'currency_offset', 'fx_convert_rate', 'kpi_summary',
+    'kpi_summary_organizations'];
   -- Functions the worker must not call: migration-time administration, and the nudge that
   -- would make /tick call itself.
   c_not_for_worker constant text[] := array[

@@ -14,6 +14,8 @@ Python surface::
                                   #   archived and deleted included, all fields, as of the clock
     emu.truth_insights("act_X", since, until)  # ad-level daily rows exactly as the API prints
                                   #   them (TRUTH_FIELDS), deleted/archived ads included
+    emu.truth_insights_hourly("act_X", since, until)  # the same per hour of the account's
+                                  #   day (hourly_stats_aggregated_by_advertiser_time_zone)
     emu.truth_ad_status("act_X")  # {ad_id: effective_status}
     emu.stats / emu.call_log(n)   # counters (calls by kind/account, throttled, failed, batch items)
     emu.faults / emu.set_faults(transient=0.05, latency_ms=20)  # rates per class (`Faults`)
@@ -44,7 +46,9 @@ Graph API (``/vNN.0/...``; versions in ``EmulatorConfig.versions``, others answe
 ``act_X`` node and edges ``campaigns|adsets|ads|adcreatives|insights``; ``/<id>`` for any object
 (deleted ones too), ``/<campaign>/adsets|ads|insights``, ``/<adset>/ads|insights``,
 ``/<ad>/insights`` (``breakdowns`` and ``action_breakdowns`` in Meta's allowed combinations;
-split rows add up exactly); ``/me``, ``/me/adaccounts``, ``/me/businesses``,
+split rows add up exactly; ``hourly_stats_aggregated_by_advertiser_time_zone`` alone: hours of
+the local day, 23 or 25 on clock-change days, adding up exactly to the day, no reach, see
+``hourly.py``); ``/me``, ``/me/adaccounts``, ``/me/businesses``,
 ``/<business>/owned_ad_accounts``; ``POST .../insights`` -> ``{report_run_id}``, ``GET /<run>``,
 ``GET /<run>/insights``; ``POST /`` with ``batch``; ``/oauth/access_token``, ``/debug_token``.
 Field expansion on the account, campaign and ad-set nodes (``act_X?fields=name,

@@ -21,6 +21,7 @@ from meta_emulator.config import EmulatorConfig
 from meta_emulator.control import Control
 from meta_emulator.errors import ErrorReply
 from meta_emulator.graph import VERSION, Call, serve
+from meta_emulator.hourly import HOURLY
 from meta_emulator.runtime import Runtime
 from meta_emulator.state import effective, visible
 from meta_emulator.webhooks import FIELDS, build_payload, deliver, verify
@@ -92,14 +93,25 @@ class Emulator:
         until: date | str,
         breakdowns: tuple[str, ...] | list[str] = (),
         action_breakdowns: tuple[str, ...] | list[str] = ("action_type",),
+        windows: tuple[str, ...] | list[str] = (),
     ) -> list[dict[str, Any]]:
         """Ad-level daily rows (TRUTH_FIELDS), split by `breakdowns` and `action_breakdowns`
-        exactly as the Graph API splits them (a combination Meta refuses raises ErrorReply)."""
+        exactly as the Graph API splits them (a combination Meta refuses raises ErrorReply);
+        with ``windows``, action values per attribution window."""
         s = date.fromisoformat(since) if isinstance(since, str) else since
         u = date.fromisoformat(until) if isinstance(until, str) else until
         return self._rt.truth_insights(
-            account_id, s, u, tuple(breakdowns), tuple(action_breakdowns)
+            account_id, s, u, tuple(breakdowns), tuple(action_breakdowns), tuple(windows)
         )
+
+    def truth_insights_hourly(
+        self, account_id: str, since: date | str, until: date | str
+    ) -> list[dict[str, Any]]:
+        """Ad-level rows per day and hour of the account time zone, as the API prints them for
+        ``breakdowns=hourly_stats_aggregated_by_advertiser_time_zone`` (no reach)."""
+        s = date.fromisoformat(since) if isinstance(since, str) else since
+        u = date.fromisoformat(until) if isinstance(until, str) else until
+        return self._rt.truth_insights(account_id, s, u, (HOURLY,))
 
     def truth_ad_status(self, account_id: str) -> dict[str, str]:
         aw = self._rt.account(account_id)

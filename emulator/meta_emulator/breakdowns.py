@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
+from meta_emulator import hourly as by_hour
 from meta_emulator.entities import Ad
 from meta_emulator.errors import invalid
 from meta_emulator.metrics import Cell
@@ -46,6 +47,8 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "device_platform": ("mobile_app", "mobile_web", "desktop"),
     "country": COUNTRIES,
     "region": tuple(r for c in COUNTRIES for r in REGIONS[c]),
+    # split by meta_emulator.hourly, never combined with another dimension
+    by_hour.HOURLY: by_hour.HOURS,
 }  # fmt: skip
 REGION_COUNTRY = {r: c for c, rs in REGIONS.items() for r in rs}
 JOINABLE = frozenset({"action_type", "action_target_id", "action_destination"})

@@ -17,6 +17,7 @@ from meta_emulator.breakdowns import combos, split
 from meta_emulator.entities import Ad
 from meta_emulator.filters import Rule, matches
 from meta_emulator.formatting import format_row, iso_day
+from meta_emulator.hourly import HOURLY, split_hours
 from meta_emulator.metrics import Cell, ad_day
 from meta_emulator.query import Query, minus_months
 from meta_emulator.state import effective, visible
@@ -169,7 +170,14 @@ def bucket_split(
         countries = plan.aw.adsets[ad.adset_id].countries
         for day in range(first, min(last, plan.today) + 1):
             cell = bucket_cell(plan, [ad], day, day)
-            for index, values, part in split(cell, plan.seed, ad, countries, dims) if cell else ():
+            if cell is None:
+                continue
+            parts = (
+                split_hours(cell, plan.seed, ad, day, plan.aw.account.timezone)
+                if dims == (HOURLY,)
+                else split(cell, plan.seed, ad, countries, dims)
+            )
+            for index, values, part in parts:
                 if index in out:
                     out[index][1].add(part)
                 else:
@@ -193,7 +201,8 @@ def _rows_in_slot(plan: Plan, g: int, b: int, start: int) -> Iterator[tuple[int,
         if slot * k + index >= start:
             values, cell = parts[index]
             row = format_row(plan.aw, plan.query, group_id, ads, first, last, cell)
-            if old:  # Meta silently omits reach with breakdowns beyond 13 months
+            if old or plan.query.breakdowns == (HOURLY,):
+                # Meta silently omits reach with breakdowns beyond 13 months, and by hour
                 row.pop("reach", None)
                 row.pop("frequency", None)
             yield slot * k + index, {**row, **values}

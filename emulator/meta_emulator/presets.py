@@ -43,7 +43,16 @@ PINNED = (
     ("INR", "Asia/Kolkata"),
     ("NZD", "Pacific/Auckland"),
 )
-PRESETS = ("small", "agency", "large", "fleet", "demo")
+PRESETS = ("small", "agency", "large", "fleet", "demo", "zones")
+# the `zones` world: one small account per awkward offset or currency (UTC+5:45 included)
+ZONES = (
+    ("USD", "Asia/Kathmandu"),
+    ("NZD", "Pacific/Auckland"),
+    ("NZD", "Pacific/Tongatapu"),
+    ("USD", "Pacific/Honolulu"),
+    ("INR", "Asia/Kolkata"),
+    ("JPY", "Asia/Tokyo"),
+)
 DEMO_AGENCY_ACCOUNTS = 5  # the demo world: the first agency accounts, then the large account
 
 
@@ -70,6 +79,8 @@ def preset_specs(preset: str, seed: int) -> list[AccountSpec]:
         return [_agency_account(r, i) for i in range(50)]
     if preset == "fleet":
         return [_fleet_account(r, i) for i in range(5000)]
+    if preset == "zones":
+        return [AccountSpec(cur, tz, 400, 3, 5, 10) for cur, tz in ZONES]
     if preset == "demo":
         agency = preset_specs("agency", seed)[:DEMO_AGENCY_ACCOUNTS]
         return [*agency, *preset_specs("large", seed)]

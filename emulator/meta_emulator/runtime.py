@@ -155,9 +155,11 @@ class Runtime:
         until: date,
         breakdowns: tuple[str, ...] = (),
         action_breakdowns: tuple[str, ...] = ("action_type",),
+        windows: tuple[str, ...] = (),
     ) -> list[dict[str, Any]]:
         """Ad-level daily rows as the API prints them (deleted and archived ads included),
-        split by `breakdowns` / `action_breakdowns` when given (Meta's combinations only)."""
+        split by `breakdowns` / `action_breakdowns` when given (Meta's combinations only);
+        with ``windows``, action values per attribution window."""
         check_combination(breakdowns, action_breakdowns)
         aw = self.account(account_id)
         t = self.clock.timestamp()
@@ -176,7 +178,7 @@ class Runtime:
             since,
             until,
             "1",
-            (),
+            windows,
             (Rule("ad.effective_status", "IN", statuses),),
             breakdowns,
             action_breakdowns,

@@ -153,7 +153,8 @@ async def db_rows(
 ) -> dict[tuple[str, date], tuple[Any, ...]]:
     rows = await h.fetch(
         f"select {INSIGHT_COLUMNS} from meta_sync.meta_insights_daily"
-        " where account_id = %s and date between %s and %s", account, since, until,
+        " where account_id = %s and date between %s and %s"
+        " and breakdown_key = '' and attribution_setting = 'default'", account, since, until,
     )  # fmt: skip
     return {(r[0], r[1]): (*r[2:4], r[4], r[5], Decimal(r[6]), *r[7:11], Decimal(r[11]),
                            Decimal(r[12]), Decimal(r[13])) for r in rows}  # fmt: skip

@@ -78,3 +78,8 @@ app.add_typer(_keys.app, name="keys", rich_help_panel=RUN)
 from metasync.bench import app as _bench  # noqa: E402
 
 app.add_typer(_bench, name="bench", rich_help_panel=RUN)
+
+from metasync.commands import data as _data  # noqa: E402
+
+app.command("export", rich_help_panel=DAY)(_data.export_command)
+app.add_typer(_data.fx_app, name="fx", rich_help_panel=TUNE)

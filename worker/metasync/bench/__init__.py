@@ -28,3 +28,7 @@ from metasync.bench import manual_range as _manual_range  # noqa: E402
 
 app.command("emulator")(_emulator.emulator)
 app.command("manual-range")(_manual_range.manual_range)
+
+from metasync.bench import kpi as _kpi  # noqa: E402
+
+app.command("kpi")(_kpi.kpi)

@@ -29,6 +29,9 @@ from pydantic import SecretStr
 from metasync.bench._common import Report, throwaway_database
 from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher, generate_key
+from metasync.db.accounts import ensure_organization
+from metasync.db.breakdowns import add_breakdown_set
+from metasync.db.hourly import set_hourly
 from metasync.db.writers import measure_upsert_vs_copy
 from metasync.devsupport.fleet import connect_world
 from metasync.runner import Worker
@@ -106,14 +109,28 @@ async def wait_phases(url: str, timeline: Timeline, limit_s: float) -> None:
             await asyncio.sleep(0.25)
 
 
+async def prepare_extras(url: str, hourly: bool, breakdowns: list[str]) -> None:
+    """Hourly on for every tier, and one breakdown set of the ``bench`` organisation, before
+    the accounts are connected (so phase 1 plans their chunks)."""
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    async with conn:
+        if hourly:
+            await set_hourly(conn, ["high", "medium", "low"])
+        if breakdowns:
+            org = await ensure_organization(conn, "bench")
+            await add_breakdown_set(conn, org, breakdowns)
+
+
 async def onboard(
     settings: Settings,
     url: str,
     emu: EmulatorProcess,
     limit_s: float,
     cipher: TokenCipher | None = None,
+    extras: tuple[bool, list[str]] = (False, []),
 ) -> tuple[list[str], Timeline]:
     cipher = cipher or TokenCipher({"bench": generate_key()})
+    await prepare_extras(url, *extras)
     accounts = await connect_world(url, emu, cipher)
     timeline = Timeline()
     stop = asyncio.Event()
@@ -234,6 +251,12 @@ def onboarding(
     per_account: Annotated[
         int | None, typer.Option("--per-account-concurrency", help="Default: settings.")
     ] = None,
+    hourly: Annotated[
+        bool, typer.Option("--hourly", help="Hourly insights on (every tier).")
+    ] = False,
+    breakdown_set: Annotated[
+        str | None, typer.Option("--breakdown-set", help="One breakdown set, e.g. age,gender.")
+    ] = None,
 ) -> None:
     """Onboard the large account over HTTP; calls, wall times, throttles, upsert vs COPY."""
     from meta_emulator.serving import EmulatorProcess
@@ -256,7 +279,9 @@ def onboarding(
                 "worker_per_account_concurrency": per_account
                 or base.worker_per_account_concurrency,
             })  # fmt: skip
-            accounts, timeline = asyncio.run(onboard(settings, url, emu, timeout))
+            extras = (hourly, breakdown_set.split(",") if breakdown_set else [])
+            report.data["extras"] = {"hourly": hourly, "breakdown_set": breakdown_set}
+            accounts, timeline = asyncio.run(onboard(settings, url, emu, timeout, extras=extras))
             stats = emu.stats()
             stats["call_log"] = emu.control.get("/calls", params={"limit": 100_000}).json()["data"]
             counts = asyncio.run(database_counts(url))

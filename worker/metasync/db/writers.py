@@ -18,10 +18,17 @@ from psycopg import AsyncConnection, sql
 from psycopg.types.json import Jsonb
 
 from metasync.db.errors import translated
-from metasync.sync.mapping import AdRow, AdSetRow, CampaignRow, CreativeRow, InsightDailyRow
+from metasync.sync.mapping import (
+    AdRow,
+    AdSetRow,
+    CampaignRow,
+    CreativeRow,
+    InsightDailyRow,
+    InsightHourlyRow,
+)
 
 Conn = AsyncConnection[Any]
-Row = CampaignRow | AdSetRow | AdRow | CreativeRow | InsightDailyRow
+Row = CampaignRow | AdSetRow | AdRow | CreativeRow | InsightDailyRow | InsightHourlyRow
 
 
 @dataclass(frozen=True)
@@ -50,12 +57,14 @@ INSIGHTS = _spec(
     InsightDailyRow,
     ("ad_id", "date", "attribution_setting", "breakdown_key"),
 )
+HOURLY = _spec("meta_insights_hourly", InsightHourlyRow, ("ad_id", "date", "hour"))
 SPECS: dict[type[Any], TableSpec] = {
     CampaignRow: CAMPAIGNS,
     AdSetRow: ADSETS,
     AdRow: ADS,
     CreativeRow: CREATIVES,
     InsightDailyRow: INSIGHTS,
+    InsightHourlyRow: HOURLY,
 }
 
 

@@ -31,6 +31,7 @@ from uuid import UUID
 from metasync import tokens
 from metasync.db.entities import campaign_ids
 from metasync.db.errors import LeaseLostError, WrongStateError
+from metasync.db.hourly import chunk_dataset
 from metasync.db.insights import insights_window
 from metasync.db.queue import fail_sync_chunk, release_sync_chunks, split_sync_chunk
 from metasync.db.scheduling import update_meta_sync_status
@@ -73,12 +74,13 @@ async def run_insights(ctx: ChunkContext) -> int:
     assert c.date_since is not None and c.date_until is not None
     async with ctx.pool.connection() as conn:
         window = await insights_window(conn, c.timezone_name, ctx.clock.db_now())
+        dataset = await chunk_dataset(conn, c.chunk_id)
     plan = plan_range(c.date_since, c.date_until, window, c.campaign_ids)
     try:
-        return await run_insights_chunk(ctx, plan)
+        return await run_insights_chunk(ctx, plan, dataset)
     except DateRangeTooOldError:
         wider = plan_range(c.date_since, c.date_until, window, c.campaign_ids, margin=4)
-        return await run_insights_chunk(ctx, wider)
+        return await run_insights_chunk(ctx, wider, dataset)
 
 
 async def execute_chunk(ctx: ChunkContext, worker: str, dead: MutableSet[UUID]) -> ChunkOutcome:

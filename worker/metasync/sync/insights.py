@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from metasync.db import entities
+from metasync.db.breakdowns import BreakdownSet, breakdown_set
 from metasync.db.insights import InsightsWindow
 from metasync.db.queue import complete_sync_chunk
 from metasync.db.structure import structure_listing_is_current
@@ -25,6 +26,14 @@ from metasync.db.writers import upsert_rows
 from metasync.graph import PollPolicy, ReportRunFailedError, run_report
 from metasync.graph.fields import INSIGHTS_FIELDS
 from metasync.sync.context import ChunkContext
+from metasync.sync.datasets import (
+    DAILY,
+    HOURLY_QUERY,
+    DatasetQuery,
+    breakdown_query,
+    map_breakdown_rows,
+)
+from metasync.sync.hourly import write_hourly_chunk
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative, map_insights
 from metasync.sync.structure import list_structure, read_by_ids, read_unlisted
 
@@ -59,7 +68,7 @@ def plan_range(
     return InsightsPlan(since, until, campaign_ids) if since <= until else None
 
 
-def query_params(plan: InsightsPlan, limit: int) -> dict[str, Any]:
+def query_params(plan: InsightsPlan, limit: int, dataset: DatasetQuery = DAILY) -> dict[str, Any]:
     filtering: list[dict[str, Any]] = [
         {"field": "ad.effective_status", "operator": "IN", "value": list(AD_STATUSES)}
     ]
@@ -67,7 +76,7 @@ def query_params(plan: InsightsPlan, limit: int) -> dict[str, Any]:
         filtering.append(
             {"field": "campaign.id", "operator": "IN", "value": list(plan.campaign_ids)}
         )
-    return {
+    params: dict[str, Any] = {
         "level": "ad",
         "time_increment": 1,
         "time_range": {"since": plan.since.isoformat(), "until": plan.until.isoformat()},
@@ -75,6 +84,8 @@ def query_params(plan: InsightsPlan, limit: int) -> dict[str, Any]:
         "filtering": filtering,
         "limit": limit,
     }
+    params["fields"] = [f for f in params["fields"] if f not in dataset.dropped]
+    return params | dict(dataset.extra)
 
 
 def use_async(plan: InsightsPlan, ads: int, threshold: int) -> bool:
@@ -87,10 +98,12 @@ async def count_ads(ctx: ChunkContext, campaign_ids: tuple[str, ...] | None) -> 
         return await entities.count_ads(conn, ctx.account_id, campaign_ids)
 
 
-async def fetch_rows(ctx: ChunkContext, plan: InsightsPlan) -> list[dict[str, Any]]:
+async def fetch_rows(
+    ctx: ChunkContext, plan: InsightsPlan, dataset: DatasetQuery = DAILY
+) -> list[dict[str, Any]]:
     settings, path = ctx.settings, f"{ctx.account_id}/insights"
-    params = query_params(plan, settings.insights_page_size)
-    ads = await count_ads(ctx, plan.campaign_ids)
+    params = query_params(plan, settings.insights_page_size, dataset)
+    ads = await count_ads(ctx, plan.campaign_ids) * dataset.rows_per_ad_day
     if not use_async(plan, ads, settings.insights_async_min_rows):
         return await ctx.graph.get_all(path, params, account_id=ctx.account_id)
     policy = PollPolicy(interval_seconds=settings.report_poll_seconds)
@@ -190,17 +203,34 @@ async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -
                     await upsert_rows(conn, group, ctx.clock.db_now())
 
 
-async def run_insights_chunk(ctx: ChunkContext, plan: InsightsPlan | None) -> int:
+async def _breakdown_set(ctx: ChunkContext, dataset: str) -> BreakdownSet | None:
+    if not dataset.startswith("breakdown:"):
+        return None
+    async with ctx.pool.connection() as conn:
+        return await breakdown_set(conn, int(dataset.removeprefix("breakdown:")))
+
+
+async def run_insights_chunk(
+    ctx: ChunkContext, plan: InsightsPlan | None, dataset: str = "daily"
+) -> int:
     """Fetch the chunk's rows, write them and complete the chunk in one transaction."""
-    raws = await fetch_rows(ctx, plan) if plan is not None else []
+    bset = await _breakdown_set(ctx, dataset)
+    query = HOURLY_QUERY if dataset == "hourly" else breakdown_query(bset) if bset else DAILY
+    raws = await fetch_rows(ctx, plan, query) if plan is not None else []
     if raws and ctx.settings.unlisted_objects != "skip":
         await store_missing_objects(ctx, raws)
-    rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, await objectives(ctx))
+    if dataset == "hourly":
+        return await write_hourly_chunk(ctx, raws, await objectives(ctx))
+    if bset is None:
+        rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, await objectives(ctx))
+    else:
+        rows = map_breakdown_rows(raws, bset, ctx.account_id, ctx.chunk.currency,
+                                  await objectives(ctx))  # fmt: skip
     now = ctx.clock.db_now()
     async with ctx.pool.connection() as conn, conn.transaction():
         written = await upsert_rows(conn, rows, now)
         await complete_sync_chunk(
             conn, ctx.chunk, rows_written=written, api_calls=ctx.counter.calls,
-            fresh_through=plan.until if plan else None, now=now,
+            fresh_through=plan.until if plan and bset is None else None, now=now,
         )  # fmt: skip
     return written

@@ -145,6 +145,27 @@ class InsightDailyRow:
     breakdown_key: str = ""
 
 
+@dataclass(frozen=True)
+class InsightHourlyRow:
+    """One ad, day and hour of the account time zone (``meta_insights_hourly``)."""
+
+    ad_id: str
+    date: date
+    account_id: str
+    campaign_id: str | None
+    adset_id: str | None
+    currency: str | None
+    impressions: int
+    clicks: int
+    spend: Decimal
+    link_clicks: int
+    conversions: Decimal
+    revenue: Decimal
+    actions: list[dict[str, Any]]
+    action_values: list[dict[str, Any]]
+    hour: int
+
+
 def meta_datetime(value: Any) -> datetime | None:
     """``2023-03-21T22:41:46-0700`` (or ISO with a colon) -> aware datetime; blank -> None."""
     if value is None or value == "":
