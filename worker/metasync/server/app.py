@@ -4,6 +4,7 @@ GET  /webhooks/meta   Meta subscription verification   200 challenge | 403
 POST /webhooks/meta   signed Meta events               200 | 400 | 401 | 413 | 422 | 503
 POST /tick            enqueue due syncs, wake workers  200 | 401 | 503
 GET  /healthz         database reachable?              200 | 503
+/connect/meta/...     Connect with Meta (metasync.connect.routes)
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from metasync.connect.context import ConnectContext
+from metasync.connect.routes import connect_routes
 from metasync.redaction import register_settings_secrets
 from metasync.server.context import ServerContext
 from metasync.server.database import Database, Pool
@@ -59,6 +63,7 @@ def create_app(
     *,
     sweep_seconds: float | None = SWEEP_SECONDS,
     clock: Callable[[], datetime] = _wall_clock,
+    graph_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
     """The app; a URL gets an owned pool opened on startup (or first use) and closed on shutdown.
 
@@ -89,8 +94,10 @@ def create_app(
             Route("/webhooks/meta", receive_events, methods=["POST"]),
             Route("/tick", tick, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *connect_routes(),
         ],
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.connect = ConnectContext(settings, context.db, clock, graph_transport)
     return app
