@@ -43,7 +43,12 @@ def hidden(html: str) -> dict[str, str]:
 class Browser:
     client: httpx.AsyncClient
     app_transport: httpx.AsyncBaseTransport  # metasync serve, for the emulator's callbacks
+    mounts: dict[str, httpx.AsyncBaseTransport] = field(default_factory=dict)
     seen: list[httpx.Response] = field(default_factory=list)
+
+    def stranger(self) -> Browser:
+        """Another browser (its own, empty cookie jar) on the same servers."""
+        return Browser(httpx.AsyncClient(mounts=self.mounts), self.app_transport, self.mounts)
 
     async def go(
         self, method: str, url: str, form: list[tuple[str, str]] | None = None, **kwargs: Any
@@ -108,12 +113,15 @@ def app_settings(h: Harness, **over: Any) -> Settings:
     })  # fmt: skip
 
 
-def open_browser(h: Harness, settings: Settings) -> Browser:
-    """metasync serve and the emulator behind one client; the worker shares the app's keys."""
+def open_browser(
+    h: Harness, settings: Settings, graph: httpx.AsyncBaseTransport | None = None
+) -> Browser:
+    """metasync serve and the emulator behind one client; the worker shares the app's keys.
+    ``graph``: how the server reaches Meta (default: the emulator)."""
     h.cipher = TokenCipher.from_settings(settings)
     emu_transport = httpx.ASGITransport(app=h.emu.app)
     app = create_app(settings, h.pool, sweep_seconds=None, clock=h.emu.clock.now,
-                     graph_transport=emu_transport)  # fmt: skip
+                     graph_transport=graph or emu_transport)  # fmt: skip
     app_transport = httpx.ASGITransport(app=app)
-    client = httpx.AsyncClient(mounts={APP_URL: app_transport, BASE_URL: emu_transport})
-    return Browser(client, app_transport)
+    mounts: dict[str, httpx.AsyncBaseTransport] = {APP_URL: app_transport, BASE_URL: emu_transport}
+    return Browser(httpx.AsyncClient(mounts=mounts), app_transport, mounts)

@@ -24,6 +24,7 @@ from metasync.connect.context import context_of, is_operator, session_hash, sess
 from metasync.connect.flow import LoginError, complete_login
 from metasync.db import connect as q
 from metasync.db.errors import MetaSyncDatabaseError
+from metasync.redaction import register_secret
 
 log = logging.getLogger(__name__)
 START_AGAIN = "Start again from Connect Meta Ads."
@@ -92,6 +93,7 @@ async def callback(request: Request) -> Response:
     """Meta's redirect back: the state is checked and used up before anything else."""
     ctx = context_of(request)
     params = request.query_params
+    register_secret(params.get("code"))  # whatever happens next, the code is never logged
     session, state = session_of(request), params.get("state", "")
     if session is None or not state:
         return pages.message("Login not recognised", "This browser did not start this login "
