@@ -31,9 +31,12 @@ from pydantic import SecretStr
 
 from metasync import tokens
 from metasync.bench._common import Report, throwaway_database
+from metasync.clock import SimulatedClock
+from metasync.connections import fetch_account_metadata, upsert_ad_account
 from metasync.crypto import TokenCipher, generate_key
+from metasync.db.accounts import create_organization
+from metasync.db.scheduling import enqueue_due_syncs
 from metasync.graph import GraphClient, RetryPolicy
-from metasync.onboarding import fetch_account_metadata, upsert_ad_account
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
 
@@ -61,13 +64,10 @@ async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: Graph
     for i in range(0, len(ids), 50):
         metadata += await fetch_account_metadata(graph, token, ids[i : i + 50])
     async with pool.connection() as conn, conn.transaction():
-        cur = await conn.execute("insert into meta_sync.organizations (name) values ('fleet')"
-                                 " returning id")  # fmt: skip
-        row = await cur.fetchone()
-        assert row is not None
-        connection = await tokens.store_connection(conn, cipher, row[0], token, "system_user")
+        org = await create_organization(conn, "fleet")
+        connection = await tokens.store_connection(conn, cipher, org, token, "system_user")
         for index, account in enumerate(metadata):
-            await upsert_ad_account(conn, account, organization_id=row[0],
+            await upsert_ad_account(conn, account, organization_id=org,
                                     connection_id=connection, tier=tier_of(index))  # fmt: skip
     return [a.id for a in metadata]
 
@@ -147,7 +147,8 @@ async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> 
     ):  # fmt: skip
         graph = GraphClient.from_settings(http, settings, retry=FAST_RETRY)
         await seed_fleet(pool, emu, graph, cipher, accounts)
-        worker = Worker(settings, pool, http, cipher, emu.clock.now, "fleet", retry=FAST_RETRY)
+        clock = SimulatedClock(emu.clock.now)
+        worker = Worker(settings, pool, http, cipher, clock, "fleet", retry=FAST_RETRY)
         began = time.monotonic()
         await drain(worker)
         onboarding_s, onboarding_calls = time.monotonic() - began, emu.stats["calls"]
@@ -156,8 +157,7 @@ async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> 
         for _ in range(hours * 4):
             emu.advance(STEP)
             async with pool.connection() as conn:
-                await conn.execute("select meta_sync.enqueue_due_syncs(p_limit => 10000,"
-                                   " p_now => %s)", (emu.clock.now(),))  # fmt: skip
+                await enqueue_due_syncs(conn, 10000, clock.db_now())
             await drain(worker)
         day_s, stats = time.monotonic() - began, emu.stats
         late, worst = await freshness(pool, START, emu.clock.now())

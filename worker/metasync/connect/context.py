@@ -15,7 +15,7 @@ from starlette.responses import Response
 from metasync.connect import oauth
 from metasync.crypto import TokenCipher
 from metasync.graph import GraphClient
-from metasync.onboarding import AppCredentials
+from metasync.connections import AppCredentials
 from metasync.server.database import Database
 from metasync.settings import Settings
 

@@ -19,7 +19,7 @@ from metasync.graph import GraphClient, GraphError
 from metasync.graph import tokens as graph_tokens
 from metasync.graph.errors import TokenDeadError, TransientError
 from metasync.graph.models import TokenExchange, parse
-from metasync.onboarding import AppCredentials, InvalidTokenError, exchange_token
+from metasync.connections import AppCredentials, InvalidTokenError, exchange_token
 from metasync.redaction import redact, register_secret
 
 ACCOUNT_FIELDS = (

@@ -22,10 +22,11 @@ from metasync.connect import oauth, pages
 from metasync.connect.context import ConnectContext, context_of, session_hash, session_of
 from metasync.connect.flow import MetaGrant
 from metasync.db import connect as q
+from metasync.db import connections as connections_db
 from metasync.db.errors import MetaSyncDatabaseError
 from metasync.db.scheduling import start_account_onboarding
 from metasync.graph.models import AdAccount, parse
-from metasync.onboarding import upsert_ad_account
+from metasync.connections import upsert_ad_account
 
 
 class PickRefused(Exception):
@@ -167,7 +168,7 @@ async def _connection(
         connection_id=grant.id,
     )
     label = label_for(grant.meta_user_id)
-    existing = await q.connection_by_label(conn, grant.organization_id, label)
+    existing = await connections_db.connection_by_label(conn, grant.organization_id, label)
     if existing is None:
         existing = await tokens.store_connection(
             conn, ctx.cipher, grant.organization_id, token, "user", grant.token_expires_at,

@@ -157,15 +157,6 @@ async def account_owners(
     return {str(r[0]): (UUID(str(r[1])), str(r[2])) for r in await cur.fetchall()}
 
 
-async def connection_by_label(conn: Conn, organization_id: UUID, label: str) -> UUID | None:
-    cur = await conn.execute(
-        "select id from meta_sync.meta_connections where organization_id = %s and label = %s",
-        (organization_id, label),
-    )
-    row = await cur.fetchone()
-    return UUID(str(row[0])) if row else None
-
-
 async def record_grant(
     conn: Conn,
     connection_id: UUID,
