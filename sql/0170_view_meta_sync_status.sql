@@ -34,7 +34,9 @@ select
                               and pj.status in ('pending', 'in_progress', 'completed', 'completed_with_errors'))
        then a.last_sync_attempt_at + pg_catalog.make_interval(mins => least(
               cfg.interval_minutes, (5 * power(2, least(a.sync_error_count, 20) - 1))::integer))
-  end                                    as onboarding_retry_at
+  end                                    as onboarding_retry_at,
+  c.expires_at                           as connection_expires_at,
+  c.data_access_expires_at               as connection_data_access_expires_at
 from meta_sync.meta_ad_accounts a
 join meta_sync.organizations o on o.id = a.organization_id
 left join meta_sync.meta_sync_config cfg on cfg.tier = a.meta_sync_priority
@@ -48,4 +50,4 @@ left join lateral (
   limit 1
 ) j on true;
 comment on view meta_sync.meta_sync_status is
-  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, and onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open).';
+  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open), and the connection''s token expiry and data-access expiry (NULL: never; Meta''s 90-day data access).';

@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from metasync.connect import oauth
+from metasync.connections import AppCredentials
 from metasync.crypto import TokenCipher
 from metasync.graph import GraphClient
-from metasync.connections import AppCredentials
 from metasync.server.database import Database
 from metasync.settings import Settings
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from metasync.connections import AppCredentials, InvalidTokenError, exchange_token
 from metasync.graph import GraphClient, GraphError
 from metasync.graph import tokens as graph_tokens
 from metasync.graph.errors import TokenDeadError, TransientError
 from metasync.graph.models import TokenExchange, parse
-from metasync.connections import AppCredentials, InvalidTokenError, exchange_token
 from metasync.redaction import redact, register_secret
 
 ACCOUNT_FIELDS = (

@@ -87,7 +87,7 @@ def csrf_ok(session: str, purpose: str, given: str) -> bool:
 
 def _b64decode(part: str) -> bytes:
     try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        return base64.b64decode(part + "=" * (-len(part) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise SignedRequestError("signed_request is not base64url") from None
 

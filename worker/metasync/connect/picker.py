@@ -21,12 +21,12 @@ from metasync import tokens
 from metasync.connect import oauth, pages
 from metasync.connect.context import ConnectContext, context_of, session_hash, session_of
 from metasync.connect.flow import MetaGrant
+from metasync.connections import upsert_ad_account
 from metasync.db import connect as q
 from metasync.db import connections as connections_db
 from metasync.db.errors import MetaSyncDatabaseError
 from metasync.db.scheduling import start_account_onboarding
 from metasync.graph.models import AdAccount, parse
-from metasync.connections import upsert_ad_account
 
 
 class PickRefused(Exception):
