@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from connect_browser import OPERATOR, app_settings
@@ -28,6 +29,9 @@ playwright = pytest.importorskip("playwright.async_api")
 CHROMIUM = Path("/usr/bin/chromium")
 HAVE_CHROMIUM = CHROMIUM.exists()
 OUTPUT = Path(os.environ.get("METASYNC_TEST_OUTPUT", Path(__file__).parents[2] / "test-output"))
+
+
+Live = tuple[Harness, str, Any, str]
 
 
 def _free_port() -> int:
@@ -58,10 +62,9 @@ def _served(app: Any, port: int | None = None) -> Iterator[str]:
 
 
 @pytest.fixture
-async def live(
-    make_harness: Callable[..., Any], database_url: str
-) -> AsyncIterator[tuple[Harness, str, Any]]:
-    """(harness, metasync serve's URL, a Playwright page signed in as the operator)."""
+async def live(make_harness: Callable[..., Any], database_url: str) -> AsyncIterator[Live]:
+    """(harness, metasync serve's URL, a Playwright page signed in as the operator, the
+    emulator's URL)."""
     if not HAVE_CHROMIUM:
         pytest.skip("Debian's chromium is not installed (scripts/bootstrap as root installs it)")
     h = await make_harness("agency")
@@ -81,7 +84,7 @@ async def live(
                     extra_http_headers={"authorization": f"Bearer {OPERATOR}"}
                 )
                 try:
-                    yield h, app_url, await context.new_page()
+                    yield h, app_url, await context.new_page(), emu_url
                 finally:
                     await browser.close()
 
@@ -93,9 +96,9 @@ async def _shot(page: Any, request: pytest.FixtureRequest) -> None:
 
 
 async def test_connect_grant_pick_two_in_chromium(
-    live: tuple[Harness, str, Any], request: pytest.FixtureRequest
+    live: Live, request: pytest.FixtureRequest
 ) -> None:
-    h, app_url, page = live
+    h, app_url, page, _ = live
     expect = playwright.expect
     await page.goto(f"{app_url}/connect/meta?org=Acme")
     await expect(page.get_by_role("heading")).to_contain_text("Log in with Facebook")
@@ -119,9 +122,9 @@ async def test_connect_grant_pick_two_in_chromium(
 
 
 async def test_decline_then_ask_again_and_cancel_in_chromium(
-    live: tuple[Harness, str, Any], request: pytest.FixtureRequest
+    live: Live, request: pytest.FixtureRequest
 ) -> None:
-    h, app_url, page = live
+    h, app_url, page, _ = live
     expect = playwright.expect
     await page.goto(f"{app_url}/connect/meta?org=Acme")
     await page.get_by_label("business_management").uncheck()
@@ -136,3 +139,69 @@ async def test_decline_then_ask_again_and_cancel_in_chromium(
     await expect(page.get_by_role("heading", name="Login cancelled")).to_be_visible()
     await _shot(page, request)
     assert int((await h.fetch("select count(*) from meta_sync.meta_connections"))[0][0]) == 0
+
+
+async def _connect(page: Any, app_url: str, org: str, user: str, pick: int = 0) -> None:
+    expect = playwright.expect
+    await page.goto(f"{app_url}/connect/meta?org={org}")
+    await page.get_by_label("Test user").fill(user)
+    await page.get_by_role("button", name="Continue").click()
+    await expect(page.get_by_role("heading", name="Pick ad accounts")).to_be_visible()
+    for i in range(pick):
+        await page.locator('input[name="account"]').nth(i).check()
+    if pick:
+        await page.get_by_role("button", name="Connect the picked accounts").click()
+        await page.wait_for_url("**/console/jobs/*")
+
+
+async def test_other_organisation_reconnect_deauthorize_and_deletion_in_chromium(
+    live: Live, request: pytest.FixtureRequest
+) -> None:
+    h, app_url, page, emu = live
+    expect = playwright.expect
+    async with h.pool.connection() as conn:
+        await conn.execute("insert into meta_sync.organizations (name, meta_data_deletion)"
+                           " values ('Other', 'tokens_and_data')")  # fmt: skip
+    await _connect(page, app_url, "Acme", "alice", pick=2)
+    await _connect(page, app_url, "Other", "bob")
+    first = page.locator('input[name="account"]').nth(0)
+    await expect(first).to_be_disabled()
+    await expect(page.get_by_text("belongs to organisation Acme").first).to_be_visible()
+    await page.locator('input[name="account"]').nth(2).check()
+    await page.get_by_role("button", name="Connect the picked accounts").click()
+    await page.wait_for_url("**/console/jobs/*")
+    # Alice's token expires; her jobs wait; Reconnect from the attention list replaces it.
+    h.emu.advance(61 * 86400)
+    await h.drain()
+    await page.goto(f"{app_url}/connect/meta/attention")
+    row = page.locator("tr", has_text="Acme")
+    await expect(row).to_contain_text("Acme")
+    await row.get_by_role("link", name="Reconnect").click()
+    await page.get_by_label("Test user").fill("alice")  # the dialog remembers bob's login
+    await page.get_by_role("button", name="Continue").click()
+    await expect(page.get_by_role("heading", name="Reconnected")).to_be_visible()
+    await h.drain()
+    open_jobs = await h.fetch(
+        "select count(*) from meta_sync.sync_jobs j"
+        " join meta_sync.meta_ad_accounts a on a.id = j.account_id"
+        " join meta_sync.organizations o on o.id = a.organization_id"
+        " where o.name = 'Acme' and j.status in ('pending', 'in_progress')"
+    )
+    assert open_jobs == [(0,)]
+    # Bob removes the app, then asks for his data to be deleted (Other deletes synced data).
+    bob = h.emu.test_user_id("bob")
+    async with httpx.AsyncClient(timeout=30) as http:
+        target = {"url": f"{app_url}/connect/meta/deauthorize", "user_id": bob}
+        deauth = await http.post(f"{emu}/__emulator/oauth/deauthorize", json=target)
+        assert deauth.json()["status"] == 200
+        target = {"url": f"{app_url}/connect/meta/deletion", "user_id": bob}
+        deletion = await http.post(f"{emu}/__emulator/oauth/data_deletion", json=target)
+    body = deletion.json()["body"]
+    await page.goto(body["url"])
+    await expect(page.get_by_text("completed")).to_be_visible()
+    await _shot(page, request)
+    owners = await h.fetch(
+        "select o.name, count(*) from meta_sync.meta_ad_accounts a"
+        " join meta_sync.organizations o on o.id = a.organization_id group by 1"
+    )
+    assert owners == [("Acme", 2)]
