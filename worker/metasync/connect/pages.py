@@ -76,6 +76,9 @@ def picker(
 ) -> HTMLResponse:
     """A checkbox per account; another organisation's account is shown and cannot be picked."""
     rows = "".join(_account_row(a, owners.get(str(a["id"]))) for a in accounts)
+    if not accounts:
+        text = "Meta lists no ad account this login can read; nothing was connected."
+        return message("No ad account", text, 200, again=connect_url(organization))
     body = (
         f"<p>Pick the ad accounts to connect to <strong>{escape(organization)}</strong>.</p>"
         '<form method="post" action="/connect/meta/accounts">'
