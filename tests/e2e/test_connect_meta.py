@@ -80,6 +80,12 @@ async def test_connect_pick_two_accounts_phase_1_reaches_100(
     assert picker.status_code == 200 and "Pick ad accounts" in picker.text, picker.text
     boxes = [i["value"] for i in inputs(picker.text) if i.get("name") == "account"]
     assert len(boxes) == 50, "every page of /me/adaccounts is listed"
+    assert h.emu.stats["by_kind"] == {
+        "oauth/access_token": 2,
+        "debug_token": 1,
+        "me/permissions": 1,
+        "me/adaccounts": 2,
+    }, "code exchange, long-lived exchange, debug_token, permissions, two pages of accounts"
     done = await browser.pick(picker, boxes[:2])
     assert done.status_code == 303
     job = int(done.headers["location"].rsplit("/", 1)[1])
