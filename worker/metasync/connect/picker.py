@@ -4,7 +4,8 @@ The long-lived token waits for the picker encrypted in ``oauth_grants`` (bound t
 session, single use). Submitting the picker stores everything in one transaction: the grant is
 used up, the accounts' owners are locked and checked (an account of another organisation is
 refused and nothing is stored), the connection is created or gets the new token, the accounts
-are registered and their phase 1 starts.
+are registered and their phase 1 starts (``connect_ad_account``, the one function every
+connect flow registers accounts through).
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from metasync import tokens
 from metasync.connect import oauth, pages
 from metasync.connect.context import ConnectContext, context_of, session_hash, session_of
 from metasync.connect.flow import MetaGrant
-from metasync.connections import upsert_ad_account
+from metasync.connections import register_account
 from metasync.db import connect as q
 from metasync.db import connections as connections_db
 from metasync.db.errors import MetaSyncDatabaseError
-from metasync.db.scheduling import start_account_onboarding
 from metasync.graph.models import AdAccount, parse
 
 
@@ -190,9 +190,10 @@ async def _register(
     conn: psycopg.AsyncConnection[Any], ctx: ConnectContext, listed: dict[str, Any],
     organization_id: UUID, connection_id: UUID,
 ) -> int:  # fmt: skip
-    """The account's row and its phase 1 (the job id)."""
+    """The account's row and its phase 1 (``connect_ad_account``: an account of another
+    organisation is refused with 42501 even if it was taken since the check); the job id."""
     fields = {k: v for k, v in listed.items() if k != "business_name" and v is not None}
     account = parse(AdAccount, fields, what=f"ad account {listed['id']}")
-    await upsert_ad_account(conn, account, organization_id=organization_id,
-                            connection_id=connection_id, tier=None)  # fmt: skip
-    return await start_account_onboarding(conn, account.id, ctx.clock())
+    done = await register_account(conn, account, organization_id, connection_id, None,
+                                  ctx.clock())  # fmt: skip
+    return done.onboarding_job_id
