@@ -14,8 +14,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from connect_browser import APP_URL, OPERATOR, Browser, app_settings, inputs, open_browser
-from e2e_harness import Harness
+
+from tests.support.connect_browser import (
+    APP_URL,
+    OPERATOR,
+    Browser,
+    app_settings,
+    inputs,
+    open_browser,
+)
+from tests.support.e2e_harness import Harness
 
 SCOPES = ["ads_read", "business_management"]
 

@@ -12,11 +12,18 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from connect_browser import APP_URL, OPERATOR, Browser, app_settings, hidden, open_browser
-from e2e_harness import BASE_URL, Harness
-from test_connect_meta import assert_no_secret, count
 
 from meta_emulator.oauth import callback_payload, signed_request
+from tests.e2e.test_connect_meta import assert_no_secret, count
+from tests.support.connect_browser import (
+    APP_URL,
+    OPERATOR,
+    Browser,
+    app_settings,
+    hidden,
+    open_browser,
+)
+from tests.support.e2e_harness import BASE_URL, Harness
 
 OPERATOR_AUTH = f"Bearer {OPERATOR}"
 NOTHING = (

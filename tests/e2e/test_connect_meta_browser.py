@@ -19,11 +19,11 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from connect_browser import OPERATOR, app_settings
-from e2e_harness import Harness
 
 from metasync.crypto import TokenCipher
 from metasync.server.app import create_app
+from tests.support.connect_browser import OPERATOR, app_settings
+from tests.support.e2e_harness import Harness
 
 playwright = pytest.importorskip("playwright.async_api")
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import httpx
 import pytest
-from emuhelpers import BASE
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -19,6 +18,7 @@ from starlette.routing import Route
 
 from meta_emulator import Emulator
 from meta_emulator.auth import proof
+from tests.support.emuhelpers import BASE
 
 REDIRECT = "https://app.test/connect/meta/callback"
 

@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import urlencode, urljoin
 
 import httpx
-from e2e_harness import BASE_URL, Harness
 from pydantic import SecretStr
 
 from metasync.crypto import TokenCipher, format_key_entry, generate_key
 from metasync.server.app import create_app
 from metasync.settings import Settings
+from tests.support.e2e_harness import BASE_URL, Harness
 
 APP_URL = "http://meta-sync.test"
 OPERATOR = "operator-token-for-tests"
