@@ -17,12 +17,16 @@ create table meta_sync.meta_connections (
   last_error             text,
   created_at             timestamptz not null default now(),
   updated_at             timestamptz not null default now(),
+  declined_scopes        text[] not null default '{}',
+  missing_scopes         text[] not null default '{}',
   unique (organization_id, label)
 );
 create index meta_connections_status_idx on meta_sync.meta_connections (status) where status <> 'active';
 comment on table meta_sync.meta_connections is
   'A Meta access token of an organization (user or system user), AES-GCM encrypted by the worker before it reaches the database; token_key_id names the key for rotation. Never plaintext.';
 comment on column meta_sync.meta_connections.expires_at is 'NULL = never expires (system-user tokens).';
+comment on column meta_sync.meta_connections.declined_scopes is 'Permissions the person declined in the login dialog (/me/permissions).';
+comment on column meta_sync.meta_connections.missing_scopes is 'Required permissions (METASYNC_OAUTH_SCOPES) the token does not have: the person must grant them again.';
 
 create table meta_sync.meta_ad_accounts (
   id                        meta_sync.ad_account_id primary key,

@@ -38,7 +38,9 @@ select
   (select s.paused from meta_sync.schedule_state s where s.singleton) as schedule_paused,
   w.waiting_reason,
   w.waiting_until,
-  w.waiting_hint
+  w.waiting_hint,
+  c.expires_at                           as connection_expires_at,
+  c.data_access_expires_at               as connection_data_access_expires_at
 from meta_sync.meta_ad_accounts a
 left join meta_sync.ad_account_waiting w on w.account_id = a.id::text
 join meta_sync.organizations o on o.id = a.organization_id
@@ -53,4 +55,4 @@ left join lateral (
   limit 1
 ) j on true;
 comment on view meta_sync.meta_sync_status is
-  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, and onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open); schedule_paused (pause_schedule), and why the account''s work waits (waiting_reason, waiting_until, waiting_hint from ad_account_waiting).';
+  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, and onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open); schedule_paused (pause_schedule), and why the account''s work waits (waiting_reason, waiting_until, waiting_hint from ad_account_waiting), and the connection''s token expiry and data-access expiry (connection_expires_at, connection_data_access_expires_at; NULL: never).';

@@ -50,7 +50,15 @@ split rows add up exactly; ``hourly_stats_aggregated_by_advertiser_time_zone`` a
 the local day, 23 or 25 on clock-change days, adding up exactly to the day, no reach, see
 ``hourly.py``); ``/me``, ``/me/adaccounts``, ``/me/businesses``,
 ``/<business>/owned_ad_accounts``; ``POST .../insights`` -> ``{report_run_id}``, ``GET /<run>``,
-``GET /<run>/insights``; ``POST /`` with ``batch``; ``/oauth/access_token``, ``/debug_token``.
+``GET /<run>/insights``; ``POST /`` with ``batch``; ``/oauth/access_token`` (a dialog's
+``code``, single use, within ``oauth_code_ttl_s``, for the same ``redirect_uri``; or
+``grant_type=fb_exchange_token``), ``/debug_token``, ``/me/permissions``.
+Facebook Login (``dialog.py``, ``oauth.py``): ``GET /{version}/dialog/oauth`` is an HTML page
+where a test user (any name; a cookie remembers them) grants or declines each permission of
+``scope`` or cancels (``error=access_denied&error_reason=user_denied``); declined permissions are
+asked again only with ``auth_type=rerequest``. ``emu.send_deauthorize(url, user_id)`` (the
+user's tokens die) and ``emu.send_data_deletion(url, user_id)`` POST a ``signed_request``
+(base64url HMAC-SHA256 signature ``.`` base64url payload) to ``url``.
 Field expansion on the account, campaign and ad-set nodes (``act_X?fields=name,
 campaigns.limit(500).filtering([...]){id,name},ads{...}``): each edge answered as its plain edge
 request (``next`` = that request's full URL), an empty edge left out, one call (kind
@@ -65,7 +73,9 @@ Control API (JSON, no token, not counted):
 ``GET /__emulator/stats`` · ``GET /__emulator/calls?limit=`` · ``GET|PUT /__emulator/faults`` ·
 ``POST /__emulator/reset`` · ``POST /__emulator/webhooks/deliver``
 (``{"url","account_id"?,"field"?,"count"?}``) · ``POST /__emulator/webhooks/verify``
-(``{"url","verify_token"}``: the hub.challenge handshake).
+(``{"url","verify_token"}``: the hub.challenge handshake) · ``GET /__emulator/oauth/users`` ·
+``POST /__emulator/oauth/deauthorize`` and ``POST /__emulator/oauth/data_deletion``
+(``{"url", "user_id"|"user", "tamper"?}``: the answer's status and body).
 
 Meta's dialect: every field of the official SDK's field lists, list parameters as comma lists
 or JSON arrays, ``time_ranges``, every ``date_preset``, ``filtering`` operators, ``sort``,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from meta_emulator.auth import SCOPES
 from meta_emulator.errors import invalid
 from meta_emulator.nodes import parse_fields, render, when
 from meta_emulator.objectfields import account_extras
@@ -85,8 +86,16 @@ def _accounts_page(
 
 
 def me(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: float) -> Any:
+    token = rt.creds.tokens.get(params.get("access_token", ""))
+    user = rt.creds.oauth.users.get(token.user_id) if token and token.user_id else None
     if len(parts) == 1:
+        if user is not None:
+            return {"id": user.id, "name": user.name}
         return {"id": rt.creds.user_id, "name": "Emulated System User"}
+    if parts[1] == "permissions":
+        if user is not None:
+            return {"data": rt.creds.oauth.permissions(user.id)}
+        return {"data": [{"permission": s, "status": "granted"} for s in SCOPES]}
     if parts[1] == "adaccounts":
         return _accounts_page(
             rt, list(rt.world.accounts.values()), "/me/adaccounts", params, base, now

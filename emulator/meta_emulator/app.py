@@ -19,6 +19,7 @@ from meta_emulator.batch import serve_batch
 from meta_emulator.clock import EmulatorClock
 from meta_emulator.config import EmulatorConfig
 from meta_emulator.control import Control
+from meta_emulator.dialog import Dialog, send_callback
 from meta_emulator.errors import ErrorReply
 from meta_emulator.graph import VERSION, Call, serve
 from meta_emulator.hourly import HOURLY
@@ -48,6 +49,7 @@ class Emulator:
         self.app = Starlette(
             routes=[
                 *Control(self).routes(),
+                *Dialog(self).routes(),
                 Route("/{path:path}", self._graph, methods=["GET", "POST", "DELETE"]),
             ]
         )
@@ -185,6 +187,37 @@ class Emulator:
         """Run the subscription handshake against `url`; `verified` when it echoes the challenge."""
         challenge = str(self._webhook_rng.randrange(10**9, 10**10))
         return await verify(url, verify_token, challenge, transport)
+
+    # -- Facebook Login -------------------------------------------------------------------------
+    def test_users(self) -> list[dict[str, Any]]:
+        """Who logged in through the dialog: id, name, granted and declined permissions."""
+        return [
+            {"id": u.id, "name": u.name, "granted": sorted(u.granted),
+             "declined": sorted(u.declined), "authorized": u.authorized}
+            for u in self._rt.creds.oauth.users.values()
+        ]  # fmt: skip
+
+    def test_user_id(self, name: str) -> str:
+        """The id the dialog gives the test user logging in as ``name``."""
+        return self._rt.creds.oauth.user(name).id
+
+    async def send_deauthorize(
+        self, url: str, user_id: str, *, tamper: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """The user removes the app: its tokens die, a signed Deauthorize request goes to url."""
+        return await send_callback(
+            self, url, user_id, deauthorize=True, tamper=tamper, transport=transport
+        )
+
+    async def send_data_deletion(
+        self, url: str, user_id: str, *, tamper: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A signed Data Deletion Request for user_id to url; the answer's status and JSON."""
+        return await send_callback(
+            self, url, user_id, deauthorize=False, tamper=tamper, transport=transport
+        )
 
     # -- the Graph API --------------------------------------------------------------------------
     async def _graph(self, request: Request) -> Response:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from meta_emulator.errors import ErrorReply, invalid, token_error
+from meta_emulator.oauth import SHORT_LIVED_S, OAuthState
 
 SCOPES = ["ads_read", "ads_management", "business_management", "read_insights"]
 LONG_LIVED_S = 5_183_944
+Scopes = tuple[str, ...]
 
 
 def proof(secret: str, token: str) -> str:
@@ -25,6 +27,8 @@ class Token:
     issued: float
     expires: float  # 0 = never
     dead: bool = False
+    user_id: str | None = None  # a test user's token (the dialog); None: the world's user
+    scopes: tuple[str, ...] = ()  # granted scopes of a test user's token
 
     def valid(self, now: float) -> bool:
         return not self.dead and (self.expires == 0 or now < self.expires)
@@ -36,6 +40,8 @@ class Credentials:
     app_secret: str
     user_id: str
     tokens: dict[str, Token] = field(default_factory=dict)
+    oauth: OAuthState = field(default_factory=lambda: OAuthState(0))
+    code_ttl_s: float = 600.0
 
     @property
     def system_token(self) -> str:
@@ -82,18 +88,36 @@ class Credentials:
             self.tokens[token] = replace(self.tokens[token], dead=True)
 
     def exchange(self, params: dict[str, str], now: float) -> dict[str, Any]:
-        if params.get("grant_type") != "fb_exchange_token":
+        """``/oauth/access_token``: a dialog's code, or ``fb_exchange_token`` (long-lived)."""
+        if "code" not in params and params.get("grant_type") != "fb_exchange_token":
             raise invalid("Unsupported grant_type")
         if params.get("client_id") != self.app_id or params.get("client_secret") != self.app_secret:
             raise ErrorReply(101, "Error validating application. Invalid application ID or secret.")
+        if "code" in params:
+            user = self.oauth.redeem(params, self.code_ttl_s, now)
+            scopes = tuple(sorted(user.granted))
+            return self._issue("EAAU", user.id, now, SHORT_LIVED_S, user.id, scopes)
         short = self.tokens.get(params.get("fb_exchange_token", ""))
         if short is None or not short.valid(now):
             raise token_error(
                 463, "Error validating access token: the token to exchange is invalid or expired"
             )
-        value = "EAAL" + hashlib.sha256(f"{short.value}:{now}".encode()).hexdigest()[:60]
-        self.tokens[value] = Token(value, "USER", now, now + LONG_LIVED_S)
-        return {"access_token": value, "token_type": "bearer", "expires_in": LONG_LIVED_S}
+        return self._issue("EAAL", short.value, now, LONG_LIVED_S, short.user_id, short.scopes)
+
+    def _issue(
+        self, prefix: str, seed: str, now: float, ttl: int, user: str | None, scopes: Scopes
+    ) -> dict[str, Any]:
+        digest = hashlib.sha256(f"{seed}:{now}:{len(self.tokens)}".encode()).hexdigest()
+        value = prefix + digest[:60]
+        self.tokens[value] = Token(value, "USER", now, now + ttl, user_id=user, scopes=scopes)
+        return {"access_token": value, "token_type": "bearer", "expires_in": ttl}
+
+    def kill_user(self, user_id: str) -> int:
+        """Every token of a test user dies (the user removed the app); how many."""
+        mine = [t.value for t in self.tokens.values() if t.user_id == user_id and not t.dead]
+        for value in mine:
+            self.kill(value)
+        return len(mine)
 
     def debug(self, input_token: str, now: float) -> dict[str, Any]:
         found = self.tokens.get(input_token)
@@ -112,8 +136,8 @@ class Credentials:
             "data_access_expires_at": int(found.issued + 90 * 86400) if found.expires else 0,
             "is_valid": found.valid(now),
             "issued_at": int(found.issued),
-            "scopes": SCOPES,
-            "user_id": self.user_id,
+            "scopes": list(found.scopes) if found.user_id else SCOPES,
+            "user_id": found.user_id or self.user_id,
         }
         return {"data": data}
 
@@ -134,7 +158,7 @@ def make_credentials(
     digest = hashlib.sha256(f"token:{seed}".encode()).hexdigest()
     system = fixed or f"EAAB{digest[:60]}"
     short = f"EAAS{digest[4:64]}"
-    creds = Credentials(app_id, secret, f"7{seed % 10**6:06d}{1:08d}")
+    creds = Credentials(app_id, secret, f"7{seed % 10**6:06d}{1:08d}", oauth=OAuthState(seed))
     creds.tokens[system] = Token(system, "SYSTEM_USER", issued, 0)
     creds.tokens[short] = Token(short, "USER", issued, issued + 2 * 3600)
     return creds

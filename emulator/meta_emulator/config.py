@@ -57,3 +57,4 @@ class EmulatorConfig:
     webhook_retry_delays_s: tuple[float, ...] = (0.05, 0.2, 1.0)
     webhook_duplicate_rate: float = 0.1
     call_log_size: int = 10_000
+    oauth_code_ttl_s: float = 600.0  # a login dialog's code, on the emulator clock

@@ -1,5 +1,6 @@
 """The control API under ``/__emulator/``: clock, ground truth, credentials, stats, faults, reset,
-webhook deliveries. Never counted as Graph calls, never faulted, no token needed."""
+webhook deliveries, Facebook Login's test users and app callbacks. Never counted as Graph calls,
+never faulted, no token needed."""
 
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ class Control:
             Route(f"{P}/reset", self.reset, methods=["POST"]),
             Route(f"{P}/webhooks/deliver", self.deliver, methods=["POST"]),
             Route(f"{P}/webhooks/verify", self.verify, methods=["POST"]),
+            Route(f"{P}/oauth/users", self.users),
+            Route(f"{P}/oauth/deauthorize", self.deauthorize, methods=["POST"]),
+            Route(f"{P}/oauth/data_deletion", self.data_deletion, methods=["POST"]),
         ]
 
     async def health(self, request: Request) -> Response:
@@ -139,3 +143,27 @@ class Control:
         return JSONResponse(
             await self.emu.verify_webhook(str(body["url"]), str(body["verify_token"]))
         )
+
+    async def users(self, request: Request) -> Response:
+        return JSONResponse({"data": self.emu.test_users()})
+
+    async def _callback(self, request: Request, deauthorize: bool) -> Response:
+        body = await _json(request)
+        if "url" not in body or not ("user_id" in body or "user" in body):
+            return _bad("url and user_id (or user, a test user's name) are required")
+        user_id = str(body.get("user_id") or self.emu.test_user_id(str(body["user"])))
+        tamper = bool(body.get("tamper", False))
+        try:
+            if deauthorize:
+                report = await self.emu.send_deauthorize(str(body["url"]), user_id, tamper=tamper)
+            else:
+                report = await self.emu.send_data_deletion(str(body["url"]), user_id, tamper=tamper)
+        except KeyError as err:
+            return _bad(str(err))
+        return JSONResponse(report)
+
+    async def deauthorize(self, request: Request) -> Response:
+        return await self._callback(request, deauthorize=True)
+
+    async def data_deletion(self, request: Request) -> Response:
+        return await self._callback(request, deauthorize=False)

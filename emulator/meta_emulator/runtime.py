@@ -72,6 +72,7 @@ class Runtime:
         self.creds: Credentials = make_credentials(
             self.seed, w.app_id, w.app_secret, self.clock.start.timestamp(), self.config.token
         )
+        self.creds.code_ttl_s = self.config.oauth_code_ttl_s
         self.stats = Stats(self.config.call_log_size)
         self.runs: dict[str, ReportRun] = {}
         self._counter = itertools.count(1)

@@ -82,9 +82,26 @@ class Settings(BaseSettings):
     serve_host: str = "127.0.0.1"
     serve_port: int = Field(default=8080, ge=1, le=65535)
 
+    # --- Connect with Meta (Facebook Login on `metasync serve`) -------------------------------
+    # Where Meta's login dialog lives ({this}/{version}/dialog/oauth); the emulator's URL in tests.
+    oauth_dialog_url: str = "https://www.facebook.com"
+    # This server's public URL as browsers and Meta reach it; the redirect_uri is
+    # {this}/connect/meta/callback (it must be listed in the app's Valid OAuth Redirect URIs).
+    public_url: str = "http://127.0.0.1:8080"
+    # Permissions the login dialog asks for; all are required (a missing one is asked again).
+    oauth_scopes: str = "ads_read,business_management"
+    # Operator token of `metasync serve` (Bearer): may start Connect with Meta for any
+    # organisation.
+    console_token: SecretStr | None = None
+
     @property
     def embedded_data_dir(self) -> Path:
         return self.home / "pg"
+
+    @property
+    def oauth_scope_list(self) -> tuple[str, ...]:
+        """``oauth_scopes`` as a tuple, blanks dropped, order kept."""
+        return tuple(dict.fromkeys(s.strip() for s in self.oauth_scopes.split(",") if s.strip()))
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ GET  /webhooks/meta   Meta subscription verification   200 challenge | 403
 POST /webhooks/meta   signed Meta events               200 | 400 | 401 | 413 | 422 | 503
 POST /tick            enqueue due syncs, wake workers  200 | 401 | 503
 GET  /healthz         database reachable?              200 | 503
+/connect/meta/...     Connect with Meta (metasync.connect.routes)
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from metasync.clock import SYSTEM_CLOCK
+from metasync.connect.context import ConnectContext
+from metasync.connect.routes import connect_routes
 from metasync.db import status
 from metasync.redaction import register_settings_secrets
 from metasync.server.context import ServerContext
@@ -57,6 +61,7 @@ def create_app(
     *,
     sweep_seconds: float | None = SWEEP_SECONDS,
     clock: Callable[[], datetime] = SYSTEM_CLOCK.now,
+    graph_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
     """The app; a URL gets an owned pool opened on startup (or first use) and closed on shutdown.
 
@@ -87,8 +92,10 @@ def create_app(
             Route("/webhooks/meta", receive_events, methods=["POST"]),
             Route("/tick", tick, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *connect_routes(),
         ],
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.connect = ConnectContext(settings, context.db, clock, graph_transport)
     return app

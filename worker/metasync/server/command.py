@@ -16,7 +16,8 @@ def serve(
     port: int | None = typer.Option(None, help="Listen port (default METASYNC_SERVE_PORT)."),
     log_level: str = typer.Option("info", help="Log level."),
 ) -> None:
-    """Serve Meta webhooks (GET/POST /webhooks/meta), POST /tick and GET /healthz."""
+    """Serve Meta webhooks (GET/POST /webhooks/meta), POST /tick, GET /healthz and Connect with
+    Meta (/connect/meta: Facebook Login, the account picker, Meta's app callbacks)."""
     settings = get_settings()
     configure_logging(log_level)
     app = create_app(settings, resolve_database_url(settings))
