@@ -66,7 +66,8 @@ def create_app(
     ``clock`` is "now" for every timestamp the endpoint writes (tests pass the emulator's).
     """
     register_settings_secrets(settings)
-    runtime = Runtime(settings, Database(pool_or_url), clock)
+    database = Database(pool_or_url, request_timeout=settings.request_db_timeout_seconds)
+    runtime = Runtime(settings, database, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -2,7 +2,8 @@
 
     Authorization: Bearer <METASYNC_TICK_TOKEN>    else 401 (503 when no token is configured)
     200 {"enqueued": n}    n = rows returned by meta_sync.enqueue_due_syncs()
-    503 when the database refuses or enqueue_due_syncs is not installed
+    503 when the database refuses, does not answer within 2 s, or enqueue_due_syncs is not
+        installed
 
 Leftover webhook events are processed after the reply.
 """
@@ -16,6 +17,7 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from metasync.server.database import RequestDatabaseUnavailable
 from metasync.server.runtime import Runtime
 from metasync.server.signatures import bearer_token, token_matches
 
@@ -34,15 +36,17 @@ async def tick(request: Request) -> Response:
                             headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
     try:
         enqueued = await enqueue_and_wake(runtime)
-    except psycopg.Error as exc:
-        log.error("tick failed", extra={"sqlstate": exc.sqlstate, "error": str(exc)})
-        return JSONResponse({"error": "database error", "sqlstate": exc.sqlstate}, status_code=503)
+    except RequestDatabaseUnavailable as exc:
+        cause = exc.__cause__
+        sqlstate = cause.sqlstate if isinstance(cause, psycopg.Error) else None
+        log.error("tick failed", extra={"sqlstate": sqlstate, "error": str(exc)})
+        return JSONResponse({"error": "database error", "sqlstate": sqlstate}, status_code=503)
     return JSONResponse({"enqueued": enqueued}, background=BackgroundTask(runtime.process_pending))
 
 
 async def enqueue_and_wake(runtime: Runtime) -> int:
     """Run enqueue_due_syncs and notify ``meta_sync_wake`` in one transaction; jobs enqueued."""
-    async with runtime.db.connection() as conn, conn.transaction():
+    async with runtime.db.request() as conn:
         cur = await conn.execute("select * from meta_sync.enqueue_due_syncs()")
         enqueued = len(await cur.fetchall())
         await conn.execute("select pg_notify(%s, '')", (WAKE_CHANNEL,))
