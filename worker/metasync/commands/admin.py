@@ -24,6 +24,7 @@ from rich.table import Table
 
 from metasync.db import scheduling
 from metasync.db.errors import MetaSyncDatabaseError, translated
+from metasync.db.throttles import get_throttle_blocks
 from metasync.postgres.connect import resolve_database_url
 from metasync.settings import get_settings
 
@@ -139,12 +140,21 @@ def status_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     wide: bool = typer.Option(False, "--wide", help="Every column of the view."),
 ) -> None:
-    """Where every ad account stands: tier, last/next sync, errors, backoff, running job."""
+    """Where every ad account stands: tier, last/next sync, errors, backoff, running job;
+    then the throttles in force (the app, a business use case, backed-off accounts)."""
     rows = run_db(lambda conn: fetch_status(conn, org))
     if as_json:
         typer.echo(json.dumps(rows, default=str, indent=2))
-    else:
-        console.print(status_table(rows, wide=wide))
+        return
+    console.print(status_table(rows, wide=wide))
+    accounts = {row["account_id"] for row in rows}
+    blocks = [
+        b
+        for b in run_db(get_throttle_blocks)
+        if b.scope_type != "account_backoff" or b.scope_id in accounts
+    ]
+    for block in blocks:
+        console.print(f"throttled: {block.describe()}", soft_wrap=True)
 
 
 # --- tier set ----------------------------------------------------------------------------------
