@@ -3,7 +3,8 @@
 GET  /webhooks/meta   Meta subscription verification   200 challenge | 403
 POST /webhooks/meta   signed Meta events               200 | 400 | 401 | 413 | 422 | 503
 POST /tick            enqueue due syncs, wake workers  200 | 401 | 503
-GET  /healthz         database reachable?              200 | 503
+GET  /healthz         database reachable, workers beating?  200 | 503   (server/observability.py)
+GET  /metrics         Prometheus metrics                    200 | 503   (server/observability.py)
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from metasync.logging import register_settings_secrets
+from metasync.server import observability
 from metasync.server.database import Database, Pool
 from metasync.server.runtime import Runtime
 from metasync.server.tick import tick
@@ -28,18 +28,6 @@ from metasync.settings import Settings
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60.0
-
-
-async def healthz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    try:
-        async with asyncio.timeout(5):
-            async with runtime.db.connection() as conn:
-                await conn.execute("select 1")
-    except Exception as exc:
-        log.warning("healthz: database unreachable", extra={"error": str(exc)})
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
 
 
 async def _sweep(runtime: Runtime, every: float) -> None:
@@ -89,7 +77,7 @@ def create_app(
             Route("/webhooks/meta", verify_subscription, methods=["GET"]),
             Route("/webhooks/meta", receive_events, methods=["POST"]),
             Route("/tick", tick, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            *observability.routes(),
         ],
         lifespan=lifespan,
     )

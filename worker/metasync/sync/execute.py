@@ -188,6 +188,18 @@ async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> Outcome:
     return Outcome("retry" if retryable else "failed", 0, ctx.counter.calls, error)
 
 
+async def fail_undecryptable(ctx: ChunkContext, exc: Exception) -> Outcome:
+    """The chunk's token cannot be decrypted here (unknown key id, wrong key): fail it now,
+    with the reason, instead of crashing and waiting for the lease to expire."""
+    reason = f"token cannot be decrypted: {exc}"
+    log.error("chunk failed: token cannot be decrypted", extra=_fields(ctx) | {"error": reason})
+    try:
+        await _account_error(ctx, reason)
+        return await _fail(ctx, reason, retryable=False)
+    except LeaseLostError as lost:
+        return Outcome("lost", 0, ctx.counter.calls, str(lost))
+
+
 def _fields(ctx: ChunkContext) -> dict[str, Any]:
     c = ctx.chunk
     return {"chunk_id": c.chunk_id, "job_id": c.job_id, "account_id": c.account_id,
