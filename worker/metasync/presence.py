@@ -77,9 +77,12 @@ class Presence:
             await self.register()
 
     async def stop(self) -> None:
+        """The last counters, then sign off."""
         try:
             async with self.pool.connection() as conn:
-                await stop_sync_worker(conn, self.worker_id, self.clock())
+                now = self.clock()
+                await beat_sync_worker(conn, self.worker_id, 0, self.counters.as_json(), now)
+                await stop_sync_worker(conn, self.worker_id, now)
         except Exception as exc:  # the row goes stale instead: /healthz sees no heartbeat
             log.warning("could not sign off", extra={"error": f"{type(exc).__name__}: {exc}"})
 
