@@ -1,41 +1,21 @@
 """Runs the pgTAP suite (supabase/tests, one behaviour per file) with pg_prove, a test per file,
 on two databases: plain PostgreSQL (the session cluster's pg_cron database) and one that has
-Supabase Realtime's own ``realtime`` schema (installed before the migrations, as on a Supabase
-project; see ``supabase_realtime``). The tests create stand-ins only where a real object is
-missing."""
+Supabase Realtime's own ``realtime`` schema, installed before the migrations as on a Supabase
+project (fixture ``realtime_database_url``, ``tests/supabase_realtime.py``). The tests create
+stand-ins only where a real object is missing."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from supabase_realtime import REALTIME_TENANT_SQL
-
-from metasync import schema
-from metasync.postgres.migrate import migrate
 
 PGTAP_DIR = Path(__file__).resolve().parents[2] / "supabase" / "tests"
 PGTAP_FILES = sorted(PGTAP_DIR.rglob("*.sql"))
 FLAVOURS = ("plain", "realtime")
-
-
-@pytest.fixture(scope="session")
-def realtime_database_url() -> Iterator[str]:
-    """A cluster of its own whose pg_cron database got Realtime's schema, then the migrations."""
-    from conftest import throwaway_cluster
-
-    with throwaway_cluster("metasync-realtime-") as cluster:
-        with psycopg.connect(cluster.url, autocommit=True) as conn:
-            conn.execute(schema.compat_sql())  # Supabase's roles and auth.uid(), as in a project
-            conn.execute(REALTIME_TENANT_SQL)
-        migrate(cluster.url)
-        with psycopg.connect(cluster.url, autocommit=True) as conn:
-            conn.execute("create extension if not exists pgtap")
-        yield cluster.url
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

@@ -81,5 +81,5 @@ async def test_metrics_answer_503_when_the_database_is_gone(settings: Any) -> No
                       sweep_seconds=None)  # fmt: skip
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=down), base_url="http://t") as c:
         response = await c.get("/metrics")
-    await down.state.runtime.db.close()
+    await down.state.context.db.close()
     assert response.status_code == 503

@@ -76,7 +76,7 @@ async def test_healthz_reports_the_database(settings: Settings, pool: Any) -> No
         started = time.monotonic()
         response = await c.get("/healthz")
         elapsed = time.monotonic() - started
-    await down.state.runtime.db.close()
+    await down.state.context.db.close()
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
     assert elapsed < 4.5  # the request budget (2 s), not the pool's 30 s

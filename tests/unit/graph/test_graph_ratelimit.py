@@ -1,4 +1,4 @@
-"""Usage headers (real samples from META_API.md), the pure policy and the governor."""
+"""Usage headers as Meta documents them (docs/meta-api.md), the pure policy and the governor."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from metasync.graph.governor import Governor
 from metasync.graph.ratelimit import (
     GovernorPolicy,
     InMemoryUsageStore,
-    Scope,
+    LimitScope,
     ScopeState,
     delay_before_next_call,
     merge_state,
@@ -49,10 +49,10 @@ SAMPLES = {
 
 def test_parse_every_usage_header() -> None:
     usage = parse_usage(SAMPLES, NOW, account_id="act_777")
-    assert usage.states[Scope.app()].pct == 28
-    account = usage.states[Scope.account("act_777")]
+    assert usage.states[LimitScope.app()].pct == 28
+    account = usage.states[LimitScope.account("act_777")]
     assert account.pct == pytest.approx(9.67) and account.blocked_until is None
-    buc = usage.states[Scope.business("123456", "ads_insights")]
+    buc = usage.states[LimitScope.business("123456", "ads_insights")]
     assert buc.pct == 98
     assert buc.blocked_until == NOW + timedelta(minutes=3)
     assert usage.insights_throttle == {"app_id_util_pct": 1.5, "acc_id_util_pct": 0}
@@ -61,7 +61,7 @@ def test_parse_every_usage_header() -> None:
 
 def test_account_at_100_percent_is_blocked_for_the_reset_duration() -> None:
     headers = {"x-ad-account-usage": '{"acc_id_util_pct":100,"reset_time_duration":300}'}
-    state = parse_usage(headers, NOW, account_id="act_1").states[Scope.account("1")]
+    state = parse_usage(headers, NOW, account_id="act_1").states[LimitScope.account("1")]
     assert state.blocked_until == NOW + timedelta(seconds=300)
 
 
@@ -118,7 +118,7 @@ def test_account_throttle_without_regain_time_stops_the_account_briefly() -> Non
     assert isinstance(err, ThrottledError)
     usage = throttle_usage(err, NOW, GovernorPolicy(), "act_5")
     assert dict(usage.states) == {
-        Scope.account("5"): ScopeState(100.0, NOW, NOW + timedelta(seconds=30))
+        LimitScope.account("5"): ScopeState(100.0, NOW, NOW + timedelta(seconds=30))
     }
 
 
@@ -126,18 +126,20 @@ def test_app_level_throttle_without_regain_time_stops_the_app() -> None:
     err = classify(400, json.dumps(error(4)), {}, account_id="act_5")
     assert isinstance(err, ThrottledError)
     usage = throttle_usage(err, NOW, GovernorPolicy(), "act_5")
-    assert dict(usage.states) == {Scope.app(): ScopeState(100.0, NOW, NOW + timedelta(seconds=900))}
+    assert dict(usage.states) == {
+        LimitScope.app(): ScopeState(100.0, NOW, NOW + timedelta(seconds=900))
+    }
 
 
 def test_a_bare_429_stops_only_the_account_it_was_for() -> None:
     err = classify(429, b"", {}, account_id="act_5")
     assert isinstance(err, ThrottledError) and not err.scope_named
     usage = throttle_usage(err, NOW, GovernorPolicy(), "act_5")
-    assert list(usage.states) == [Scope.account("5")]
+    assert list(usage.states) == [LimitScope.account("5")]
     with_header = classify(429, b"", {"Retry-After": "7"}, account_id="act_5")
     assert isinstance(with_header, ThrottledError)
     usage = throttle_usage(with_header, NOW, GovernorPolicy(), "act_5")
-    assert usage.states[Scope.account("5")].blocked_until == NOW + timedelta(seconds=7)
+    assert usage.states[LimitScope.account("5")].blocked_until == NOW + timedelta(seconds=7)
     no_account = classify(429, b"", {})
     assert isinstance(no_account, ThrottledError)
     assert throttle_usage(no_account, NOW, GovernorPolicy(), None).empty
@@ -204,7 +206,7 @@ async def test_usage_on_error_responses_is_recorded() -> None:
     with pytest.raises(Exception):  # noqa: B017
         await client.get("act_777/campaigns")
     assert client.governor is not None
-    state = await client.governor.store.load(Scope.app())
+    state = await client.governor.store.load(LimitScope.app())
     assert state is not None and state.pct == 28
 
 

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from metasync.logging import register_settings_secrets
+from metasync.redaction import register_settings_secrets
 from metasync.server import observability
+from metasync.server.context import ServerContext
 from metasync.server.database import Database, Pool
-from metasync.server.runtime import Runtime
 from metasync.server.tick import tick
 from metasync.server.webhooks import receive_events, verify_subscription
 from metasync.settings import Settings
@@ -30,10 +30,10 @@ log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60.0
 
 
-async def _sweep(runtime: Runtime, every: float) -> None:
+async def _sweep(context: ServerContext, every: float) -> None:
     """Leftover webhook events (a crash after the reply) are picked up periodically."""
     while True:
-        await runtime.process_pending()
+        await context.process_pending()
         await asyncio.sleep(every)
 
 
@@ -55,14 +55,14 @@ def create_app(
     """
     register_settings_secrets(settings)
     database = Database(pool_or_url, request_timeout=settings.request_db_timeout_seconds)
-    runtime = Runtime(settings, database, clock)
+    context = ServerContext(settings, database, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await runtime.db.open()
+        await context.db.open()
         sweeper = None
         if sweep_seconds:
-            sweeper = asyncio.create_task(_sweep(runtime, sweep_seconds), name="webhook-sweep")
+            sweeper = asyncio.create_task(_sweep(context, sweep_seconds), name="webhook-sweep")
         try:
             yield
         finally:
@@ -70,7 +70,7 @@ def create_app(
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
-            await runtime.db.close()
+            await context.db.close()
 
     app = Starlette(
         routes=[
@@ -81,5 +81,5 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    app.state.runtime = runtime
+    app.state.context = context
     return app

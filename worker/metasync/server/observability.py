@@ -26,8 +26,8 @@ from metasync.db.queue import RateLimitRow, get_rate_limit_state
 from metasync.db.session import select_one
 from metasync.db.throttles import ThrottleBlock, get_throttle_blocks
 from metasync.db.workers import QueueDepth, WorkerRow, get_queue_depth, list_sync_workers
+from metasync.server.context import ServerContext
 from metasync.server.database import RequestDatabaseUnavailable
-from metasync.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,10 @@ def _live(workers: list[WorkerRow]) -> list[WorkerRow]:
 
 
 async def healthz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    stale_after = runtime.settings.healthz_worker_stale_seconds
+    context: ServerContext = request.app.state.context
+    stale_after = context.settings.healthz_worker_stale_seconds
     try:
-        async with runtime.db.request() as conn:
+        async with context.db.request() as conn:
             await select_one(conn)
             workers = _live(await list_sync_workers(conn)) if stale_after else []
     except RequestDatabaseUnavailable as exc:
@@ -82,9 +82,9 @@ class Snapshot:
 
 
 async def metrics(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    context: ServerContext = request.app.state.context
     try:
-        async with runtime.db.request() as conn:
+        async with context.db.request() as conn:
             snapshot = Snapshot(
                 datetime.now(UTC),
                 await get_queue_depth(conn),

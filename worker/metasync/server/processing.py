@@ -34,7 +34,7 @@ from metasync.db.webhooks import (
     request_webhook_resync,
     update_webhook_object,
 )
-from metasync.logging import redact
+from metasync.redaction import redact
 
 log = logging.getLogger(__name__)
 
