@@ -102,6 +102,27 @@ async def finish_webhook_event(
         )
 
 
+async def finish_webhook_events(
+    conn: Conn,
+    event_ids: Sequence[int],
+    status: str,
+    job_ids: Sequence[int | None] | None = None,
+    notes: Sequence[str | None] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """End many claimed events in one statement; how many."""
+    if not event_ids:
+        return 0
+    async with translated():
+        cur = await conn.execute(
+            "select meta_sync.finish_webhook_events(%s, %s, %s, %s, coalesce(%s, now()))",
+            (list(event_ids), status, None if job_ids is None else list(job_ids),
+             None if notes is None else list(notes), now),
+        )  # fmt: skip
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def fail_webhook_event(
     conn: Conn, event_id: int, error: str, now: datetime | None = None
 ) -> None:

@@ -5,9 +5,11 @@ the others.
 ``meta_sync.claim_webhook_events`` (``FOR UPDATE SKIP LOCKED`` with a short lease, so concurrent
 passes never process one twice) and, per batch:
 
+- ends the events it ignores in one statement (``finish_webhook_events``);
 - asks ``meta_sync.request_webhook_resync`` once per account of the batch (one open structure
   re-sync job per account; a burst of changes shares its one pending structure chunk);
-- applies each change in its own transaction and ends it with ``finish_webhook_event``:
+- applies the changes of one account in one transaction (each alone, in its own transaction,
+  when that fails, so one bad change fails alone) and ends them with ``finish_webhook_events``:
   ``with_issues_ad_objects``: ``issues_info`` of the ad / ad set / campaign := ``[value]``,
   ``effective_status`` := the given one, else ``WITH_ISSUES``; ``in_process_ad_objects``:
   ``effective_status`` := the given ``status_name`` / ``effective_status``, else ``IN_PROCESS``.
@@ -31,6 +33,7 @@ from metasync.db.webhooks import (
     claim_webhook_events,
     fail_webhook_event,
     finish_webhook_event,
+    finish_webhook_events,
     request_webhook_resync,
     update_webhook_object,
 )
@@ -98,8 +101,11 @@ async def process_batch(
     now: datetime | None,
     result: PassResult,
 ) -> None:
-    """One claimed batch: one re-sync request per account, then each change alone."""
-    planned: list[tuple[WebhookEvent, EntityUpdate]] = []
+    """One claimed batch: the ignored events end in one statement, each account gets one
+    re-sync request and its changes are applied in one transaction (one by one if that fails,
+    so a bad change fails alone)."""
+    planned: dict[str, list[tuple[WebhookEvent, EntityUpdate]]] = {}
+    ignored: list[tuple[int, str]] = []
     for event in events:
         try:
             update = plan_event(event)
@@ -107,14 +113,57 @@ async def process_batch(
             await _fail(conn, event, f"{type(exc).__name__}: {exc}", now, result)
             continue
         if update is None or event.account_id is None:
-            note = _ignore_reason(event)
-            await finish_webhook_event(conn, event.id, "ignored", None, note, now)
-            result.count("ignored")
-            continue
-        planned.append((event, update))
-    jobs = await _resync_accounts(conn, {e.account_id for e, _ in planned if e.account_id}, now)
-    for event, update in planned:
-        await apply_event(conn, event, update, jobs.get(event.account_id or ""), now, result)
+            ignored.append((event.id, _ignore_reason(event)))
+        else:
+            planned.setdefault(event.account_id, []).append((event, update))
+    jobs = await _resync_accounts(conn, set(planned), now)
+    for account, items in planned.items():
+        if jobs.get(account) is None:
+            ignored += [(e.id, f"account {account} is not synced here") for e, _ in items]
+        else:
+            await apply_account(conn, account, items, jobs[account], now, result)
+    await _finish_ignored(conn, ignored, now, result)
+
+
+async def _finish_ignored(
+    conn: psycopg.AsyncConnection[Any],
+    ignored: list[tuple[int, str]],
+    now: datetime | None,
+    result: PassResult,
+) -> None:
+    if ignored:
+        async with conn.transaction():
+            notes = [note for _, note in ignored]
+            await finish_webhook_events(conn, [i for i, _ in ignored], "ignored", None, notes, now)
+        result.ignored += len(ignored)
+
+
+async def apply_account(
+    conn: psycopg.AsyncConnection[Any],
+    account: str,
+    items: list[tuple[WebhookEvent, EntityUpdate]],
+    job_id: int | None,
+    now: datetime | None,
+    result: PassResult,
+) -> None:
+    """All changes of one account in one transaction; on any error, each alone."""
+    try:
+        async with conn.transaction():
+            for _, update in items:
+                await _update_objects(conn, account, update)
+            ids = [e.id for e, _ in items]
+            await finish_webhook_events(conn, ids, "processed", [job_id] * len(ids), None, now)
+        result.processed += len(items)
+    except Exception:
+        for event, update in items:
+            await apply_event(conn, event, update, job_id, now, result)
+
+
+async def _update_objects(
+    conn: psycopg.AsyncConnection[Any], account: str, update: EntityUpdate
+) -> None:
+    for table in update.tables:
+        await update_webhook_object(conn, table, account, update.object_id, update.assignments)
 
 
 def _ignore_reason(event: WebhookEvent) -> str:
@@ -150,10 +199,7 @@ async def apply_event(
                 await finish_webhook_event(conn, event.id, "ignored", None, note, now)
                 result.count("ignored")
                 return
-            for table in update.tables:
-                await update_webhook_object(
-                    conn, table, account, update.object_id, update.assignments
-                )
+            await _update_objects(conn, account, update)
             await finish_webhook_event(conn, event.id, "processed", job_id, None, now)
         result.count("processed")
     except Exception as exc:
