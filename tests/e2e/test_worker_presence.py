@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from e2e_harness import Harness
 
+from metasync.clock import SimulatedClock
 from metasync.crypto import TokenCipher, generate_key
 from metasync.db.queue import claim_sync_chunks
 from metasync.presence import new_worker_id
@@ -27,8 +28,7 @@ async def test_a_worker_registers_counts_and_logs_its_jobs(
     caplog.set_level(logging.INFO)
     h: Harness = await make_harness("small")
     await h.connect()
-    worker = Worker(h.settings, h.pool, h.http, h.cipher, clock=h.emu.clock.now,
-                    sleep=h.sleep)  # fmt: skip
+    worker = Worker(h.settings, h.pool, h.http, h.cipher, SimulatedClock(h.emu.clock.now, h.sleep))
     assert re.fullmatch(r".+:\d+:[0-9a-f]{8}", worker.worker_id)
     stats = await h.drain(worker)
     assert stats.completed > 0
@@ -106,8 +106,9 @@ async def test_a_token_under_an_unknown_key_fails_its_chunk_at_once(
     lease to expire and nothing crashes."""
     h: Harness = await make_harness("small")
     await h.connect()
-    other = Worker(h.settings, h.pool, h.http, TokenCipher({"k2": generate_key()}, "k2"),
-                   clock=h.emu.clock.now, worker_id="w-nokey", sleep=h.sleep)  # fmt: skip
+    clock = SimulatedClock(h.emu.clock.now, h.sleep)
+    other = Worker(h.settings, h.pool, h.http, TokenCipher({"k2": generate_key()}, "k2"), clock,
+                   "w-nokey")  # fmt: skip
     stats = await other.run_once(30)
     assert stats.claimed > 0
     assert stats.outcomes["crashed"] == 0

@@ -7,9 +7,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -17,6 +16,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from metasync import __version__
+from metasync.clock import Clock
 from metasync.db.workers import (
     beat_sync_worker,
     chunk_states,
@@ -54,7 +54,7 @@ class Presence:
     worker_id: str
     concurrency: int
     counters: WorkerCounters
-    clock: Callable[[], datetime]
+    clock: Clock
 
     def log_start(self, graph_url: str, per_account: int) -> None:
         log.info("worker started", extra={
@@ -64,14 +64,16 @@ class Presence:
 
     async def register(self) -> None:
         async with self.pool.connection() as conn:
-            await register_sync_worker(conn, self.worker_id, socket.gethostname(), os.getpid(),
-                                       self.concurrency, __version__, self.clock())  # fmt: skip
+            host, pid, now = socket.gethostname(), os.getpid(), self.clock.db_now()
+            await register_sync_worker(
+                conn, self.worker_id, host, pid, self.concurrency, __version__, now
+            )
 
     async def beat(self, chunks_running: int) -> None:
         """Heartbeat with the counters; registers again when the row is gone."""
         async with self.pool.connection() as conn:
             known = await beat_sync_worker(
-                conn, self.worker_id, chunks_running, self.counters.as_json(), self.clock()
+                conn, self.worker_id, chunks_running, self.counters.as_json(), self.clock.db_now()
             )
         if not known:
             await self.register()
@@ -80,7 +82,7 @@ class Presence:
         """The last counters, then sign off."""
         try:
             async with self.pool.connection() as conn:
-                now = self.clock()
+                now = self.clock.db_now()
                 await beat_sync_worker(conn, self.worker_id, 0, self.counters.as_json(), now)
                 await stop_sync_worker(conn, self.worker_id, now)
         except Exception as exc:  # the row goes stale instead: /healthz sees no heartbeat

@@ -51,9 +51,14 @@ class Installed:
         )
 
 
-def _build_wheels(out: Path) -> list[Path]:
+def _build_wheels(root: Path) -> list[Path]:
+    """Both wheels, built from a copy of the working tree (no stale ``build/`` of the checkout
+    can slip into them)."""
+    source, out = root / "source", root / "wheels"
+    ignore = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__")
+    shutil.copytree(REPO, source, symlinks=True, ignore=ignore)
     out.mkdir(parents=True, exist_ok=True)
-    for project in (REPO, REPO / "emulator"):
+    for project in (source, source / "emulator"):
         subprocess.run(
             [
                 sys.executable,
@@ -69,7 +74,7 @@ def _build_wheels(out: Path) -> list[Path]:
             check=True,
             capture_output=True,
             text=True,
-            cwd=out,
+            cwd=root,
         )
     return sorted(out.glob("*.whl"))
 
@@ -77,7 +82,7 @@ def _build_wheels(out: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     root = tmp_path_factory.mktemp("wheel-install")
-    wheels = _build_wheels(root / "wheels")
+    wheels = _build_wheels(root)
     assert {w.name.split("-")[0] for w in wheels} == {"meta_sync", "meta_emulator"}
     env_dir = root / "venv"
     venv.create(env_dir, with_pip=True)

@@ -16,8 +16,3 @@ async def limit_statement_time(conn: AsyncConnection[Any], seconds: float) -> No
         " pg_catalog.set_config('lock_timeout', %s, true)",
         (value, value),
     )
-
-
-async def select_one(conn: AsyncConnection[Any]) -> None:
-    """The cheapest round trip: is the database there?"""
-    await conn.execute("select 1")

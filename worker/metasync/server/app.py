@@ -13,11 +13,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from metasync.clock import SYSTEM_CLOCK
 from metasync.redaction import register_settings_secrets
 from metasync.server import observability
 from metasync.server.context import ServerContext
@@ -37,16 +38,12 @@ async def _sweep(context: ServerContext, every: float) -> None:
         await asyncio.sleep(every)
 
 
-def _wall_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 def create_app(
     settings: Settings,
     pool_or_url: Pool | str,
     *,
     sweep_seconds: float | None = SWEEP_SECONDS,
-    clock: Callable[[], datetime] = _wall_clock,
+    clock: Callable[[], datetime] = SYSTEM_CLOCK.now,
 ) -> Starlette:
     """The app; a URL gets an owned pool opened on startup (or first use) and closed on shutdown.
 

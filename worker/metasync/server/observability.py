@@ -22,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from metasync.db.queue import RateLimitRow, get_rate_limit_state
-from metasync.db.session import select_one
+from metasync.db.ratelimit import RateLimitRow, get_rate_limit_state
+from metasync.db.status import ping
 from metasync.db.throttles import ThrottleBlock, get_throttle_blocks
 from metasync.db.workers import QueueDepth, WorkerRow, get_queue_depth, list_sync_workers
 from metasync.server.context import ServerContext
@@ -48,7 +48,7 @@ async def healthz(request: Request) -> Response:
     stale_after = context.settings.healthz_worker_stale_seconds
     try:
         async with context.db.request() as conn:
-            await select_one(conn)
+            await ping(conn)
             workers = _live(await list_sync_workers(conn)) if stale_after else []
     except RequestDatabaseUnavailable as exc:
         log.warning("healthz: database unreachable", extra={"error": str(exc)})
