@@ -19,7 +19,7 @@ PARAMS = {
 
 
 async def test_lifecycle_race_progress_and_paged_results(open_graph: Any) -> None:
-    emu = make(report_run_s=100.0)
+    emu = make(report_run_s=100.0, report_race_rate=1.0)
     graph = await open_graph(emu)
     created = await graph.post(f"{graph.account}/insights", **PARAMS)
     run_id = created.json()["report_run_id"]

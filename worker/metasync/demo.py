@@ -211,7 +211,20 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
         console.print(f"[red]  {line}[/red]")
     style = "green" if comparison.ok else "red"
     console.print(f"[bold {style}]{comparison.summary()}[/bold {style}]")
+    for line in where_the_data_is(url):
+        console.print(line, soft_wrap=True, highlight=False)
     return 0 if comparison.ok and finished else 1
+
+
+def where_the_data_is(url: str) -> list[str]:
+    """How to look at the demo's data: it is in its own database, not the default one."""
+    return [
+        f"the demo's data is in the database {DEMO_DATABASE} (dropped and rebuilt by the next"
+        " demo), not in the default one that `metasync status` reads; look at it with:",
+        f"  DATABASE_URL={url} metasync status",
+        f"  DATABASE_URL={url} metasync jobs",
+        f"  psql {url}",
+    ]
 
 
 def sync_and_verify(

@@ -12,7 +12,8 @@ import uvicorn
 from rich.console import Console
 from rich.table import Table
 
-from metasync.commands.admin import fetch_status, status_table
+from metasync.commands.admin import fetch_status
+from metasync.commands.status_table import status_table
 from metasync.db import status
 
 if TYPE_CHECKING:
@@ -81,6 +82,6 @@ async def print_phase_times(conn: psycopg.AsyncConnection[Any], console: Console
 
 async def print_status(conn: psycopg.AsyncConnection[Any], console: Console) -> None:
     """The admin status view as ``metasync status`` prints it."""
-    rows = await fetch_status(conn, None)
+    rows, _ = await fetch_status(conn, None)
     if rows:
-        console.print(status_table(rows))
+        console.print(status_table(rows, width=console.width))

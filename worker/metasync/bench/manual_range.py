@@ -139,7 +139,9 @@ def fill_report(report: Report, phase_2: JobCost, manual: JobCost, emulated_call
 
 def manual_range(
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Per Graph call.")] = 150.0,
-    report_seconds: Annotated[float, typer.Option("--report-seconds")] = 10.0,
+    report_seconds: Annotated[
+        float, typer.Option("--report-seconds", help="Seconds an async report run takes.")
+    ] = 10.0,
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after (s).")] = 900.0,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
 ) -> None:

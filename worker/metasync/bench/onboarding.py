@@ -222,8 +222,10 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
 
 def onboarding(
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Per Graph call.")] = 150.0,
-    report_seconds: Annotated[float, typer.Option("--report-seconds")] = 10.0,
-    world: Annotated[str, typer.Option("--world")] = "large",
+    report_seconds: Annotated[
+        float, typer.Option("--report-seconds", help="Seconds an async report run takes.")
+    ] = 10.0,
+    world: Annotated[str, typer.Option("--world", help="Emulator world to onboard.")] = "large",
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after (s).")] = 900.0,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
     per_account: Annotated[

@@ -269,7 +269,7 @@ def one_run(world: str, n: int, accounts: int | None, latency_ms: float, jitter_
 
 
 def workers(
-    world: Annotated[str, typer.Option("--world")] = "agency",
+    world: Annotated[str, typer.Option("--world", help="Emulator world to sync.")] = "agency",
     accounts: Annotated[int | None, typer.Option("--accounts", help="First N accounts.")] = None,
     processes: Annotated[str, typer.Option("--processes", help="Comma list.")] = "1,2,4",
     runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per count (medians).")] = 1,
