@@ -70,6 +70,10 @@ URL. The page ``docs/emulator.md`` describes it all; ``/__emulator/openapi.json`
 
 CLI: ``meta-emulator --port 8787 --world small --seed 1 [--token T] [--latency-ms N]``
 (or ``python -m meta_emulator``).
+
+Serving on 127.0.0.1 (``meta_emulator.serving``): ``EmulatorServer(emu)`` runs an emulator
+object under uvicorn in a thread (a context manager); ``EmulatorProcess(world, ...)`` runs the
+CLI in a subprocess and offers its control API as methods (credentials, stats, faults, truth).
 """
 
 __version__ = "0.2.0"

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from e2e_harness import Harness
 
 from metasync.clock import SimulatedClock
 from metasync.crypto import TokenCipher, generate_key
 from metasync.db.queue import claim_sync_chunks
 from metasync.presence import new_worker_id
 from metasync.runner import Worker
+from tests.support.e2e_harness import Harness
 
 
 def records(caplog: pytest.LogCaptureFixture, message: str) -> list[logging.LogRecord]:

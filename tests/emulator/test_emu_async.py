@@ -6,9 +6,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from emuhelpers import Graph, make
-
 from meta_emulator import Emulator
+from tests.support.emuhelpers import Graph, make
 
 PARAMS = {
     "level": "ad",

@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 import pytest
-from emuhelpers import Graph, make
+
+from tests.support.emuhelpers import Graph, make
 
 RANGE = json.dumps({"since": "2026-02-01", "until": "2026-02-14"})
 INSIGHT_FIELDS = "ad_id,impressions,clicks,spend"

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from emuhelpers import make
 from facebook_business.adobjects.ad import Ad
 from facebook_business.adobjects.adaccount import AdAccount
 from facebook_business.adobjects.adcreative import AdCreative
@@ -16,7 +15,9 @@ from facebook_business.adobjects.campaign import Campaign
 from facebook_business.api import FacebookAdsApi
 from facebook_business.exceptions import FacebookRequestError
 from facebook_business.session import FacebookSession
-from sdkhelpers import Served, exported, field_names, serve
+
+from tests.support.emuhelpers import make
+from tests.support.sdkhelpers import Served, exported, field_names, serve
 
 READERS = {
     "campaigns": "get_campaigns",

@@ -9,15 +9,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from emuhelpers import make
 from facebook_business.adobjects.adaccount import AdAccount
 from facebook_business.adobjects.adreportrun import AdReportRun
 from facebook_business.adobjects.adsinsights import AdsInsights
 from facebook_business.adobjects.campaign import Campaign
 from facebook_business.exceptions import FacebookRequestError
-from sdkhelpers import Served, exported, field_names, serve
 
 from meta_emulator import TRUTH_FIELDS
+from tests.support.emuhelpers import make
+from tests.support.sdkhelpers import Served, exported, field_names, serve
 
 SINCE, UNTIL = "2026-01-20", "2026-02-10"
 STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "DELETED", "WITH_ISSUES", "ADSET_PAUSED",

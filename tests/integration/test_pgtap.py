@@ -1,8 +1,13 @@
 """Runs the pgTAP suite (supabase/tests, one behaviour per file) with pg_prove, a test per file,
 on two databases: plain PostgreSQL (the session cluster's pg_cron database) and one that has
 Supabase Realtime's own ``realtime`` schema, installed before the migrations as on a Supabase
-project (fixture ``realtime_database_url``, ``tests/supabase_realtime.py``). The tests create
-stand-ins only where a real object is missing."""
+project (fixture ``realtime_database_url``, ``tests/support/supabase_realtime.py``). The tests
+create stand-ins only where a real object is missing.
+
+The fixture helpers (schema ``meta_sync_tests``, supabase/tests/000_setup) are loaded once
+into each database before any file, so a single file can be run on its own (``-k``);
+``supabase test db`` runs the setup file first by its name.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,40 @@ import psycopg
 import pytest
 
 PGTAP_DIR = Path(__file__).resolve().parents[2] / "supabase" / "tests"
+SETUP_FILES = sorted((PGTAP_DIR / "000_setup").glob("*.sql"))
 PGTAP_FILES = sorted(PGTAP_DIR.rglob("*.sql"))
 FLAVOURS = ("plain", "realtime")
+
+
+def _pg_prove(database_url: str, pgtap_file: Path) -> None:
+    pg_prove = shutil.which("pg_prove")
+    assert pg_prove, "pg_prove not found: install libtap-parser-sourcehandler-pgtap-perl"
+    result = subprocess.run(
+        [pg_prove, "--verbose", "-d", database_url, str(pgtap_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _with_helpers(database_url: str) -> str:
+    for setup_file in SETUP_FILES:
+        _pg_prove(database_url, setup_file)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def pgtap_database_url(cron_database_url: str) -> str:
+    """The cron database with the pgTAP fixture helpers loaded."""
+    return _with_helpers(cron_database_url)
+
+
+@pytest.fixture(scope="session")
+def pgtap_realtime_database_url(realtime_database_url: str) -> str:
+    """The database with Supabase Realtime's schema, with the pgTAP fixture helpers loaded."""
+    return _with_helpers(realtime_database_url)
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
@@ -23,18 +60,8 @@ FLAVOURS = ("plain", "realtime")
     "pgtap_file", PGTAP_FILES, ids=[str(p.relative_to(PGTAP_DIR)) for p in PGTAP_FILES]
 )
 def test_pgtap_file(pgtap_file: Path, flavour: str, request: pytest.FixtureRequest) -> None:
-    fixture = "cron_database_url" if flavour == "plain" else "realtime_database_url"
-    url = request.getfixturevalue(fixture)
-    pg_prove = shutil.which("pg_prove")
-    assert pg_prove, "pg_prove not found: install libtap-parser-sourcehandler-pgtap-perl"
-    result = subprocess.run(
-        [pg_prove, "--verbose", "-d", url, str(pgtap_file)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    fixture = "pgtap_database_url" if flavour == "plain" else "pgtap_realtime_database_url"
+    _pg_prove(request.getfixturevalue(fixture), pgtap_file)
 
 
 def test_the_realtime_database_has_supabase_realtime(realtime_database_url: str) -> None:

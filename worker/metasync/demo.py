@@ -33,7 +33,7 @@ from metasync.clock import SYSTEM_CLOCK
 from metasync.connections import AppCredentials, connect
 from metasync.crypto import TokenCipher, generate_key
 from metasync.db import databases
-from metasync.demo_support import EmulatorServer, print_phase_times, print_status
+from metasync.demo_support import print_phase_times, print_status
 from metasync.graph import GraphClient
 from metasync.logging import configure_logging
 from metasync.postgres.connect import embedded_cluster
@@ -232,6 +232,8 @@ def sync_and_verify(
 ) -> tuple[Comparison, bool]:
     """Serve the demo world, sync it into ``url``, report, compare with the truth; (comparison,
     whether the sync finished in time)."""
+    from meta_emulator.serving import EmulatorServer
+
     emu, accounts = build_emulator(options, SYSTEM_CLOCK.now().replace(microsecond=0))
     with EmulatorServer(emu) as server:
         console.print(

@@ -4,10 +4,10 @@ begin;
 select plan(4);
 \ir stand_ins.psql
 
-insert into meta_sync.organizations (id, name) values ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A');
-insert into meta_sync.meta_ad_accounts (id, organization_id) values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001');
-insert into meta_sync.sync_jobs (account_id, organization_id, sync_phase, sync_type, total_chunks)
-values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001', 'recent_window', 'initial', 4);
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.create_account_with_job('act_1001',
+  p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001', p_with_connection => false,
+  p_sync_phase => 'recent_window', p_total_chunks => 4);
 set constraints all immediate;  -- from here on each statement's broadcast goes out at once
 create temp table before as select count(*) as n from realtime.messages where extension = 'broadcast';
 create view pg_temp.sent as

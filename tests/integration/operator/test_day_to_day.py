@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 
 import psycopg
-from operator_cli import fingerprint, invoke, one_line_error
 from typer.main import get_command
 
 from metasync.cli import app
 from metasync.commands.errors import COMMAND_ORDER
 from metasync.db import scheduling
 from metasync.settings import get_settings
+from tests.support.operator_cli import fingerprint, invoke, one_line_error
 
 LONG_IDS = ["act_12345678901234567890", "act_12345678901234567891", "act_12345678901234567892"]
 

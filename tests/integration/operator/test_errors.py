@@ -10,11 +10,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from operator_cli import invoke, one_line_error
 
 from metasync.commands.errors import env_name
 from metasync.graph.errors import APP_SECRET_SETTING, classify
 from metasync.postgres.embedded import EmbeddedPostgres
+from tests.support.operator_cli import invoke, one_line_error
 
 COMMANDS = [
     ["status"], ["accounts", "list"], ["accounts", "show", "act_1"], ["orgs", "list"],

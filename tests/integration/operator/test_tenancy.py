@@ -4,7 +4,8 @@ recorded; organisation names match in any case; output claims only what was done
 from __future__ import annotations
 
 import psycopg
-from operator_cli import fingerprint, invoke, one_line_error
+
+from tests.support.operator_cli import fingerprint, invoke, one_line_error
 
 
 def test_accounts_add_refuses_an_account_of_another_organisation(

@@ -7,7 +7,8 @@ import json
 import time
 
 import psycopg
-from operator_cli import fingerprint, invoke, one_line_error
+
+from tests.support.operator_cli import fingerprint, invoke, one_line_error
 
 
 def _job_of(conn: psycopg.Connection, account: str) -> int:

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import psycopg
 from prometheus_client.parser import text_string_to_metric_families
-from server_helpers import seed_account
+
+from tests.support.server_helpers import seed_account
 
 AConn = psycopg.AsyncConnection[Any]
 

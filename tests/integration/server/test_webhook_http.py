@@ -10,11 +10,19 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from server_helpers import APP_SECRET, VERIFY_TOKEN, count, delivery, issue, seed_account, signed
 
 from metasync.server.app import create_app
 from metasync.server.signatures import sign_body
 from metasync.settings import Settings
+from tests.support.server_helpers import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    count,
+    delivery,
+    issue,
+    seed_account,
+    signed,
+)
 
 AConn = psycopg.AsyncConnection[Any]
 EVENTS = "select count(*) from meta_sync.webhook_events"

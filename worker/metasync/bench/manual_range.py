@@ -29,7 +29,6 @@ from pydantic import SecretStr
 
 from metasync.bench._common import Report, throwaway_database
 from metasync.bench.onboarding import onboard, verify
-from metasync.bench.workers import EmulatorProcess
 from metasync.clock import SYSTEM_CLOCK
 from metasync.commands.sync import request_manual_sync
 from metasync.crypto import TokenCipher, generate_key
@@ -146,6 +145,8 @@ def manual_range(
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
 ) -> None:
     """Onboard the large account, then sync 35 months by hand: its calls against phase 2's."""
+    from meta_emulator.serving import EmulatorProcess
+
     base = get_settings()
     report = Report("manual-range")
     logging.getLogger("metasync").setLevel(logging.ERROR)
