@@ -24,11 +24,11 @@ from meta_emulator.auth import Token
 from metasync import tokens
 from metasync.clock import SimulatedClock
 from metasync.crypto import TokenCipher, generate_key
+from metasync.devsupport.fleet import integrity, open_work, seed_fleet
 from metasync.graph import GraphClient
 from metasync.runner import Worker
 from metasync.settings import Settings
 from tests.support.e2e_harness import FAST_RETRY
-from tests.support.fleet import integrity, open_work, seed_fleet
 
 START = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
 BASE_URL = "http://emulator.chaos"

@@ -19,7 +19,7 @@ import pytest
 
 from meta_emulator.serving import EmulatorProcess
 from metasync.crypto import TokenCipher, generate_key
-from tests.support.fleet import (
+from metasync.devsupport.fleet import (
     KEY_ID,
     WorkerProcesses,
     completed_chunks,

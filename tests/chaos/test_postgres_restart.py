@@ -12,9 +12,7 @@ from pathlib import Path
 
 from meta_emulator.serving import EmulatorProcess
 from metasync.crypto import TokenCipher, generate_key
-from metasync.postgres.embedded import EmbeddedPostgres
-from metasync.postgres.migrate import migrate
-from tests.support.fleet import (
+from metasync.devsupport.fleet import (
     KEY_ID,
     WorkerProcesses,
     completed_chunks,
@@ -22,6 +20,8 @@ from tests.support.fleet import (
     integrity,
     wait_final,
 )
+from metasync.postgres.embedded import EmbeddedPostgres
+from metasync.postgres.migrate import migrate
 
 
 async def test_postgres_restart_mid_sync(own_cluster: EmbeddedPostgres, tmp_path: Path) -> None:

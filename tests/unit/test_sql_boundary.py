@@ -1,7 +1,8 @@
 """One database boundary: the Python product runs SQL only in ``metasync/db/``.
 
-Every module of ``worker/metasync`` outside ``db/`` (and the benchmarks' ``bench/``, whose
-throwaway-database setup and measuring queries are their own) is scanned for
+Every module of ``worker/metasync`` outside ``db/`` (and the benchmarks' ``bench/`` and the
+``devsupport/`` they share with the tests, whose throwaway-database setup and measuring queries
+are their own) is scanned for
 
 - calls that run SQL: ``.execute(``, ``.executemany(``, ``.cursor(``, ``.copy(`` (except the
   ``copy`` module's), ``.notifies(`` is allowed: it only reads what LISTEN delivers;
@@ -16,7 +17,7 @@ import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "worker" / "metasync"
-ALLOWED = ("db", "bench")
+ALLOWED = ("db", "bench", "devsupport")
 # Files allowed to run their own statements for now; once one is clean, it must leave this list.
 # (Empty: the webhook event queue became SQL functions, called through metasync/db/webhooks.py.)
 PENDING: set[str] = set()

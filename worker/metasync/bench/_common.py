@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 from rich.console import Console
 from rich.table import Table
 
@@ -45,15 +45,6 @@ def server_url(settings: Settings) -> str:
 
 def with_dbname(url: str, dbname: str) -> str:
     return make_conninfo(url, dbname=dbname)
-
-
-def url_as_uri(url: str) -> str:
-    """A ``postgresql://`` URI for child processes' DATABASE_URL (psycopg accepts both)."""
-    parts = conninfo_to_dict(url)
-    user = parts.get("user", "postgres")
-    host = parts.get("host", "127.0.0.1")
-    password = f":{parts['password']}" if parts.get("password") else ""
-    return f"postgresql://{user}{password}@{host}:{parts.get('port', 5432)}/{parts['dbname']}"
 
 
 @contextmanager

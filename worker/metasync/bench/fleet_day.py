@@ -29,13 +29,11 @@ import typer
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
-from metasync import tokens
 from metasync.bench._common import Report, throwaway_database
 from metasync.clock import SimulatedClock
-from metasync.connections import fetch_account_metadata, register_account
 from metasync.crypto import TokenCipher, generate_key
-from metasync.db.accounts import ensure_organization
 from metasync.db.scheduling import enqueue_due_syncs
+from metasync.devsupport.fleet import seed_fleet
 from metasync.graph import GraphClient, RetryPolicy
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
@@ -49,28 +47,6 @@ BASE_URL = "http://emulator.bench"
 STEP = timedelta(minutes=15)
 STRUCTURE_EDGES = 4
 FAST_RETRY = RetryPolicy(attempts=6, initial_seconds=0.001, max_seconds=0.01, jitter_seconds=0)
-
-
-def tier_of(index: int) -> str:
-    """10 % high, 60 % medium, 30 % low, spread over the fleet."""
-    slot = index % 10
-    return "high" if slot == 0 else "medium" if slot <= 6 else "low"
-
-
-async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: GraphClient,
-                     cipher: TokenCipher, accounts: int) -> list[str]:  # fmt: skip
-    token = emu.credentials["access_token"]
-    ids = emu.account_ids[:accounts]
-    metadata = []
-    for i in range(0, len(ids), 50):
-        metadata += await fetch_account_metadata(graph, token, ids[i : i + 50])
-    async with pool.connection() as conn, conn.transaction():
-        org = await ensure_organization(conn, "fleet")
-        connection = await tokens.store_connection(conn, cipher, org, token, "system_user")
-        for index, account in enumerate(metadata):
-            await register_account(conn, account, org, connection, tier_of(index),
-                                   emu.clock.now())  # fmt: skip
-    return [a.id for a in metadata]
 
 
 SETTLED = """

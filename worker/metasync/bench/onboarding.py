@@ -27,10 +27,10 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
 from metasync.bench._common import Report, throwaway_database
-from metasync.bench.workers import connect_world
 from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher, generate_key
 from metasync.db.writers import measure_upsert_vs_copy
+from metasync.devsupport.fleet import connect_world
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
 from metasync.sync.mapping import InsightDailyRow

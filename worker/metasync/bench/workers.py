@@ -9,155 +9,27 @@ check (ground truth, duplicates, stuck work, gaps in the covered date ranges).
 from __future__ import annotations
 
 import asyncio
-import base64
-import os
-import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
-import psycopg
 import typer
-from pydantic import SecretStr
 
-from metasync.bench._common import Report, median, throwaway_database, url_as_uri
-from metasync.connections import connect
+from metasync.bench._common import Report, median, throwaway_database
 from metasync.crypto import TokenCipher, generate_key
-from metasync.graph import GraphClient
-from metasync.settings import Settings, get_settings
-from metasync.verify import TruthSource, compare_with_truth, merge_ranges, synced_ranges
+from metasync.devsupport.fleet import (
+    KEY_ID,
+    WorkerProcesses,
+    connect_world,
+    integrity,
+    wait_final,
+)
+from metasync.settings import get_settings
 
 if TYPE_CHECKING:
     from meta_emulator.serving import EmulatorProcess
-
-KEY_ID = "bench"
-
-
-def metasync_executable() -> str:
-    local = Path(sys.executable).parent / "metasync"
-    return str(local) if local.exists() else shutil.which("metasync") or "metasync"
-
-
-class WorkerProcesses:
-    """``metasync run`` subprocesses sharing one database and one emulator."""
-
-    def __init__(self, db_url: str, emu: EmulatorProcess, key: bytes, log_dir: Path,
-                 *, concurrency: int = 8, lease_seconds: int = 10) -> None:  # fmt: skip
-        creds = emu.credentials()
-        self.log_dir = log_dir
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("METASYNC_")},
-            "DATABASE_URL": url_as_uri(db_url),
-            "METASYNC_HOME": str(log_dir),
-            "METASYNC_GRAPH_BASE_URL": emu.url,
-            "METASYNC_META_APP_ID": str(creds["app_id"]),
-            "METASYNC_META_APP_SECRET": str(creds["app_secret"]),
-            "METASYNC_TOKEN_KEYS": f"{KEY_ID}:{base64.b64encode(key).decode()}",
-            "METASYNC_TOKEN_KEY_ID": KEY_ID,
-            "METASYNC_LEASE_SECONDS": str(lease_seconds),
-            "METASYNC_POLL_INTERVAL_SECONDS": "0.5",
-            "METASYNC_WORKER_CONCURRENCY": str(concurrency),
-            "METASYNC_REPORT_POLL_SECONDS": "0.5",
-        }
-        self.procs: dict[int, subprocess.Popen[bytes]] = {}
-        self.starts = 0
-
-    def start(self, slot: int) -> None:
-        self.starts += 1
-        log = (self.log_dir / f"worker-{slot}.log").open("ab")
-        self.procs[slot] = subprocess.Popen(
-            [metasync_executable(), "run", "--log-level", "WARNING"],
-            stdout=log, stderr=log, env=self.env, cwd=self.log_dir,
-        )  # fmt: skip
-        log.close()
-
-    def stop_all(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.procs.values():
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-async def connect_world(db_url: str, emu: EmulatorProcess, cipher: TokenCipher,
-                        accounts: int | None = None) -> list[str]:  # fmt: skip
-    """``connect`` the world's system-user token and (the first ``accounts``) accounts."""
-    creds = emu.credentials()
-    ids = list(creds["account_ids"])[:accounts]
-    settings = Settings(_env_file=None, graph_base_url=emu.url,  # type: ignore[call-arg]
-                        meta_app_secret=SecretStr(creds["app_secret"]))  # fmt: skip
-    async with httpx.AsyncClient(timeout=120) as http:
-        graph = GraphClient.from_settings(http, settings)
-        conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
-        async with conn:
-            result = await connect(conn, graph, cipher, organization="bench",
-                                   token=creds["access_token"], account_ids=ids)  # fmt: skip
-    return [a.id for a in result.accounts]
-
-
-OPEN_WORK = """
-select (select count(*) from meta_sync.sync_jobs where status in ('pending', 'in_progress'))
-     + (select count(*) from meta_sync.meta_ad_accounts where phase_2_completed_at is null)
-"""
-
-
-async def _count(db_url: str, query: str) -> int:
-    conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
-    async with conn:
-        row = await (await conn.execute(query)).fetchone()
-    return int(row[0]) if row else 0
-
-
-async def open_work(db_url: str) -> int:
-    """Open jobs plus accounts whose onboarding has not finished (0 = everything final)."""
-    return await _count(db_url, OPEN_WORK)
-
-
-async def wait_final(db_url: str, limit_s: float, poll: float = 1.0) -> float:
-    """Seconds until no work is open (TimeoutError after ``limit_s``)."""
-    started = time.monotonic()
-    while await open_work(db_url):
-        if time.monotonic() - started > limit_s:
-            raise TimeoutError(f"work still open after {limit_s:.0f} s")
-        await asyncio.sleep(poll)
-    return time.monotonic() - started
-
-
-STUCK = """
-select count(*) from meta_sync.sync_job_chunks where status in ('pending', 'in_progress')
-"""
-DUPLICATES = """
-select count(*) - count(distinct (ad_id, date, attribution_setting, breakdown_key))
-from meta_sync.meta_insights_daily
-"""
-
-
-async def integrity(db_url: str, truth: TruthSource, accounts: list[str]) -> list[str]:
-    """Every problem found: differences with Meta, duplicates, stuck chunks, coverage gaps."""
-    conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
-    async with conn:
-        comparison = await compare_with_truth(conn, truth, accounts)
-        problems = list(comparison.differences[:20])
-        for label, query in (("duplicate rows", DUPLICATES), ("chunks not final", STUCK)):
-            row = await (await conn.execute(query)).fetchone()
-            if row and row[0]:
-                problems.append(f"{label}: {row[0]}")
-        for account in accounts:
-            merged = merge_ranges(await synced_ranges(conn, account))
-            if len(merged) > 1:
-                problems.append(f"{account}: gap in covered dates {merged}")
-    if comparison.rows_compared == 0:
-        problems.append("no ad-day rows compared")
-    return problems
 
 
 async def onboard_with(db_url: str, emu: EmulatorProcess, processes: int, accounts: int | None,

@@ -1,5 +1,6 @@
-"""The chaos suite's plumbing: real ``metasync run`` processes, the wait until work is final,
-progress counted in chunks, and the integrity check of the end state.
+"""Fleet plumbing for the benchmarks and the chaos suite: real ``metasync run`` processes, a
+seeded fleet, the wait until work is final, progress counted in chunks, and the integrity check
+of the end state.
 
 The emulator runs as a subprocess (``meta_emulator.serving.EmulatorProcess``) or in process;
 ``integrity`` takes either as the source of truth.
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import psycopg
@@ -24,17 +25,19 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
-from meta_emulator import Emulator
-from meta_emulator.serving import EmulatorProcess
 from metasync import tokens
-from metasync.connections import connect, fetch_account_metadata, upsert_ad_account
+from metasync.connections import connect, fetch_account_metadata, register_account
 from metasync.crypto import TokenCipher
-from metasync.db.accounts import create_organization
+from metasync.db.accounts import ensure_organization
 from metasync.graph import GraphClient
 from metasync.settings import Settings
 from metasync.verify import TruthSource, compare_with_truth, merge_ranges, synced_ranges
 
-KEY_ID = "chaos"
+if TYPE_CHECKING:
+    from meta_emulator import Emulator
+    from meta_emulator.serving import EmulatorProcess
+
+KEY_ID = "fleet"  # the token key id the worker processes are given
 
 
 def metasync_executable() -> str:
@@ -130,18 +133,18 @@ def tier_of(index: int) -> str:
 async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: GraphClient,
                      cipher: TokenCipher, accounts: int) -> list[str]:  # fmt: skip
     """An organisation, the in-process emulator's token and its first ``accounts`` accounts
-    (tiers spread by ``tier_of``), not yet onboarded."""
+    (tiers spread by ``tier_of``), their phase 1 enqueued at the emulator's clock."""
     token = emu.credentials["access_token"]
     ids = emu.account_ids[:accounts]
     metadata = []
     for i in range(0, len(ids), 50):
         metadata += await fetch_account_metadata(graph, token, ids[i : i + 50])
     async with pool.connection() as conn, conn.transaction():
-        org = await create_organization(conn, "fleet")
+        org = await ensure_organization(conn, "fleet")
         connection = await tokens.store_connection(conn, cipher, org, token, "system_user")
         for index, account in enumerate(metadata):
-            await upsert_ad_account(conn, account, organization_id=org,
-                                    connection_id=connection, tier=tier_of(index))  # fmt: skip
+            await register_account(conn, account, org, connection, tier_of(index),
+                                   emu.clock.now())  # fmt: skip
     return [a.id for a in metadata]
 
 
