@@ -6,6 +6,13 @@ create schema if not exists meta_sync;
 comment on schema meta_sync is
   'meta-sync: Meta Marketing API sync state, tier scheduling, job queue, entities and insights.';
 
+-- The security-definer helpers (the membership checks RLS policies call, the admin-checked
+-- tier change) live apart, in a schema no API exposes: on Supabase keep it out of the exposed
+-- schemas (API settings), so no client reaches them as RPCs.
+create schema if not exists meta_sync_private;
+comment on schema meta_sync_private is
+  'meta-sync security-definer helpers called by policies and by meta_sync functions. Never add it to the API''s exposed schemas.';
+
 create type meta_sync.sync_tier as enum ('high', 'medium', 'low');
 comment on type meta_sync.sync_tier is
   'Sync priority of an ad account: high (hourly, 2 days), medium (default, 2 h, 3 days), low (4 h, 7 days). Intervals live in meta_sync_config.';

@@ -50,7 +50,9 @@ create table meta_sync.meta_ad_accounts (
   phase_2_completed_at      timestamptz,
   last_settle_at            timestamptz,
   created_at                timestamptz not null default now(),
-  updated_at                timestamptz not null default now()
+  updated_at                timestamptz not null default now(),
+  rate_limit_count          integer not null default 0
+                            constraint rate_limit_count_non_negative check (rate_limit_count >= 0)
 );
 create index meta_ad_accounts_organization_id_idx on meta_sync.meta_ad_accounts (organization_id);
 create index meta_ad_accounts_connection_id_idx on meta_sync.meta_ad_accounts (connection_id);
@@ -67,6 +69,8 @@ comment on column meta_sync.meta_ad_accounts.timezone_name is
   'IANA time zone of the account: days, date ranges and "today" are computed in it.';
 comment on column meta_sync.meta_ad_accounts.rate_limit_backoff_until is
   'No call for this account before this time (Meta throttled it).';
+comment on column meta_sync.meta_ad_accounts.rate_limit_count is
+  'Throttles in a row without a regain time from Meta: the backoff doubles with each (30 s, 1, 2 ... at most 15 min); a success resets it.';
 
 -- A time zone name is only accepted when Postgres knows it.
 create function meta_sync.check_ad_account_time_zone()

@@ -1,6 +1,8 @@
 -- Change an account's tier, with clear refusals; the triggers reschedule it.
+-- meta_sync.set_sync_priority (security invoker, the API) calls the security-definer
+-- meta_sync_private.set_sync_priority, which checks the caller and writes.
 
-create function meta_sync.set_sync_priority(
+create function meta_sync_private.set_sync_priority(
   p_account_id text,
   p_tier text,
   p_now timestamptz default now()
@@ -52,5 +54,20 @@ begin
   return v_next;
 end;
 $$;
+comment on function meta_sync_private.set_sync_priority(text, text, timestamptz) is
+  'Behind meta_sync.set_sync_priority (security definer: signed-in users have no write privilege). Sets an account''s tier (high | medium | low) and returns its new next_sync_at. Unknown tier -> 22023, malformed id -> 22007. A signed-in user who is not owner/admin of the account''s organization -> 42501, for an unknown account too (existence is not revealed); service role / superuser: unknown account -> P0002.';
+
+create function meta_sync.set_sync_priority(
+  p_account_id text,
+  p_tier text,
+  p_now timestamptz default now()
+)
+returns timestamptz
+language sql
+security invoker
+set search_path = ''
+as $$
+  select meta_sync_private.set_sync_priority(p_account_id, p_tier, p_now)
+$$;
 comment on function meta_sync.set_sync_priority(text, text, timestamptz) is
-  'Sets an account''s tier (high | medium | low) and returns its new next_sync_at. Unknown tier -> 22023, malformed id -> 22007. A signed-in user who is not owner/admin of the account''s organization -> 42501, for an unknown account too (existence is not revealed); service role / superuser: unknown account -> P0002.';
+  'Sets an account''s tier (high | medium | low) and returns its new next_sync_at. Unknown tier -> 22023, malformed id -> 22007. A signed-in user who is not owner/admin of the account''s organization -> 42501, for an unknown account too (existence is not revealed); service role / superuser: unknown account -> P0002. Security invoker; the check and the write are meta_sync_private.set_sync_priority''s.';

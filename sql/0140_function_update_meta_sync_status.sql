@@ -19,6 +19,8 @@ declare
   v_count    integer;
   v_backoff  timestamptz;
   v_next     timestamptz;
+  v_strikes  integer;
+  v_pushed   interval;
 begin
   if p_outcome is null or p_outcome not in ('success', 'error', 'rate_limited') then
     raise exception 'unknown sync outcome "%": valid outcomes are success, error, rate_limited',
@@ -34,6 +36,7 @@ begin
     set last_meta_sync_at = p_now,
         last_sync_attempt_at = p_now,
         sync_error_count = 0,
+        rate_limit_count = 0,
         last_sync_error = null,
         latest_meta_data_date = greatest(a.latest_meta_data_date, p_fresh_through),
         updated_at = p_now
@@ -62,10 +65,20 @@ begin
     where a.id = v_account.id
     returning a.next_sync_at into v_next;
 
-  else  -- rate_limited: the later of 15 minutes and Meta's regain time
-    v_backoff := greatest(p_now + interval '15 minutes', p_regain_at);
+  else  -- rate_limited: Meta's regain time, else a short backoff doubling per throttle in a row
+    if p_regain_at is not null then
+      v_strikes := v_account.rate_limit_count;
+      v_backoff := greatest(p_regain_at, p_now);
+    else
+      v_strikes := v_account.rate_limit_count + 1;
+      v_backoff := p_now + pg_catalog.make_interval(secs => least(
+        900, 30 * power(2, least(v_strikes, 10) - 1)));
+    end if;
+    -- The open jobs' ETAs move by what the backoff adds beyond the one already running.
+    v_pushed := greatest(v_backoff - greatest(v_account.rate_limit_backoff_until, p_now), interval '0');
     update meta_sync.meta_ad_accounts a
     set rate_limit_backoff_until = greatest(a.rate_limit_backoff_until, v_backoff),
+        rate_limit_count = v_strikes,
         last_sync_error = coalesce(p_error, 'rate limited by Meta'),
         last_sync_attempt_at = p_now,
         next_sync_at = case when a.phase_1_completed_at is null then null
@@ -73,9 +86,15 @@ begin
         updated_at = p_now
     where a.id = v_account.id
     returning a.next_sync_at into v_next;
+    if v_pushed > interval '0' then
+      update meta_sync.sync_jobs j
+      set estimated_completion_at = j.estimated_completion_at + v_pushed, updated_at = p_now
+      where j.account_id = v_account.id and j.status in ('pending', 'in_progress')
+        and j.estimated_completion_at is not null;
+    end if;
   end if;
   return v_next;
 end;
 $$;
 comment on function meta_sync.update_meta_sync_status(text, text, text, timestamptz, date, timestamptz) is
-  'Records a sync outcome and returns the new next_sync_at. success: last_meta_sync_at = p_now, next due from the tier, errors reset, insights freshness advanced to p_fresh_through (never backwards). error: count + message, retry after least(interval, 5 min * 2^(count-1)). rate_limited: rate_limit_backoff_until = greatest(p_now + 15 min, p_regain_at), next_sync_at not before it. Bad outcome -> 22023, malformed id -> 22007, unknown account -> P0002.';
+  'Records a sync outcome and returns the new next_sync_at. success: last_meta_sync_at = p_now, next due from the tier, errors reset, insights freshness advanced to p_fresh_through (never backwards). error: count + message, retry after least(interval, 5 min * 2^(count-1)). rate_limited: rate_limit_backoff_until = p_regain_at (Meta''s regain time) or, without one, p_now + 30 s doubling per throttle in a row (rate_limit_count; at most 15 min), next_sync_at not before it, the ETAs of the account''s open jobs moved by the added wait. Bad outcome -> 22023, malformed id -> 22007, unknown account -> P0002.';

@@ -60,9 +60,12 @@ begin
     and c.actual_duration_seconds is not null;
   v_elapsed  := extract(epoch from p_now - coalesce(v_job.started_at, p_now));
   v_parallel := case when v_elapsed > 0 and v_busy > 0 then v_busy / v_elapsed else 1 end;
+  -- A throttled account waits out its backoff first: the ETA includes what is left of it.
   v_eta := case
     when v_final or v_avg is null then null
     else p_now + make_interval(secs => (v_total - v_finished) * v_avg / v_parallel)
+         + coalesce((select greatest(a.rate_limit_backoff_until - p_now, interval '0')
+                     from meta_sync.meta_ad_accounts a where a.id = v_job.account_id), interval '0')
   end;
 
   v_status := case
@@ -99,4 +102,4 @@ begin
 end;
 $$;
 comment on function meta_sync.apply_chunk_outcome(bigint, integer, integer, integer, bigint, integer, jsonb, text, date, timestamptz) is
-  'Internal: adds a chunk outcome to its job (counts, rows, calls, entity counts), recomputes progress and the ETA (remaining x average chunk duration / observed parallelism, parallelism = busy chunk-seconds / elapsed job seconds) and, when every chunk is final, ends the job (completed, completed_with_errors or failed) and runs finish_sync_job.';
+  'Internal: adds a chunk outcome to its job (counts, rows, calls, entity counts), recomputes progress and the ETA (remaining x average chunk duration / observed parallelism, parallelism = busy chunk-seconds / elapsed job seconds, plus what is left of the account''s rate-limit backoff) and, when every chunk is final, ends the job (completed, completed_with_errors or failed) and runs finish_sync_job.';

@@ -18,9 +18,15 @@ $$;
 comment on role meta_sync_worker is
   'meta-sync worker: runs the queue and scheduling functions, writes entities, insights and status, reads token ciphertext. No login: grant it to the login role the worker uses.';
 
+-- The private schema (sql/0001): signed-in users call its helpers (policies run as them), no
+-- one else; it is never exposed by the API.
+revoke all on schema meta_sync_private from public, anon;
+grant usage on schema meta_sync_private to authenticated, service_role;
+
 -- Membership checks. Security definer so that a policy on organization_members can ask about
--- organization_members without recursing into its own policy.
-create function meta_sync.is_org_member(p_organization_id uuid)
+-- organization_members without recursing into its own policy; in meta_sync_private so that no
+-- API exposes them as RPCs.
+create function meta_sync_private.is_org_member(p_organization_id uuid)
 returns boolean
 language sql
 stable
@@ -34,10 +40,10 @@ as $$
       and m.user_id = (select auth.uid())
   );
 $$;
-comment on function meta_sync.is_org_member(uuid) is
+comment on function meta_sync_private.is_org_member(uuid) is
   'True when the signed-in user (auth.uid()) belongs to the organization. Used by the RLS policies.';
 
-create function meta_sync.is_org_admin(p_organization_id uuid)
+create function meta_sync_private.is_org_admin(p_organization_id uuid)
 returns boolean
 language sql
 stable
@@ -52,11 +58,11 @@ as $$
       and m.role in ('owner', 'admin')
   );
 $$;
-comment on function meta_sync.is_org_admin(uuid) is
+comment on function meta_sync_private.is_org_admin(uuid) is
   'True when the signed-in user (auth.uid()) is an owner or admin of the organization: only they change tiers.';
 
-revoke execute on function meta_sync.is_org_member(uuid), meta_sync.is_org_admin(uuid)
-  from public, anon;
+revoke execute on function meta_sync_private.is_org_member(uuid),
+  meta_sync_private.is_org_admin(uuid) from public, anon;
 -- Policies run with the querying user's rights, so signed-in users must be able to call them.
-grant execute on function meta_sync.is_org_member(uuid), meta_sync.is_org_admin(uuid)
-  to authenticated, service_role;
+grant execute on function meta_sync_private.is_org_member(uuid),
+  meta_sync_private.is_org_admin(uuid) to authenticated, service_role;

@@ -9,23 +9,23 @@ grant usage on schema meta_sync to authenticated;
 -- Organisation-keyed tables: one membership check per row (security definer helper).
 create policy members_read_own_organizations on meta_sync.organizations
   for select to authenticated
-  using (meta_sync.is_org_member(id));
+  using (meta_sync_private.is_org_member(id));
 
 create policy members_read_fellow_members on meta_sync.organization_members
   for select to authenticated
-  using (meta_sync.is_org_member(organization_id));
+  using (meta_sync_private.is_org_member(organization_id));
 
 create policy members_read_connections on meta_sync.meta_connections
   for select to authenticated
-  using (meta_sync.is_org_member(organization_id));
+  using (meta_sync_private.is_org_member(organization_id));
 
 create policy members_read_ad_accounts on meta_sync.meta_ad_accounts
   for select to authenticated
-  using (meta_sync.is_org_member(organization_id));
+  using (meta_sync_private.is_org_member(organization_id));
 
 create policy members_read_sync_jobs on meta_sync.sync_jobs
   for select to authenticated
-  using (meta_sync.is_org_member(organization_id));
+  using (meta_sync_private.is_org_member(organization_id));
 
 -- Account-keyed tables: the account must be visible to the member. The subquery goes through
 -- the ad accounts' own policy and runs once per statement (hashed subplan), not once per row,

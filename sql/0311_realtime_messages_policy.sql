@@ -2,7 +2,7 @@
 -- broadcasts received) only by signed-in members of that organization. Realtime checks this
 -- with RLS on realtime.messages, using realtime.topic() (the channel being joined).
 
-create function meta_sync.is_sync_topic_member(p_topic text)
+create function meta_sync_private.is_sync_topic_member(p_topic text)
 returns boolean
 language plpgsql
 stable
@@ -16,10 +16,10 @@ begin
   if v_match is null then
     return false;
   end if;
-  return meta_sync.is_org_member(v_match[1]::uuid);
+  return meta_sync_private.is_org_member(v_match[1]::uuid);
 end;
 $$;
-comment on function meta_sync.is_sync_topic_member(text) is
+comment on function meta_sync_private.is_sync_topic_member(text) is
   'True when the topic is org:<organization_id>:sync and the signed-in user belongs to that organization. Used by the policy on realtime.messages.';
 
 -- The policy, only where Supabase Realtime's table exists (Realtime creates it on Supabase).
@@ -39,7 +39,7 @@ begin
       using (
         realtime.messages.extension = 'broadcast'
         and realtime.messages.topic = (select realtime.topic())
-        and meta_sync.is_sync_topic_member((select realtime.topic()))
+        and meta_sync_private.is_sync_topic_member((select realtime.topic()))
       )
   $p$;
   return true;

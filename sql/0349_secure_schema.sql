@@ -9,12 +9,12 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  -- Functions signed-in users may call (everything else is revoked from them): the RLS
-  -- helpers, the admin-checked tier change, the pure helper the status view calls, and the
-  -- data layer's security-invoker reads (RLS decides what they see).
+  -- Functions of meta_sync signed-in users may call (everything else is revoked from them):
+  -- the tier change, the pure helper the status view calls, and the data layer's
+  -- security-invoker reads (RLS decides what they see). The RLS helpers and the
+  -- security-definer half of the tier change live in meta_sync_private (below).
   c_for_authenticated constant text[] := array[
-    'is_org_member', 'is_org_admin', 'is_sync_topic_member', 'set_sync_priority',
-    'chunk_priority', 'currency_offset', 'fx_convert_rate', 'kpi_summary',
+    'set_sync_priority', 'chunk_priority', 'currency_offset', 'fx_convert_rate', 'kpi_summary',
     'kpi_summary_organizations'];
   -- Functions the worker must not call: migration-time administration, and the nudge that
   -- would make /tick call itself.
@@ -27,6 +27,21 @@ declare
 begin
   grant usage on schema meta_sync to service_role, meta_sync_worker, authenticated;
   revoke all on schema meta_sync from anon, public;
+
+  -- meta_sync_private: never exposed by the API; its security-definer helpers are called by
+  -- policies (as the signed-in user) and by meta_sync functions, never by anon or PUBLIC.
+  grant usage on schema meta_sync_private to service_role, meta_sync_worker, authenticated;
+  revoke all on schema meta_sync_private from anon, public;
+  for v_fn in
+    select p.oid::regprocedure as fn
+    from pg_catalog.pg_proc p
+    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'meta_sync_private' and p.prokind in ('f', 'p')
+  loop
+    -- revoke everything first: the grants then come in one order, however the function got here
+    execute format('revoke all on routine %s from public, anon, service_role, meta_sync_worker, authenticated', v_fn.fn);
+    execute format('grant execute on routine %s to service_role, meta_sync_worker, authenticated', v_fn.fn);
+  end loop;
 
   -- Tables: RLS on; the worker's policy lets its grants decide; service_role as on Supabase;
   -- anon and PUBLIC get nothing.
@@ -128,6 +143,6 @@ begin
 end;
 $$;
 comment on function meta_sync.secure_schema() is
-  'Applies the tenant-security rules to every object of meta_sync: RLS on every table (+ the worker policy), no access for anon/PUBLIC, service_role full access, views security_invoker, function execute revoked from PUBLIC and granted explicitly, an index on every foreign key. Idempotent; run by migrations.';
+  'Applies the tenant-security rules to every object of meta_sync (and to the functions of meta_sync_private: executable by signed-in users, the worker and service_role, never by anon or PUBLIC): RLS on every table (+ the worker policy), no access for anon/PUBLIC, service_role full access, views security_invoker, function execute revoked from PUBLIC and granted explicitly, an index on every foreign key. Idempotent; run by migrations.';
 
 select meta_sync.secure_schema();

@@ -51,7 +51,7 @@ alter table meta_sync.webhook_events enable row level security;
 -- Members read the events of their organisation's accounts; nobody else but the worker.
 create policy members_read_webhook_events on meta_sync.webhook_events
   for select to authenticated
-  using (meta_sync.is_org_member(organization_id));
+  using (meta_sync_private.is_org_member(organization_id));
 
 -- The endpoint and the worker store and process events; they never delete them.
 grant select, insert, update on meta_sync.webhook_events to meta_sync_worker;

@@ -17,6 +17,6 @@ create policy members_read_rate_limit_state on meta_sync.meta_rate_limit_state
 grant select on meta_sync.ad_account_audit to authenticated;
 create policy members_read_ad_account_audit on meta_sync.ad_account_audit
   for select to authenticated
-  using (meta_sync.is_org_member(from_organization_id) or meta_sync.is_org_member(to_organization_id));
+  using (meta_sync_private.is_org_member(from_organization_id) or meta_sync_private.is_org_member(to_organization_id));
 
 select meta_sync.secure_schema();

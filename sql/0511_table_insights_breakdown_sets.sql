@@ -27,7 +27,7 @@ comment on column meta_sync.insights_breakdown_sets.attribution_setting is
 
 create policy members_read_breakdown_sets on meta_sync.insights_breakdown_sets
   for select to authenticated
-  using (meta_sync.is_org_member(organization_id));
+  using (meta_sync_private.is_org_member(organization_id));
 grant select on meta_sync.insights_breakdown_sets to authenticated;
 
 select meta_sync.secure_schema();

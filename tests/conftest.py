@@ -24,6 +24,7 @@ import psycopg
 import pytest
 from pytest_postgresql.janitor import DatabaseJanitor
 
+from metasync import schema
 from metasync.postgres.embedded import SUPERUSER, EmbeddedPostgres
 from metasync.postgres.migrate import migrate
 
@@ -96,6 +97,22 @@ def cron_database_url(pg_cluster: EmbeddedPostgres) -> str:
     with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
         conn.execute("create extension if not exists pgtap")
     return pg_cluster.url
+
+
+@pytest.fixture(scope="session")
+def realtime_database_url() -> Iterator[str]:
+    """A cluster of its own whose pg_cron database has Supabase Realtime's schema (and
+    Supabase's roles) before the migrations run, as on a Supabase project; with pgTAP."""
+    from tests.support.supabase_realtime import REALTIME_TENANT_SQL
+
+    with throwaway_cluster("metasync-realtime-") as cluster:
+        with psycopg.connect(cluster.url, autocommit=True) as conn:
+            conn.execute(schema.compat_sql())
+            conn.execute(REALTIME_TENANT_SQL)
+        migrate(cluster.url)
+        with psycopg.connect(cluster.url, autocommit=True) as conn:
+            conn.execute("create extension if not exists pgtap")
+        yield cluster.url
 
 
 @pytest.fixture

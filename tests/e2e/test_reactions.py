@@ -9,6 +9,7 @@ from typing import Any
 from metasync.clock import SimulatedClock
 from metasync.db.queue import claim_sync_chunks
 from metasync.graph import PermissionDeniedError, ThrottledError
+from metasync.graph.errors import classify
 from metasync.sync.context import ChunkContext
 from metasync.sync.execute import react
 from tests.support.e2e_harness import Harness, assert_insights_equal
@@ -98,3 +99,27 @@ async def test_throttle_backs_the_account_off_until_regain(
     assert (await h.drain()).claimed == 0  # nothing of this account before the regain time
     h.emu.advance(timedelta(minutes=61))
     assert (await h.drain()).completed > 0
+
+
+async def test_a_bare_429_backs_only_its_account_off_briefly(
+    make_harness: Callable[..., Any],
+) -> None:
+    """HTTP 429 without a body names no scope: the account waits 30 s (then 1 min, 2 min ...),
+    nothing else waits, and no app-wide block is recorded."""
+    h: Harness = await make_harness("small")
+    await h.connect()
+    ctx = await claimed_context(h)
+    err = classify(429, b"", {}, account_id=ctx.account_id)
+    assert isinstance(err, ThrottledError)
+    assert (await react(ctx, err, "w-react", set())).status == "released"
+    now = h.emu.clock.now()
+    row = await h.fetch(
+        "select rate_limit_backoff_until, rate_limit_count from meta_sync.meta_ad_accounts"
+        " where id = %s",
+        ctx.account_id,
+    )
+    assert row[0] == (now + timedelta(seconds=30), 1)
+    blocks = await h.fetch("select scope_type from meta_sync.get_throttle_blocks(%s)", now)
+    assert blocks == [("account_backoff",)]
+    h.emu.advance(timedelta(seconds=31))
+    assert (await h.drain()).completed > 0  # the account goes on after 30 s, not 15 minutes

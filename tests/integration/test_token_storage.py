@@ -234,3 +234,44 @@ async def test_loaded_token_is_registered_for_redaction(aconn: AConn) -> None:
     before, after = stream.getvalue().splitlines()
     assert plain in before
     assert plain not in after and "[REDACTED]" in after
+
+
+def test_keys_rotate_to_works_before_the_key_id_setting_moves(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 3 of the documented rotation with two keys and no METASYNC_TOKEN_KEY_ID: --to names
+    the key; a --to outside the keyring is refused with one line and changes nothing."""
+    from typer.testing import CliRunner
+
+    from metasync.cli import app
+    from metasync.crypto import format_key_entry
+    from metasync.settings import get_settings
+
+    keys = {"old": generate_key(), "new": generate_key()}
+    spec = ",".join(format_key_entry(k, v) for k, v in keys.items())
+
+    async def seed() -> UUID:
+        async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as c:
+            return await store_connection(c, TokenCipher(keys, "old"), await new_org(c), TOKEN)
+
+    cid = asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("METASYNC_TOKEN_KEYS", spec)
+    monkeypatch.delenv("METASYNC_TOKEN_KEY_ID", raising=False)
+    runner = CliRunner()
+    get_settings.cache_clear()
+    try:
+        refused = runner.invoke(app, ["keys", "rotate", "--to", "nope"])
+        result = runner.invoke(app, ["keys", "rotate", "--to", "new"])
+    finally:
+        get_settings.cache_clear()
+    assert refused.exit_code != 0 and "'nope'" in refused.output
+    assert result.exit_code == 0, result.output
+    assert "re-encrypted 1 token(s); 0 left" in result.output
+
+    async def check() -> str:
+        async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as c:
+            assert (await stored(c, cid))[1] == "new"
+            return await load_token(c, TokenCipher({"new": keys["new"]}), cid)
+
+    assert asyncio.run(check()) == TOKEN

@@ -130,3 +130,36 @@ def test_text_mode_is_redacted_too() -> None:
         root.handlers[:] = saved
     assert META_TOKEN not in stream.getvalue()
     assert "[REDACTED]" in stream.getvalue()
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_log_format_text_on_a_terminal_json_otherwise() -> None:
+    from metasync.logging import configure_logging, wants_json
+
+    assert wants_json(None, _Tty()) is False
+    assert wants_json(None, io.StringIO()) is True
+    assert wants_json("text", io.StringIO()) is False and wants_json("json", _Tty()) is True
+    with pytest.raises(ValueError, match="text or json"):
+        wants_json("yaml")
+    for fmt, stream in (("json", _Tty()), ("text", io.StringIO()), (None, _Tty())):
+        configure_logging("INFO", json=None, log_format=fmt, stream=stream)
+        logging.getLogger("metasync.test").info("worker started", extra={"worker_id": "h:1:ab"})
+        line = stream.getvalue().strip()
+        if fmt == "json":
+            assert json.loads(line)["worker_id"] == "h:1:ab"
+        else:
+            assert line.endswith('worker started {"worker_id": "h:1:ab"}'), line
+
+
+def test_run_refuses_an_unknown_log_format() -> None:
+    from typer.testing import CliRunner
+
+    from metasync.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--once", "--log-format", "yaml"])
+    assert result.exit_code == 2
+    assert "yaml" in result.output

@@ -9,6 +9,7 @@ exception text and stack text (see :mod:`metasync.redaction` for what is replace
 
 from __future__ import annotations
 
+import enum
 import json as _json
 import logging
 import sys
@@ -50,10 +51,39 @@ class RedactingTextFormatter(logging.Formatter):
         return redact(line)
 
 
+LOG_FORMATS = ("text", "json")
+
+
+class LogFormat(enum.StrEnum):
+    """``--log-format``: human-readable lines or one JSON object per line."""
+
+    text = "text"
+    json = "json"
+
+
+def wants_json(log_format: str | None, stream: TextIO | None = None) -> bool:
+    """``json`` or ``text`` as asked; unset: text on a terminal, JSON otherwise (services)."""
+    if log_format is None:
+        target = stream or sys.stderr
+        return not (hasattr(target, "isatty") and target.isatty())
+    if log_format not in LOG_FORMATS:
+        raise ValueError(f"log format must be text or json, got {log_format!r}")
+    return log_format == "json"
+
+
 def configure_logging(
-    level: int | str = logging.INFO, *, json: bool = True, stream: TextIO | None = None
+    level: int | str = logging.INFO,
+    *,
+    json: bool | None = True,
+    stream: TextIO | None = None,
+    log_format: str | None = None,
 ) -> logging.Handler:
-    """Replace the root logger's handlers with one redacting handler; returns it."""
+    """Replace the root logger's handlers with one redacting handler; returns it.
+
+    ``log_format`` (``text`` | ``json``) wins over ``json``; ``json=None`` and no format:
+    text on a terminal, JSON otherwise."""
+    if log_format is not None or json is None:
+        json = wants_json(log_format, stream)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RedactionFilter())
     if json:

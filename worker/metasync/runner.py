@@ -14,19 +14,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import uuid4
 
 import httpx
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from metasync.clock import SYSTEM_CLOCK, Clock
-from metasync.crypto import TokenCipher
+from metasync.crypto import TokenCipher, TokenCipherError
 from metasync.db import notify, scheduling
 from metasync.db.queue import (
     ClaimedChunk,
@@ -36,9 +33,11 @@ from metasync.db.queue import (
     requeue_expired_leases,
 )
 from metasync.graph import Governor, GraphClient, RetryPolicy, TokenDeadError
+from metasync.metrics import WorkerCounters, call_kind
+from metasync.presence import Presence, new_worker_id
 from metasync.settings import Settings
 from metasync.sync.context import CallCounter, ChunkContext, counting_graph
-from metasync.sync.execute import ChunkOutcome, execute_chunk, react
+from metasync.sync.execute import ChunkOutcome, execute_chunk, fail_undecryptable, react
 from metasync.sync.tokencache import TokenCache
 from metasync.sync.usage import PostgresUsageStore
 
@@ -83,17 +82,23 @@ class Worker:
         self.settings, self.pool, self.http, self.cipher, self.clock = (
             settings, pool, http, cipher, clock,
         )  # fmt: skip
-        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:6]}"
+        self.worker_id = worker_id or new_worker_id()
+        self.counters = WorkerCounters()
+        self.presence = Presence(
+            pool, self.worker_id, settings.worker_concurrency, self.counters, clock
+        )
         self.governor = Governor(
             PostgresUsageStore(pool, clock), clock=clock.now, sleep=clock.sleep
         )
         self.graph = GraphClient.from_settings(
-            http, settings, governor=self.governor, retry=retry, sleep=clock.sleep
-        )
+            http, settings, governor=self.governor, retry=retry, sleep=clock.sleep,
+            on_call=lambda m, p, e: self.counters.graph_call(call_kind(m, p), e),
+        )  # fmt: skip
         self.tokens = TokenCache(pool, cipher, settings.token_cache_seconds, clock)
         self.dead = self.tokens.dead
         self._locks: dict[str, asyncio.Lock] = {}
         self._running: dict[asyncio.Task[ChunkOutcome], ClaimedChunk] = {}
+        self._ended: list[int] = []  # chunks collected since the last finished-job report
 
     # --- public --------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> RunStats:
@@ -108,12 +113,19 @@ class Worker:
     # --- the loop ------------------------------------------------------------------------
     async def _loop(self, stop: asyncio.Event, deadline: float | None, daemon: bool) -> RunStats:
         stats = RunStats()
+        graph_url = f"{self.graph.base_url}/{self.graph.api_version}"
+        self.presence.log_start(graph_url, self.settings.worker_per_account_concurrency)
+        try:
+            await self.presence.register()
+        except DB_DOWN as exc:  # the first heartbeat that reaches the database registers
+            log.warning("could not register the worker", extra={"error": type(exc).__name__})
         beat = asyncio.create_task(self._heartbeat_forever())
         try:
             await self._pump(stop, deadline, daemon, stats)
         finally:
             beat.cancel()
             await self._shutdown(stats)
+            await self.presence.stop()
         return stats
 
     async def _pump(
@@ -145,6 +157,8 @@ class Worker:
         started = await self._fill(stats)
         if self._running:
             await self._wait_some(stop, deadline, stats)
+            ended, self._ended = self._ended, []
+            await self.presence.report_finished_jobs(ended)
             return "ran"
         if started:
             return "ran"
@@ -200,9 +214,12 @@ class Worker:
             fields = {"chunk_id": chunk.chunk_id, "account_id": chunk.account_id}
             log.error("chunk task crashed", exc_info=task.exception(), extra=fields)
             stats.outcomes["crashed"] += 1
+            self.counters.chunk("crashed", 0)
             return
         outcome = task.result()
         stats.add(outcome)
+        self.counters.chunk(outcome.status, outcome.rows_written)
+        self._ended.append(chunk.chunk_id)
         log.info("chunk done", extra={"chunk_id": chunk.chunk_id, "account_id": chunk.account_id,
                                       "outcome": outcome.status, "rows": outcome.rows_written,
                                       "api_calls": outcome.api_calls})  # fmt: skip
@@ -215,6 +232,8 @@ class Worker:
             token = await self.tokens.get(chunk.connection_id)
         except TokenDeadError as dead:  # died while this chunk was being claimed
             return await react(ctx, dead, self.worker_id, self.dead)
+        except TokenCipherError as undecryptable:  # unknown key id, wrong key: no retry helps
+            return await fail_undecryptable(ctx, undecryptable)
         ctx.graph = counting_graph(
             self.graph, self.http, token, counter, chunk.connection_id, self.dead
         )
@@ -249,22 +268,36 @@ class Worker:
         interval = max(1.0, self.settings.lease_seconds / 3)
         while True:
             await asyncio.sleep(interval)
-            with contextlib.suppress(Exception):
-                await self._heartbeat()
+            await self.beat_once()
+
+    async def beat_once(self) -> bool:
+        """One heartbeat; a failure is logged (the next beat tries again: a lease lasts three
+        intervals) and returns False."""
+        try:
+            await self._heartbeat()
+        except Exception as exc:
+            log.warning("heartbeat failed", extra={
+                "worker_id": self.worker_id, "error": f"{type(exc).__name__}: {exc}",
+                "chunks": len(self._running),
+            })  # fmt: skip
+            return False
+        return True
 
     async def _heartbeat(self) -> None:
         held = {c.chunk_id: t for t, c in self._running.items()}
+        await self.presence.beat(len(held))
         if not held:
             return
         async with self.pool.connection() as conn:
             kept = set(await heartbeat_sync_chunks(
                 conn, self.worker_id, list(held), self.settings.lease_seconds, self.clock.db_now()
             ))  # fmt: skip
-        for chunk_id, task in held.items():
-            # A chunk that ended while the heartbeat ran is not kept either: not a lost lease.
-            if chunk_id not in kept and not task.done():
-                log.warning("lease lost, cancelling", extra={"chunk_id": chunk_id})
-                task.cancel()
+        # A chunk that ended while the heartbeat ran is not kept either: not a lost lease.
+        missing = [i for i, task in held.items() if i not in kept and not task.done()]
+        if not missing:
+            return
+        for chunk_id in await self.presence.lost(missing):
+            held[chunk_id].cancel()
 
     async def _shutdown(self, stats: RunStats) -> None:
         """Cancel what is in flight and hand it back."""

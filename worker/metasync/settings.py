@@ -74,8 +74,15 @@ class Settings(BaseSettings):
     token_key_id: str | None = None
     # Meta webhook subscription verify token (GET hub.verify_token).
     webhook_verify_token: SecretStr | None = None
-    # Largest accepted webhook POST body, in bytes (413 above it).
-    webhook_max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    # Largest accepted webhook POST body, in bytes (413 above it). Any number of changes fits
+    # as long as the body does: a delivery is stored in one call and processed in batches.
+    webhook_max_body_bytes: int = Field(default=16 * 1_048_576, ge=1024, le=256 * 1_048_576)
+    # Seconds a request handler of `metasync serve` waits for the database (a pooled
+    # connection, then each statement) before answering 503.
+    request_db_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # GET /healthz is unhealthy when no registered worker has sent a heartbeat within this
+    # many seconds (0: workers are not checked, only the database).
+    healthz_worker_stale_seconds: int = Field(default=300, ge=0, le=86400)
     # Bearer token required by POST /tick (pg_cron / pg_net nudge).
     tick_token: SecretStr | None = None
     # `metasync serve` listen address.

@@ -1,13 +1,9 @@
 -- The worker (role meta_sync_worker) claims and completes a chunk; the job's progress change is
 -- broadcast with realtime.send on the private topic org:<organization_id>:sync, event progress.
--- realtime.send is a stand-in that records its calls (Supabase Realtime is not installed here).
+-- Supabase Realtime's own objects where installed, else stand-ins (stand_ins.psql).
 begin;
 select plan(6);
-
-create schema realtime;
-create temp table sent (payload jsonb, event text, topic text, private boolean);
-create function realtime.send(payload jsonb, event text, topic text, private boolean default true)
-returns void language sql as $$ insert into pg_temp.sent values (payload, event, topic, private) $$;
+\ir stand_ins.psql
 
 select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
 select meta_sync_tests.create_connection('aaaaaaaa-0000-4000-8000-000000000001',
@@ -16,7 +12,8 @@ select meta_sync_tests.create_account('act_1001', p_organization_id => 'aaaaaaaa
   p_connection_id => 'aaaaaaaa-0000-4000-8000-0000000000c1');
 create temp table job as
 select meta_sync.create_sync_job('act_1001', 'manual', 'manual', '2026-01-01', '2026-01-02', 2, false) as id;
-delete from sent;
+set constraints all immediate;  -- the broadcasts of what happened so far go out now
+create temp table before as select count(*) as n from realtime.messages where extension = 'broadcast';
 
 set local role meta_sync_worker;
 create temp table claimed as
@@ -26,6 +23,9 @@ select is(meta_sync.complete_sync_chunk(cl.chunk_id, cl.lease_token, 42, 3)::tex
           'the worker completes it') from claimed cl;
 reset role;
 
+create temp table sent as
+select payload, event, topic, private from realtime.messages
+where extension = 'broadcast' order by inserted_at offset (select n from before);
 select ok((select count(*) from sent) >= 1, 'progress changes were sent');
 select is(s.topic, 'org:aaaaaaaa-0000-4000-8000-000000000001:sync', 'on the organization''s topic')
 from (select * from sent order by (payload ->> 'progress_percentage')::numeric desc limit 1) s;

@@ -1,19 +1,11 @@
 -- The policy on realtime.messages: a signed-in member of organization A receives broadcasts on
--- org:A:sync only; not org:B:sync, not other extensions, not as anon. realtime.messages and
--- realtime.topic() are stand-ins with Realtime's shape; the policy is created by the same
--- function the migration runs.
+-- org:A:sync only; not org:B:sync, not other extensions, not as anon. Realtime's own
+-- realtime.messages and realtime.topic() where installed, else stand-ins (stand_ins.psql); the
+-- policy is created by the same function the migration runs.
 begin;
 select plan(6);
 
-create schema realtime;
-create table realtime.messages (
-  id bigint generated always as identity primary key, topic text not null, extension text not null,
-  event text, payload jsonb, private boolean default true);
-alter table realtime.messages enable row level security;
-create function realtime.topic() returns text language sql stable
-as $$ select nullif(current_setting('realtime.topic', true), '') $$;
-grant usage on schema realtime to authenticated, anon;
-grant select on realtime.messages to authenticated, anon;
+\ir stand_ins.psql
 select ok(meta_sync.authorize_realtime_topics(), 'the policy is created where realtime.messages exists');
 
 select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');

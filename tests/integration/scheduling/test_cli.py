@@ -102,3 +102,24 @@ def test_tier_set_and_status(runner: CliRunner, conn: psycopg.Connection) -> Non
     assert max(map(len, compact)) <= 80 and any("phase 1 0 %" in line for line in compact)
     wide = runner.invoke(app, ["status", "--wide"])
     assert wide.exit_code == 0 and "act_7" in wide.output
+
+
+def test_status_shows_the_throttles_in_force(runner: CliRunner, conn: psycopg.Connection) -> None:
+    assert _add(runner, "--org", "Acme", "act_700")[0] == 0
+    conn.execute(
+        "select meta_sync.update_meta_sync_status('act_700', 'rate_limited',"
+        " 'HTTP 429 without an error body')"
+    )
+    conn.execute(
+        "select meta_sync.record_rate_limit_state('business_use_case', '700', 'ads_insights',"
+        " 100, null, null, 5, now() + interval '5 minutes', 80000)"
+    )
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("throttled:")]
+    assert len(lines) == 2, result.output
+    assert "business use case 700 ads_insights until" in lines[0]
+    assert "(Meta throttle code 80000)" in lines[0]
+    assert "act_700 backing off until" in lines[1]
+    assert "(HTTP 429 without an error body)" in lines[1]
+    assert "whole app" not in result.output

@@ -7,18 +7,21 @@ pass by looking at nothing).
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 import pytest
 
-# Security definer functions meant for signed-in users (RLS helpers and the admin-checked tier
-# change); every other security definer function is executable by no client role.
+# Security definer functions meant for signed-in users (the RLS helpers and the admin-checked
+# half of the tier change, all in meta_sync_private); every other security definer function is
+# executable by no client role.
 FOR_AUTHENTICATED = {"is_org_member", "is_org_admin", "is_sync_topic_member", "set_sync_priority"}
 CLIENT_ROLES = ("public", "anon", "authenticated")
 
 DEFINER_WITHOUT_EMPTY_SEARCH_PATH = """
     select p.oid::regprocedure::text
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where n.nspname = 'meta_sync' and p.prosecdef
+    where n.nspname in ('meta_sync', 'meta_sync_private') and p.prosecdef
       and not coalesce('search_path=""' = any (p.proconfig), false)
     order by 1"""
 
@@ -29,7 +32,7 @@ DEFINER_EXECUTABLE_BY_CLIENTS = """
         select case when a.grantee = 0 then 'public' else a.grantee::regrole::text end as grantee
         from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
         where a.privilege_type = 'EXECUTE') acl
-    where n.nspname = 'meta_sync' and p.prosecdef
+    where n.nspname in ('meta_sync', 'meta_sync_private') and p.prosecdef
       and acl.grantee in ('public', 'anon', 'authenticated')
     order by 2, 3"""
 
@@ -63,7 +66,8 @@ UNINDEXED_FOREIGN_KEYS = """
 FUNCTIONS_EXECUTABLE_BY_ANON = """
     select p.oid::regprocedure::text
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where n.nspname = 'meta_sync' and has_function_privilege('anon', p.oid, 'EXECUTE')
+    where n.nspname in ('meta_sync', 'meta_sync_private')
+      and has_function_privilege('anon', p.oid, 'EXECUTE')
     order by 1"""
 
 RELATIONS_READABLE_BY_ANON = """
@@ -105,7 +109,7 @@ def _rows(conn: psycopg.Connection, sql: str) -> list[tuple[object, ...]]:
 def test_security_definer_functions_have_an_empty_search_path(conn: psycopg.Connection) -> None:
     definers = conn.execute(
         "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
-        " where n.nspname = 'meta_sync' and p.prosecdef"
+        " where n.nspname in ('meta_sync', 'meta_sync_private') and p.prosecdef"
     ).fetchone()
     assert definers is not None and definers[0] >= 4  # the checks below look at something
     assert _rows(conn, DEFINER_WITHOUT_EMPTY_SEARCH_PATH) == []
@@ -125,7 +129,7 @@ def test_the_allowed_functions_are_executable_by_signed_in_users(conn: psycopg.C
         row = conn.execute(
             "select bool_and(has_function_privilege('authenticated', p.oid, 'EXECUTE'))"
             " from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
-            " where n.nspname = 'meta_sync' and p.proname = %s",
+            " where n.nspname in ('meta_sync', 'meta_sync_private') and p.proname = %s",
             (name,),
         ).fetchone()
         assert row == (True,), name
@@ -258,3 +262,71 @@ def test_secure_schema_covers_objects_added_later(conn: psycopg.Connection) -> N
         row for row in _rows(conn, DEFINER_EXECUTABLE_BY_CLIENTS) if row[0] not in FOR_AUTHENTICATED
     ]
     assert offenders == []
+
+
+# Supabase's Security Advisor (splinter, lints 0028/0029 and 0011): security-definer functions
+# in an exposed schema that anon or authenticated may execute, and functions of an exposed
+# schema without a fixed search_path. The same conditions, with meta_sync exposed as an API
+# schema the way a project would expose it.
+ADVISOR_FINDINGS = """
+    with exposed as (
+      select string_to_array(replace(current_setting('pgrst.db_schemas'), ' ', ''), ',') schemas)
+    select p.oid::regprocedure::text, r.rolname
+    from pg_proc p
+    join pg_namespace n on n.oid = p.pronamespace
+    cross join exposed
+    cross join (values ('anon'), ('authenticated')) r(rolname)
+    where p.prosecdef and has_function_privilege(r.rolname, p.oid, 'EXECUTE')
+      and n.nspname = any (exposed.schemas)
+    union all
+    select p.oid::regprocedure::text, 'search_path'
+    from pg_proc p
+    join pg_namespace n on n.oid = p.pronamespace
+    cross join exposed
+    where n.nspname = any (exposed.schemas)
+      and p.prokind = 'f'
+      and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c
+                      where c like 'search_path=%')
+    order by 1, 2"""
+
+
+def test_the_security_advisor_finds_nothing_with_meta_sync_exposed(
+    conn: psycopg.Connection,
+) -> None:
+    conn.execute("set pgrst.db_schemas = 'public, graphql_public, meta_sync'")
+    assert _rows(conn, ADVISOR_FINDINGS) == []
+    # ... and the check sees what it is for: the helpers, were their schema exposed.
+    conn.execute("set pgrst.db_schemas = 'meta_sync, meta_sync_private'")
+    found = {row[0].split("(")[0] for row in _rows(conn, ADVISOR_FINDINGS)}
+    assert {"meta_sync_private.is_org_member", "meta_sync_private.set_sync_priority"} <= found
+
+
+def test_members_list_their_connections_with_select_star(conn: psycopg.Connection) -> None:
+    org = "aaaaaaaa-0000-4000-8000-00000000c0de"
+    other = "bbbbbbbb-0000-4000-8000-00000000c0de"
+    user = "11111111-0000-4000-8000-00000000c0de"
+    conn.execute(
+        "insert into meta_sync.organizations (id, name) values (%s, 'A'), (%s, 'B')", (org, other)
+    )
+    conn.execute(
+        "insert into meta_sync.organization_members (organization_id, user_id) values (%s, %s)",
+        (org, user),
+    )
+    conn.execute(
+        "insert into meta_sync.meta_connections (organization_id, token_ciphertext, token_key_id)"
+        " values (%s, '\\x01', 'k1'), (%s, '\\x02', 'k1')",
+        (org, other),
+    )
+    with conn.transaction():
+        conn.execute("set local role authenticated")
+        conn.execute(
+            "select set_config('request.jwt.claims', %s, true)",
+            (json.dumps({"sub": user, "role": "authenticated"}),),
+        )
+        cur = conn.execute("select * from meta_sync.member_connections")
+        rows = cur.fetchall()
+        columns = [c.name for c in cur.description or []]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            conn.execute("select * from meta_sync.meta_connections")
+    assert len(rows) == 1 and str(rows[0][columns.index("organization_id")]) == org
+    assert not {"token_ciphertext", "token_key_id"} & set(columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import httpx
@@ -62,14 +63,37 @@ async def test_tick_without_a_configured_token_is_closed(settings: Settings, poo
     assert response.status_code == 503
 
 
-async def test_healthz_reports_the_database(client: httpx.AsyncClient, settings: Settings) -> None:
-    response = await client.get("/healthz")
+async def test_healthz_reports_the_database(settings: Settings, pool: Any) -> None:
+    only_db = settings.model_copy(update={"healthz_worker_stale_seconds": 0})
+    app = create_app(only_db, pool, sweep_seconds=None)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
     down = create_app(settings, "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1",
                       sweep_seconds=None)  # fmt: skip
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=down), base_url="http://t") as c:
+        started = time.monotonic()
         response = await c.get("/healthz")
+        elapsed = time.monotonic() - started
     await down.state.context.db.close()
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+    assert elapsed < 4.5  # the request budget (2 s), not the pool's 30 s
+
+
+async def test_healthz_needs_a_beating_worker(client: httpx.AsyncClient, aconn: AConn) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["reason"] == "no worker has sent a heartbeat within 300 s"
+    await aconn.execute(
+        "select meta_sync.register_sync_worker('h:1:aa', 'h', 1, 4, null,"
+        " now() - interval '10 minutes')"
+    )
+    assert (await client.get("/healthz")).status_code == 503  # silent for 10 minutes
+    await aconn.execute("select meta_sync.beat_sync_worker('h:1:aa', 2)")
+    response = await client.get("/healthz")
+    assert response.status_code == 200, response.text
+    assert response.json()["workers"]["beating"] == 1
+    await aconn.execute("select meta_sync.stop_sync_worker('h:1:aa')")
+    assert (await client.get("/healthz")).status_code == 503  # a stopped worker does not count

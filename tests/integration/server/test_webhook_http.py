@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,8 +11,18 @@ import httpx
 import psycopg
 import pytest
 
+from metasync.server.app import create_app
 from metasync.server.signatures import sign_body
-from tests.support.server_helpers import APP_SECRET, VERIFY_TOKEN, count, delivery, issue, signed
+from metasync.settings import Settings
+from tests.support.server_helpers import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    count,
+    delivery,
+    issue,
+    seed_account,
+    signed,
+)
 
 AConn = psycopg.AsyncConnection[Any]
 EVENTS = "select count(*) from meta_sync.webhook_events"
@@ -173,3 +184,42 @@ async def test_database_down_is_503_so_meta_retries(settings: Any) -> None:
     finally:
         await down.close()
     assert response.status_code == 503
+
+
+async def test_a_delivery_of_any_size_is_stored_and_processed_in_batches(
+    settings: Settings, pool: Any, aconn: AConn
+) -> None:
+    """20 000 changes (four times the old 422 limit): 200, all stored, processed in batches."""
+    await seed_account(aconn)
+    big = settings.model_copy(update={"webhook_max_body_bytes": 16 * 1_048_576})
+    app = create_app(big, pool, sweep_seconds=None)
+    many = [{"field": "in_process_ad_objects", "value": {"id": str(10_000 + i)}}
+            for i in range(20_000)]  # fmt: skip
+    body, headers = signed(delivery(*many))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.post("/webhooks/meta", content=body, headers=headers)
+    assert response.status_code == 200
+    assert response.json() == {"received": 20_000, "new": 20_000}
+    assert await count(aconn, EVENTS) == 20_000
+    # ASGITransport returns after the background pass: every change is processed, in batches,
+    # and the whole burst shares one structure re-sync chunk.
+    assert await count(aconn, EVENTS + " where status = 'processed'") == 20_000
+    jobs = "select count(distinct sync_job_id) from meta_sync.webhook_events"
+    assert await count(aconn, jobs) == 1
+    assert await count(aconn, "select count(*) from meta_sync.sync_job_chunks") == 1
+
+
+async def test_a_stuck_database_answers_503_within_the_request_budget(
+    client: httpx.AsyncClient, database_url: str, aconn: AConn
+) -> None:
+    """The events table is locked by someone else: the handler gives up after ~2 s with 503."""
+    body, headers = signed(delivery(issue("401")))
+    async with await psycopg.AsyncConnection.connect(database_url) as locker:
+        await locker.execute("lock table meta_sync.webhook_events in access exclusive mode")
+        started = time.monotonic()
+        response = await client.post("/webhooks/meta", content=body, headers=headers)
+        elapsed = time.monotonic() - started
+        await locker.rollback()
+    assert response.status_code == 503
+    assert 1.5 <= elapsed < 4.0
+    assert await count(aconn, EVENTS) == 0

@@ -23,6 +23,11 @@ async def events(aconn: AConn) -> list[tuple[Any, ...]]:
     return await cur.fetchall()
 
 
+async def event_ids(aconn: AConn) -> list[int]:
+    cur = await aconn.execute("select id from meta_sync.webhook_events order by id")
+    return [int(r[0]) for r in await cur.fetchall()]
+
+
 async def entity(aconn: AConn, table: str, object_id: str) -> tuple[Any, ...]:
     cur = await aconn.execute(
         f"select effective_status, issues_info from meta_sync.{table} where id = %s", (object_id,)
@@ -137,7 +142,8 @@ async def test_leftovers_and_expired_leases_are_picked_up(aconn: AConn) -> None:
     await seed_account(aconn)
     now = datetime(2026, 2, 1, tzinfo=UTC)
     changes = parse_delivery(delivery(issue("401"), issue("402")))
-    ids = await store_changes(aconn, changes, now)
+    assert await store_changes(aconn, changes, now) == 2
+    ids = await event_ids(aconn)
     # the second event was claimed by a pass that died: its lease has expired
     await aconn.execute(
         "update meta_sync.webhook_events set status = 'processing', attempts = 1,"
@@ -154,10 +160,30 @@ async def test_leftovers_and_expired_leases_are_picked_up(aconn: AConn) -> None:
 async def test_a_live_lease_is_not_processed_twice(aconn: AConn) -> None:
     await seed_account(aconn)
     now = datetime(2026, 2, 1, tzinfo=UTC)
-    ids = await store_changes(aconn, parse_delivery(delivery(issue("401"))), now)
+    assert await store_changes(aconn, parse_delivery(delivery(issue("401"))), now) == 1
+    ids = await event_ids(aconn)
     await aconn.execute(
         "update meta_sync.webhook_events set status = 'processing', locked_until = %s"
         " where id = %s",
         (now + timedelta(minutes=1), ids[0]),
     )
     assert (await process_pending_webhook_events(aconn, now=now)).total == 0
+
+
+async def test_a_batch_ends_each_kind_of_change_once(aconn: AConn) -> None:
+    """Three changes of a synced account (one transaction, one job), two of an account not
+    synced here (ignored in one statement), one invalid (failed alone)."""
+    await seed_account(aconn)
+    now = datetime(2026, 2, 1, tzinfo=UTC)
+    bad = {"field": "with_issues_ad_objects", "value": {"id": "not-digits"}}
+    mixed = delivery(issue("401"), issue("402"), bad, issue("201", level="CAMPAIGN"))
+    await store_changes(aconn, parse_delivery(mixed), now)
+    await store_changes(aconn, parse_delivery(delivery(issue("9"), issue("8"), account="999")), now)
+    result = await process_pending_webhook_events(aconn, now=now)
+    assert (result.processed, result.ignored, result.failed, result.batches) == (3, 2, 1, 1)
+    rows = await events(aconn)
+    assert [r[2] for r in rows] == ["processed", "processed", "failed", "processed", "ignored",
+                                    "ignored"]  # fmt: skip
+    assert len({r[5] for r in rows if r[2] == "processed"}) == 1
+    assert rows[4][4] == "account act_999 is not synced here"
+    assert (await entity(aconn, "meta_campaigns", "201"))[0] == "WITH_ISSUES"

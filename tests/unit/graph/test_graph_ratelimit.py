@@ -113,11 +113,46 @@ def test_merge_keeps_the_newest_usage_and_the_longest_stop() -> None:
     assert merged.pct == 20 and merged.blocked_until == old.blocked_until
 
 
-def test_throttle_without_regain_time_blocks_for_the_default() -> None:
+def test_account_throttle_without_regain_time_stops_the_account_briefly() -> None:
     err = classify(400, json.dumps(error(613)), {}, account_id="act_5")
     assert isinstance(err, ThrottledError)
-    usage = throttle_usage(err, NOW, 900, "act_5")
-    assert usage.states[LimitScope.account("5")].blocked_until == NOW + timedelta(seconds=900)
+    usage = throttle_usage(err, NOW, GovernorPolicy(), "act_5")
+    assert dict(usage.states) == {
+        LimitScope.account("5"): ScopeState(100.0, NOW, NOW + timedelta(seconds=30))
+    }
+
+
+def test_app_level_throttle_without_regain_time_stops_the_app() -> None:
+    err = classify(400, json.dumps(error(4)), {}, account_id="act_5")
+    assert isinstance(err, ThrottledError)
+    usage = throttle_usage(err, NOW, GovernorPolicy(), "act_5")
+    assert dict(usage.states) == {
+        LimitScope.app(): ScopeState(100.0, NOW, NOW + timedelta(seconds=900))
+    }
+
+
+def test_a_bare_429_stops_only_the_account_it_was_for() -> None:
+    err = classify(429, b"", {}, account_id="act_5")
+    assert isinstance(err, ThrottledError) and not err.scope_named
+    usage = throttle_usage(err, NOW, GovernorPolicy(), "act_5")
+    assert list(usage.states) == [LimitScope.account("5")]
+    with_header = classify(429, b"", {"Retry-After": "7"}, account_id="act_5")
+    assert isinstance(with_header, ThrottledError)
+    usage = throttle_usage(with_header, NOW, GovernorPolicy(), "act_5")
+    assert usage.states[LimitScope.account("5")].blocked_until == NOW + timedelta(seconds=7)
+    no_account = classify(429, b"", {})
+    assert isinstance(no_account, ThrottledError)
+    assert throttle_usage(no_account, NOW, GovernorPolicy(), None).empty
+
+
+async def test_a_bare_429_for_one_account_never_stalls_the_others() -> None:
+    store = InMemoryUsageStore()
+    governor = Governor(store, clock=lambda: NOW)
+    err = classify(429, b"", {}, account_id="act_1")
+    assert isinstance(err, ThrottledError)
+    await governor.observe_throttle(err, "act_1")
+    assert (await governor.wait_needed("act_2")).seconds == 0
+    assert (await governor.wait_needed("act_1")).seconds == pytest.approx(30)
 
 
 async def test_after_one_throttle_no_call_reaches_meta_until_regain_time() -> None:

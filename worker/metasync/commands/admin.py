@@ -24,6 +24,7 @@ from metasync.commands.common import (
 from metasync.commands.status_table import status_table
 from metasync.db import schedule as schedule_db
 from metasync.db import scheduling, status
+from metasync.db.throttles import get_throttle_blocks
 
 # Kept importable under their old names (tests and scripts use them).
 __all__ = ["check_act_id", "check_tier", "fail", "run_db", "status_command", "tier_set_command"]
@@ -57,7 +58,8 @@ def status_command(
         bool, typer.Option("--wide", help="Every column of the view (wrapped).")
     ] = False,
 ) -> None:
-    """Where every ad account stands: tier, last/next sync, errors, token, job, why it waits."""
+    """Where every ad account stands: tier, last/next sync, errors, token, job, why it waits;
+    then the throttles in force (the app, a business use case, backed-off accounts)."""
     rows, state = run_db(lambda conn: fetch_status(conn, org))
     if as_json:
         print_json(rows)
@@ -69,6 +71,10 @@ def status_command(
         console.print("no ad account" + (f" in organisation {org!r}" if org else ""))
         return
     console.print(status_table(rows, width=console.width, wide=wide))
+    shown = {row["account_id"] for row in rows}
+    for block in run_db(get_throttle_blocks):  # the app, a business use case, accounts
+        if block.scope_type != "account_backoff" or block.scope_id in shown:
+            console.print(f"throttled: {block.describe()}", soft_wrap=True)
 
 
 @tier_app.command("set")

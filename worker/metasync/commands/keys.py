@@ -1,11 +1,12 @@
 """``metasync keys``: generate token keys and rotate stored tokens to a new key.
 
-Rotation without downtime:
+Rotation without downtime (docs/supabase.md, "Rotating the token key"):
 
 1. ``metasync keys generate`` and append the printed entry to ``METASYNC_TOKEN_KEYS`` on every
    worker and server (they now hold the old and the new key; restart them one by one);
 2. set ``METASYNC_TOKEN_KEY_ID`` to the new key id (new tokens are written under it);
-3. ``metasync keys rotate --to <new id>`` re-encrypts the stored tokens in small transactions;
+3. ``metasync keys rotate --to <new id>`` re-encrypts the stored tokens in small transactions
+   (``--to`` is the key it writes, whatever ``METASYNC_TOKEN_KEY_ID`` says);
 4. when it reports 0 left, remove the old key from ``METASYNC_TOKEN_KEYS``.
 """
 
@@ -57,7 +58,11 @@ def rotate_command(
     """Re-encrypt every stored token under the target key, a few rows per transaction."""
     settings = get_settings()
     try:
-        cipher = TokenCipher.from_settings(settings)
+        if settings.token_keys is None:
+            raise TokenCipherError("METASYNC_TOKEN_KEYS is not set (see `metasync keys generate`)")
+        # --to names the key written: the keyring need not name a current key for this.
+        spec = settings.token_keys.get_secret_value()
+        cipher = TokenCipher.from_spec(spec, to or settings.token_key_id)
     except TokenCipherError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc

@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
-import socket
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -26,19 +24,16 @@ from metasync.clock import SYSTEM_CLOCK
 from metasync.connections import AppCredentials, refresh_expiring_tokens
 from metasync.crypto import TokenCipher
 from metasync.graph import GraphClient
-from metasync.logging import configure_logging
+from metasync.logging import LogFormat, configure_logging
 from metasync.postgres.connect import resolve_database_url
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
 
 log = logging.getLogger("metasync.run")
+
 console = Console(stderr=True)
 REFRESH_EVERY = timedelta(hours=6)
 REFRESH_WITHIN = timedelta(days=7)
-
-
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 async def refresh_tokens_forever(
@@ -88,7 +83,7 @@ async def run_worker(
                                kwargs={"autocommit": True})  # fmt: skip
     limits = httpx.Limits(max_connections=size * 2)
     async with pool, httpx.AsyncClient(transport=transport, limits=limits) as http:
-        worker = Worker(settings, pool, http, cipher, SYSTEM_CLOCK, worker_id())
+        worker = Worker(settings, pool, http, cipher, SYSTEM_CLOCK)  # id: host:pid:random
         refresher = asyncio.create_task(refresh_tokens_forever(settings, pool, http, cipher, stop))
         try:
             if once:
@@ -113,14 +108,18 @@ def run_command(
     ] = None,
     log_level: Annotated[
         str,
-        typer.Option("--log-level", help="DEBUG | INFO | WARNING | ERROR (JSON logs on stderr)."),
+        typer.Option("--log-level", help="DEBUG | INFO | WARNING | ERROR (logs on stderr)."),
     ] = "INFO",
+    log_format: Annotated[
+        LogFormat | None,
+        typer.Option("--log-format", help="text or json (default: text on a terminal, else json)."),
+    ] = None,
 ) -> None:
     """Run the sync worker: claim chunks, call Meta, write rows and progress."""
     settings = get_settings()
     if concurrency is not None:
         settings = settings.model_copy(update={"worker_concurrency": concurrency})
-    configure_logging(log_level)
+    configure_logging(log_level, json=None, log_format=log_format.value if log_format else None)
     stats = asyncio.run(run_worker(settings, once=once, max_seconds=max_seconds))
     if stats is None:
         return

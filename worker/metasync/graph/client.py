@@ -78,7 +78,11 @@ class GraphClient:
         retry: RetryPolicy | None = None,
         timeout: float | httpx.Timeout = 60.0,
         sleep: Callable[[float], Awaitable[None]] = SYSTEM_CLOCK.sleep,
+        on_call: Callable[[str, str, str], None] | None = None,
     ) -> None:
+        """``on_call(method, path, error)`` is told of every call that got an answer or a
+        network error: error ``ok``, Meta's error code, ``http_<status>`` or ``network``."""
+        self.on_call = on_call
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.api_version = api_version
@@ -252,6 +256,7 @@ class GraphClient:
             else:
                 response = await self.http.post(call.url, data=params, timeout=self.timeout)
         except httpx.RequestError as exc:
+            self._tell(call, "network")
             raise graph_error_from_transport(exc) from None
         await self._after_response(call, response, SYSTEM_CLOCK.monotonic() - started)
         return response.json()
@@ -262,6 +267,7 @@ class GraphClient:
         err = classify(
             response.status_code, response.content, response.headers, account_id=call.account_id
         )
+        self._tell(call, _error_label(err, response.status_code))
         fields: dict[str, Any] = {"graph_method": call.method, "graph_path": redact(call.log_path)}
         fields |= {"http_status": response.status_code, "duration_ms": round(elapsed * 1000)}
         if err is None:
@@ -271,6 +277,16 @@ class GraphClient:
         if isinstance(err, ThrottledError) and self.governor is not None:
             await self.governor.observe_throttle(err, call.account_id)
         raise err
+
+    def _tell(self, call: _Call, error: str) -> None:
+        if self.on_call is not None:
+            self.on_call(call.method, call.log_path, error)
+
+
+def _error_label(err: GraphError | None, status: int) -> str:
+    if err is None:
+        return "ok"
+    return str(err.code) if err.code is not None else f"http_{status}"
 
 
 def _expect_object(value: Any, call: _Call) -> dict[str, Any]:

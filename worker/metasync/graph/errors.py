@@ -7,7 +7,10 @@ Exception tree::
     │   │                            malformed bodies -> retried with backoff (bounded)
     │   └── ReportRunTimeoutError    an async report run did not finish in time
     ├── ThrottledError               4, 17, 613, 80000-80014, HTTP 429 -> never retried blindly;
-    │   │                            carries scope + retry_after for the governor
+    │   │                            carries scope + retry_after for the governor: the scope
+    │   │                            Meta names (4/341 app, 17/613 account, 8000x business use
+    │   │                            case), else (a 429 without a known code) the call's
+    │   │                            account, ``scope_named`` False
     │   └── GovernorBlockedError     refused locally: the governor has the scope stopped
     ├── TokenDeadError               190 (458, 460, 463, 467) -> mark the connection expired
     ├── PermissionDeniedError        10, 200-299 -> stop for that account
@@ -110,10 +113,12 @@ class ThrottledError(GraphError):
         scope_id: str | None = None,
         use_case: str | None = None,
         retry_after: float | None = None,
+        scope_named: bool = True,
         **kw: Any,
     ) -> None:
         super().__init__(message, **kw)
         self.scope: ThrottleScope = scope
+        self.scope_named = scope_named
         self.scope_id = scope_id
         self.use_case = use_case
         self.retry_after = retry_after
@@ -122,6 +127,7 @@ class ThrottledError(GraphError):
         return super().log_fields() | {
             "throttle_scope": self.scope,
             "throttle_scope_id": self.scope_id,
+            "throttle_scope_named": self.scope_named,
             "retry_after": self.retry_after,
         }
 
@@ -236,12 +242,18 @@ def _throttle(
             retry_after=retry_after_from_headers(headers, use_case),
             **kw,
         )
-    is_account = code in THROTTLE_ACCOUNT_CODES and account_id is not None
+    if code in THROTTLE_APP_CODES:  # Meta's app-level signal: the whole app waits
+        return ThrottledError(
+            message, scope="app", retry_after=retry_after_from_headers(headers), **kw
+        )
+    # An account-level code, or a throttle that names no scope (a 429 without a known code):
+    # charged to the account the call was for, never to the whole app.
     return ThrottledError(
         message,
-        scope="account" if is_account else "app",
-        scope_id=account_id if is_account else None,
+        scope="account" if account_id is not None else "app",
+        scope_id=account_id,
         retry_after=retry_after_from_headers(headers),
+        scope_named=code in THROTTLE_ACCOUNT_CODES,
         **kw,
     )
 
@@ -307,10 +319,15 @@ def _class_for(
     return BadRequestError
 
 
-def _without_error_object(status: int, headers: Mapping[str, str]) -> GraphError:
-    if status == 429:
+def _without_error_object(
+    status: int, headers: Mapping[str, str], account_id: str | None
+) -> GraphError:
+    if status == 429:  # no scope named: the account the call was for
         return ThrottledError(
             "HTTP 429 without an error body",
+            scope="account" if account_id is not None else "app",
+            scope_id=account_id,
+            scope_named=False,
             http_status=status,
             retry_after=retry_after_from_headers(headers),
         )
@@ -336,7 +353,7 @@ def classify(
     if ok and isinstance(data, dict) and isinstance(data.get("error"), dict):
         return _from_error_object(status, data["error"], headers, account_id)
     if not ok or status >= 300:
-        return _without_error_object(status, headers)
+        return _without_error_object(status, headers, account_id)
     return None
 
 

@@ -90,9 +90,10 @@ class Governor:
     async def observe_throttle(self, err: ThrottledError, account_id: str | None) -> None:
         if isinstance(err, GovernorBlockedError):
             return
-        usage = throttle_usage(err, self._clock(), self.policy.throttle_block_seconds, account_id)
+        usage = throttle_usage(err, self._clock(), self.policy, account_id)
         log.warning("graph throttled", extra=err.log_fields())
-        await self.store.record(usage)
+        if not usage.empty:
+            await self.store.record(usage)
 
 
 def _scope_name(scope: LimitScope | None) -> str:

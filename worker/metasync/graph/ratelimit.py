@@ -131,17 +131,27 @@ def parse_usage(
 
 
 def throttle_usage(
-    err: ThrottledError, now: datetime, default_block_seconds: float, account_id: str | None
+    err: ThrottledError, now: datetime, policy: GovernorPolicy, account_id: str | None
 ) -> Usage:
-    """A throttle error as a usage snapshot: the scope at 100 %, stopped until regain time."""
+    """A throttle error as a usage snapshot: the scope at 100 %, stopped until regain time.
+
+    Without a regain time an app-level throttle (code 4) stops the app for
+    ``policy.throttle_block_seconds``; any other scope (account, business use case, or the
+    account a scope-less 429 was for) only for ``policy.account_block_seconds`` (the account's
+    growing backoff is kept in the database). A scope-less throttle of a call for no account
+    stops nothing."""
     if err.scope == "business_use_case" and err.scope_id:
         scope = LimitScope.business(err.scope_id, err.use_case or "")
     elif err.scope == "account" and (err.scope_id or account_id):
         scope = LimitScope.account(err.scope_id or account_id or "")
-    else:
+    elif err.scope == "app" and err.scope_named:
         scope = LimitScope.app()
-    seconds = err.retry_after if err.retry_after else default_block_seconds
-    return Usage(now, {scope: ScopeState(100.0, now, now + timedelta(seconds=seconds))})
+    else:
+        return Usage(now)
+    default = policy.throttle_block_seconds if scope.kind == "app" else policy.account_block_seconds
+    seconds = err.retry_after if err.retry_after else default
+    pct = 100.0 if err.scope_named else 0.0  # a bare 429 says nothing about usage
+    return Usage(now, {scope: ScopeState(pct, now, now + timedelta(seconds=seconds))})
 
 
 def merge_state(old: ScopeState | None, new: ScopeState) -> ScopeState:
@@ -159,7 +169,8 @@ class GovernorPolicy:
     stop_at_pct: float = 95.0
     max_spread_seconds: float = 120.0  # the delay reached just below stop_at_pct
     stop_seconds: float = 600.0  # stop at >= stop_at_pct when Meta gives no regain time
-    throttle_block_seconds: float = 900.0  # stop after a throttle error without a regain time
+    throttle_block_seconds: float = 900.0  # app stop after code 4 without a regain time
+    account_block_seconds: float = 30.0  # other scopes' stop after a throttle without one
     stale_after_seconds: float = 3600.0  # usage older than this is ignored (rolling hour)
 
 

@@ -3,7 +3,8 @@
 GET  /webhooks/meta   Meta subscription verification   200 challenge | 403
 POST /webhooks/meta   signed Meta events               200 | 400 | 401 | 413 | 422 | 503
 POST /tick            enqueue due syncs, wake workers  200 | 401 | 503
-GET  /healthz         database reachable?              200 | 503
+GET  /healthz         database reachable, workers beating?  200 | 503   (server/observability.py)
+GET  /metrics         Prometheus metrics                    200 | 503   (server/observability.py)
 /connect/meta/...     Connect with Meta (metasync.connect.routes)
 """
 
@@ -17,15 +18,13 @@ from datetime import datetime
 
 import httpx
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from metasync.clock import SYSTEM_CLOCK
 from metasync.connect.context import ConnectContext
 from metasync.connect.routes import connect_routes
-from metasync.db import status
 from metasync.redaction import register_settings_secrets
+from metasync.server import observability
 from metasync.server.context import ServerContext
 from metasync.server.database import Database, Pool
 from metasync.server.tick import tick
@@ -34,18 +33,6 @@ from metasync.settings import Settings
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60.0
-
-
-async def healthz(request: Request) -> Response:
-    context: ServerContext = request.app.state.context
-    try:
-        async with asyncio.timeout(5):
-            async with context.db.connection() as conn:
-                await status.ping(conn)
-    except Exception as exc:
-        log.warning("healthz: database unreachable", extra={"error": str(exc)})
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
 
 
 async def _sweep(context: ServerContext, every: float) -> None:
@@ -69,7 +56,8 @@ def create_app(
     ``clock`` is "now" for every timestamp the endpoint writes (tests pass the emulator's).
     """
     register_settings_secrets(settings)
-    context = ServerContext(settings, Database(pool_or_url), clock)
+    database = Database(pool_or_url, request_timeout=settings.request_db_timeout_seconds)
+    context = ServerContext(settings, database, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -91,7 +79,7 @@ def create_app(
             Route("/webhooks/meta", verify_subscription, methods=["GET"]),
             Route("/webhooks/meta", receive_events, methods=["POST"]),
             Route("/tick", tick, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            *observability.routes(),
             *connect_routes(),
         ],
         lifespan=lifespan,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 import uvicorn
 
-from metasync.logging import configure_logging
+from metasync.logging import LogFormat, configure_logging
 from metasync.postgres.connect import resolve_database_url
 from metasync.server.app import create_app
 from metasync.settings import get_settings
@@ -15,11 +17,15 @@ def serve(
     host: str | None = typer.Option(None, help="Listen address (default METASYNC_SERVE_HOST)."),
     port: int | None = typer.Option(None, help="Listen port (default METASYNC_SERVE_PORT)."),
     log_level: str = typer.Option("info", help="Log level."),
+    log_format: Annotated[
+        LogFormat | None,
+        typer.Option("--log-format", help="text or json (default: text on a terminal, else json)."),
+    ] = None,
 ) -> None:
-    """Serve Meta webhooks (GET/POST /webhooks/meta), POST /tick, GET /healthz and Connect with
-    Meta (/connect/meta: Facebook Login, the account picker, Meta's app callbacks)."""
+    """Serve Meta webhooks (GET/POST /webhooks/meta), POST /tick, GET /healthz, GET /metrics and
+    Connect with Meta (/connect/meta: Facebook Login, the account picker, Meta's app callbacks)."""
     settings = get_settings()
-    configure_logging(log_level)
+    configure_logging(log_level, json=None, log_format=log_format.value if log_format else None)
     app = create_app(settings, resolve_database_url(settings))
     uvicorn.run(
         app,

@@ -2,7 +2,9 @@
 
 A delivery is ``{"object": "ad_account", "entry": [{"id", "time", "changes": [{"field",
 "value"}]}]}``. Only the shape needed to store a change is checked here; what a change means is
-checked when it is processed, so one bad change is stored and fails alone.
+checked when it is processed, so one bad change is stored and fails alone. There is no limit
+on the number of changes: a delivery is stored in one transaction (statements of 1 000
+changes) and processed in batches later.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from typing import Any
 
 import psycopg
 
+from metasync.db.webhooks import StoredChange, record_webhook_events
+
 SUPPORTED_OBJECTS = frozenset({"ad_account"})
-MAX_CHANGES = 5000
+STORE_SLICE = 1000  # changes per record_webhook_events statement
 
 
 class UnsupportedDelivery(ValueError):
@@ -59,10 +63,7 @@ def parse_delivery(payload: Any) -> list[Change]:
     entries = payload.get("entry")
     if not isinstance(entries, list):
         raise UnsupportedDelivery("'entry' is not a list")
-    changes = [change for entry in entries for change in _entry_changes(object_type, entry)]
-    if len(changes) > MAX_CHANGES:
-        raise UnsupportedDelivery(f"more than {MAX_CHANGES} changes in one delivery")
-    return changes
+    return [change for entry in entries for change in _entry_changes(object_type, entry)]
 
 
 def _entry_changes(object_type: str, entry: Any) -> list[Change]:
@@ -90,37 +91,17 @@ def _entry_time(raw: Any) -> datetime | None:
 
 
 async def store_changes(
-    conn: psycopg.AsyncConnection[Any], changes: list[Change], now: datetime
-) -> list[int]:
-    """Insert the changes not stored yet (by dedupe key), in one statement; the new row ids."""
-    if not changes:
-        return []
-    cur = await conn.execute(
-        """
-        insert into meta_sync.webhook_events
-          (dedupe_key, object_type, entry_id, entry_time, field, value, account_id,
-           organization_id, received_at)
-        select d.dedupe_key, d.object_type, d.entry_id, d.entry_time, d.field, d.value::jsonb,
-               d.account_id, a.organization_id, %(now)s
-        from unnest(%(keys)s::text[], %(objects)s::text[], %(entries)s::text[],
-                    %(times)s::timestamptz[], %(fields)s::text[], %(values)s::text[],
-                    %(accounts)s::text[])
-             with ordinality as d(dedupe_key, object_type, entry_id, entry_time, field, value,
-                                  account_id, ord)
-        left join meta_sync.meta_ad_accounts a on a.id = d.account_id
-        order by d.ord
-        on conflict (dedupe_key) do nothing
-        returning id
-        """,
-        {
-            "now": now,
-            "keys": [c.dedupe_key for c in changes],
-            "objects": [c.object_type for c in changes],
-            "entries": [c.entry_id for c in changes],
-            "times": [c.entry_time for c in changes],
-            "fields": [c.field for c in changes],
-            "values": [canonical_json(c.value) for c in changes],
-            "accounts": [c.account_id for c in changes],
-        },
-    )
-    return [int(row[0]) for row in await cur.fetchall()]
+    conn: psycopg.AsyncConnection[Any], changes: list[Change], now: datetime | None = None
+) -> int:
+    """Store the changes not stored yet (by dedupe key); how many were new. A large delivery
+    goes in slices of ``STORE_SLICE`` changes, each statement well inside the handler's
+    statement budget, in the caller's one transaction (all or nothing)."""
+    stored = [
+        StoredChange(c.dedupe_key, c.object_type, c.entry_id, c.entry_time, c.field, c.value,
+                     c.account_id)
+        for c in changes
+    ]  # fmt: skip
+    new = 0
+    for start in range(0, len(stored), STORE_SLICE):
+        new += await record_webhook_events(conn, stored[start : start + STORE_SLICE], now)
+    return new

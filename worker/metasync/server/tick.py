@@ -2,7 +2,8 @@
 
     Authorization: Bearer <METASYNC_TICK_TOKEN>    else 401 (503 when no token is configured)
     200 {"enqueued": n}    n = rows returned by meta_sync.enqueue_due_syncs()
-    503 when the database refuses or enqueue_due_syncs is not installed
+    503 when the database refuses, does not answer within 2 s, or enqueue_due_syncs is not
+        installed
 
 Leftover webhook events are processed after the reply.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-import psycopg
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from metasync.db import notify, scheduling
 from metasync.db.errors import MetaSyncDatabaseError
 from metasync.server.context import ServerContext
+from metasync.server.database import RequestDatabaseUnavailable
 from metasync.server.signatures import bearer_token, token_matches
 
 log = logging.getLogger(__name__)
@@ -35,15 +36,17 @@ async def tick(request: Request) -> Response:
                             headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
     try:
         enqueued = await enqueue_and_wake(context)
-    except (psycopg.Error, MetaSyncDatabaseError) as exc:
-        log.error("tick failed", extra={"sqlstate": exc.sqlstate, "error": str(exc)})
-        return JSONResponse({"error": "database error", "sqlstate": exc.sqlstate}, status_code=503)
+    except (RequestDatabaseUnavailable, MetaSyncDatabaseError) as exc:
+        cause = exc.__cause__ if isinstance(exc, RequestDatabaseUnavailable) else exc
+        sqlstate = getattr(cause, "sqlstate", None)
+        log.error("tick failed", extra={"sqlstate": sqlstate, "error": str(exc)})
+        return JSONResponse({"error": "database error", "sqlstate": sqlstate}, status_code=503)
     return JSONResponse({"enqueued": enqueued}, background=BackgroundTask(context.process_pending))
 
 
 async def enqueue_and_wake(context: ServerContext) -> int:
     """Run enqueue_due_syncs and notify ``meta_sync_wake`` in one transaction; jobs enqueued."""
-    async with context.db.connection() as conn, conn.transaction():
+    async with context.db.request() as conn:
         enqueued = len(await scheduling.enqueue_due_syncs(conn))
         await notify.wake_workers(conn)
     log.info("tick", extra={"enqueued": enqueued})

@@ -7,8 +7,11 @@ POST, in this order (nothing is stored unless every check passes):
     missing / bad signature         401  (HMAC-SHA256 of the raw body, compared in constant time)
     not JSON                        400
     JSON but not a delivery we take 422  (unknown ``object``, no ``entry`` list, change w/o field)
-    database unavailable            503  (Meta retries the delivery)
+    database unavailable            503  within 2 s (METASYNC_REQUEST_DB_TIMEOUT_SECONDS); Meta
+                                         retries the delivery
     stored (new or duplicate)       200  {"received": n, "new": m}, then processed in background
+
+A delivery of any number of changes is stored in one call; processing runs in batches.
 """
 
 from __future__ import annotations
@@ -16,13 +19,12 @@ from __future__ import annotations
 import json
 import logging
 
-import psycopg
-from psycopg_pool import PoolTimeout
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from metasync.server.context import ServerContext
+from metasync.server.database import RequestDatabaseUnavailable
 from metasync.server.deliveries import UnsupportedDelivery, parse_delivery, store_changes
 from metasync.server.signatures import signature_is_valid, token_matches
 
@@ -82,11 +84,11 @@ async def receive_events(request: Request) -> Response:
     except UnsupportedDelivery as exc:
         return PlainTextResponse(str(exc), status_code=422)
     try:
-        async with context.db.connection() as conn, conn.transaction():
-            new_ids = await store_changes(conn, changes, context.clock())
-    except (psycopg.Error, PoolTimeout) as exc:  # Meta retries a failed delivery for 36 hours
+        async with context.db.request() as conn:
+            new = await store_changes(conn, changes, context.clock())
+    except RequestDatabaseUnavailable as exc:  # Meta retries a failed delivery for 36 hours
         log.error("webhook not stored", extra={"error": str(exc)})
         return PlainTextResponse("storage unavailable", status_code=503)
-    log.info("webhook stored", extra={"changes": len(changes), "new": len(new_ids)})
-    background = BackgroundTask(context.process_pending) if new_ids else None
-    return JSONResponse({"received": len(changes), "new": len(new_ids)}, background=background)
+    log.info("webhook stored", extra={"changes": len(changes), "new": new})
+    background = BackgroundTask(context.process_pending) if new else None
+    return JSONResponse({"received": len(changes), "new": new}, background=background)

@@ -4,9 +4,10 @@
 class                    reaction
 =======================  =====================================================================
 TransientError, shape    ``fail_sync_chunk`` retryable (after the client's own bounded retries)
-ThrottledError           account backs off (``update_meta_sync_status`` 'rate_limited', regain
-                         time), chunk released (no retry counted; claim skips the account until
-                         then); the governor has the stop in the shared rate-limit state
+ThrottledError           account backs off (``update_meta_sync_status`` 'rate_limited': Meta's
+                         regain time, else a short backoff growing per throttle in a row), chunk
+                         released (no retry counted; claim skips the account until then); the
+                         governor has the stop of the scope Meta named in the rate-limit state
 TokenDeadError (190)     connection marked expired, every later call of it refused locally,
                          chunk released: claim skips non-active connections, so the work resumes
                          by itself when a new token is stored
@@ -50,7 +51,6 @@ from metasync.sync.insights import plan_range, run_insights_chunk
 from metasync.sync.structure import run_structure_chunk
 
 log = logging.getLogger("metasync.sync")
-DEFAULT_THROTTLE_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,8 @@ async def react(
 
 async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> ChunkOutcome:
     now = ctx.clock.db_now()
-    regain_in = timedelta(seconds=exc.retry_after or DEFAULT_THROTTLE_SECONDS)
+    # Meta's regain time when it gave one; else the database's growing backoff (30 s, 1 min ...).
+    regain_in = timedelta(seconds=exc.retry_after) if exc.retry_after else None
     async with ctx.pool.connection() as conn, conn.transaction():
         await update_meta_sync_status(
             conn, ctx.account_id, "rate_limited", str(exc), now=now, regain_in=regain_in
@@ -185,6 +186,18 @@ async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> ChunkOutco
             api_calls=ctx.counter.calls,
         )
     return ChunkOutcome("retry" if retryable else "failed", 0, ctx.counter.calls, error)
+
+
+async def fail_undecryptable(ctx: ChunkContext, exc: Exception) -> ChunkOutcome:
+    """The chunk's token cannot be decrypted here (unknown key id, wrong key): fail it now,
+    with the reason, instead of crashing and waiting for the lease to expire."""
+    reason = f"token cannot be decrypted: {exc}"
+    log.error("chunk failed: token cannot be decrypted", extra=_fields(ctx) | {"error": reason})
+    try:
+        await _account_error(ctx, reason)
+        return await _fail(ctx, reason, retryable=False)
+    except LeaseLostError as lost:
+        return ChunkOutcome("lost", 0, ctx.counter.calls, str(lost))
 
 
 def _fields(ctx: ChunkContext) -> dict[str, Any]:
