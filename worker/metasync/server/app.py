@@ -4,6 +4,7 @@ GET  /webhooks/meta   Meta subscription verification   200 challenge | 403
 POST /webhooks/meta   signed Meta events               200 | 400 | 401 | 413 | 422 | 503
 POST /tick            enqueue due syncs, wake workers  200 | 401 | 503
 GET  /healthz         database reachable?              200 | 503
+/console/...          the console (metasync.console)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from metasync.console import console_routes, make_console
 from metasync.logging import register_settings_secrets
 from metasync.server.database import Database, Pool
 from metasync.server.runtime import Runtime
@@ -67,10 +69,12 @@ def create_app(
     """
     register_settings_secrets(settings)
     runtime = Runtime(settings, Database(pool_or_url), clock)
+    console = make_console(settings, runtime.db)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await runtime.db.open()
+        console.hub.start()
         sweeper = None
         if sweep_seconds:
             sweeper = asyncio.create_task(_sweep(runtime, sweep_seconds), name="webhook-sweep")
@@ -81,6 +85,7 @@ def create_app(
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
+            await console.hub.stop()
             await runtime.db.close()
 
     app = Starlette(
@@ -89,8 +94,10 @@ def create_app(
             Route("/webhooks/meta", receive_events, methods=["POST"]),
             Route("/tick", tick, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *console_routes(),
         ],
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.console = console
     return app

@@ -1,0 +1,159 @@
+"""Live job events: ONE ``LISTEN meta_sync_progress`` per server process, fanned out.
+
+The hub owns one database connection that listens; each notification is completed once (entity
+counts, running chunks, last error: one query on the pool) and handed to every subscribed
+stream whose filter wants it (the organisations its viewer may read, and optionally one
+account). Browsers never get a database connection of their own.
+
+Every event has an id ``<epoch>-<seq>``: the epoch is new per process, seq counts up. The last
+``BUFFER`` events are kept, so a stream that reconnects with ``Last-Event-ID`` gets what it
+missed. When that is impossible (another process, an id older than the buffer, a gap while the
+LISTEN connection was down, a subscriber that fell behind) the stream is told to ``resync``:
+the page reads its state again, so the final state is never missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+log = logging.getLogger(__name__)
+CHANNEL = "meta_sync_progress"
+BUFFER = 5000
+QUEUE = 1000
+
+Enrich = Callable[[int], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    organization_id: str
+    account_id: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which events a stream wants: organisations (None = all, the operator), one account."""
+
+    organizations: frozenset[str] | None
+    account_id: str | None = None
+
+    def wants(self, event: Event) -> bool:
+        if self.organizations is not None and event.organization_id not in self.organizations:
+            return False
+        return self.account_id is None or event.account_id == self.account_id
+
+
+@dataclass(eq=False)
+class Subscription:
+    filter: Filter
+    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE))
+    behind: bool = False  # events were dropped: the stream must resync
+
+
+class Hub:
+    def __init__(self, conninfo: str, enrich: Enrich, *, retry_seconds: float = 1.0) -> None:
+        self.conninfo = conninfo
+        self.enrich = enrich
+        self.retry_seconds = retry_seconds
+        self.epoch = secrets.token_hex(4)
+        self.seq = 0
+        self.gap_seq = 0  # events up to here cannot be resumed past (LISTEN was down)
+        self.buffer: deque[Event] = deque(maxlen=BUFFER)
+        self.subscribers: set[Subscription] = set()
+        self.listening = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="console-listen")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        first = True
+        while True:
+            try:
+                conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+                async with conn:
+                    await conn.execute(f"listen {CHANNEL}")
+                    if not first:
+                        self._mark_gap()
+                    first = False
+                    self.listening.set()
+                    async for note in conn.notifies():
+                        await self._publish(note.payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.listening.clear()
+                log.warning("console LISTEN connection lost", extra={"error": str(exc)})
+                await asyncio.sleep(self.retry_seconds)
+
+    # --- publishing ---------------------------------------------------------------------------
+    @property
+    def last_id(self) -> str:
+        return f"{self.epoch}-{self.seq}"
+
+    async def _publish(self, payload: str) -> None:
+        received = time.time()
+        try:
+            data = json.loads(payload)
+            data |= await self.enrich(int(data["job_id"]))
+        except Exception:
+            log.exception("console: a progress notification could not be read")
+            return
+        data["received_at"] = received
+        self.seq += 1
+        event = Event(self.seq, str(data.get("organization_id")), str(data.get("account_id")), data)
+        self.buffer.append(event)
+        for sub in list(self.subscribers):
+            if sub.filter.wants(event):
+                try:
+                    sub.queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    sub.behind = True
+
+    def _mark_gap(self) -> None:
+        """Notifications sent while LISTEN was down are lost: every stream resyncs."""
+        self.gap_seq = self.seq
+        for sub in self.subscribers:
+            sub.behind = True
+
+    # --- subscribing --------------------------------------------------------------------------
+    def subscribe(self, wanted: Filter) -> Subscription:
+        sub = Subscription(wanted)
+        self.subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        self.subscribers.discard(sub)
+
+    def missed(self, last_event_id: str, wanted: Filter) -> list[Event] | None:
+        """Events after ``last_event_id`` that the filter wants; None when they are not known."""
+        epoch, _, seq_text = last_event_id.partition("-")
+        if epoch != self.epoch or not seq_text.isdigit():
+            return None
+        after = int(seq_text)
+        oldest = self.buffer[0].seq if self.buffer else self.seq + 1
+        if after < self.gap_seq or after > self.seq or (after + 1 < oldest):
+            return None
+        return [e for e in self.buffer if e.seq > after and wanted.wants(e)]
