@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
 from console_helpers import JWT_SECRET, OPERATOR_TOKEN, seed_world
+from live import Live, serve
+from playwright.async_api import Browser, Page, async_playwright
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
@@ -51,3 +56,79 @@ async def client(app: Any, world: dict[str, int]) -> AsyncIterator[httpx.AsyncCl
     async with httpx.AsyncClient(transport=transport, base_url="http://console.test") as c:
         yield c
     await app.state.console.hub.stop()
+
+
+@pytest.fixture
+def live(console_settings: Settings, database_url: str, world: dict[str, int]) -> Iterator[Live]:
+    """The console served by uvicorn on a free port, on the seeded two-organisation world."""
+    with serve(console_settings, database_url) as running:
+        yield running
+
+
+# --- the browser ------------------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = Path(os.environ.get("METASYNC_TEST_OUTPUT", Path(__file__).parents[2] / "test-output"))
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: scripts/bootstrap (as root) installs it")
+        pytest.skip("Debian's chromium is not installed (scripts/bootstrap as root installs it)")
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=str(CHROMIUM),
+                                                args=["--no-sandbox"])  # fmt: skip
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[[Page], Awaitable[Path]]:
+    """Save the page as test-output/console/<test name>.png (the run's output folder)."""
+
+    async def save(page: Page, suffix: str = "") -> Path:
+        folder = OUTPUT / "console"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{request.node.name}{suffix}.png"
+        await page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+# --- a worker against the emulator (the end-to-end harness) ------------------------------------
+sys.path.insert(0, str(Path(__file__).parents[1] / "e2e"))
+from e2e_harness import BASE_URL, START, Harness, fast_config  # noqa: E402
+
+
+@pytest.fixture
+async def make_harness(database_url: str) -> AsyncIterator[Callable[..., Awaitable[Harness]]]:
+    """The e2e harness (emulator in process, Workers, the test's database)."""
+    from meta_emulator import Emulator, EmulatorConfig
+    from metasync.crypto import TokenCipher, generate_key
+
+    opened: list[tuple[AsyncConnectionPool[Any], httpx.AsyncClient]] = []
+
+    async def make(world: str = "small", config: EmulatorConfig | None = None) -> Harness:
+        emu = Emulator(world=world, seed=1, config=config or fast_config(), clock=START)
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=emu.app), base_url=BASE_URL)
+        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            database_url, min_size=1, max_size=8, open=False
+        )
+        await pool.open()
+        opened.append((pool, http))
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            graph_base_url=BASE_URL, meta_app_secret=emu.credentials["app_secret"],
+            worker_concurrency=4, poll_interval_seconds=0.2, report_poll_seconds=0.02,
+        )  # fmt: skip
+        return Harness(emu, pool, http, settings, TokenCipher({"k1": generate_key()}, "k1"))
+
+    yield make
+    for pool, http in opened:
+        await http.aclose()
+        await pool.close()

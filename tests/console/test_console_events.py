@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import httpx
 import psycopg
-import pytest
 from console_helpers import ADMIN_B, MEMBER_A, OPERATOR_TOKEN, user_jwt
-from live import Live, next_event, read_events, serve
-
-from metasync.settings import Settings
-
-
-@pytest.fixture
-def live(console_settings: Settings, database_url: str, world: dict[str, int]) -> Iterator[Live]:
-    with serve(console_settings, database_url) as running:
-        yield running
+from live import Live, next_event, read_events
 
 
 def bump(conn: psycopg.Connection, job: int, completed: int, status: str = "in_progress") -> float:

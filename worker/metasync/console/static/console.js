@@ -43,6 +43,10 @@
     setField(root, "rows", String(d.insight_rows_written));
     setField(root, "eta", isFinal(d) ? "—" : (d.eta_seconds !== null && d.eta_seconds !== undefined ? "about " + duration(d.eta_seconds) : "estimating…"));
     setField(root, "error", d.last_error || "none");
+    each(root, '[data-field="error"]', function (el) { el.classList.toggle("err", Boolean(d.last_error)); });
+    if (isFinal(d) && d.job_id === pageJob) {
+      each(document, "[data-hide-when-final]", function (el) { el.hidden = true; });
+    }
     if (body.dataset.page === "badge") {
       setField(root, "label", isFinal(d) ? "Synced" : "Syncing");
     }
@@ -56,6 +60,7 @@
       setBar(section, d.progress_percentage);
       setField(section, "pct", pct(d.progress_percentage));
       setField(section, "status", d.status);
+      if (d.status === "completed") { setField(section, "handover-text", "The last 90 days are in, and so is the history"); }
     }
     if (body.dataset.page === "badge") {
       setField(document, "label", isFinal(d) ? "Synced" : "History " + pct(d.progress_percentage));
