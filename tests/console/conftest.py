@@ -67,19 +67,21 @@ def live(console_settings: Settings, database_url: str, world: dict[str, int]) -
 
 # --- the browser ------------------------------------------------------------------------------
 CHROMIUM = Path("/usr/bin/chromium")
+HAVE_CHROMIUM = CHROMIUM.exists()
 OUTPUT = Path(os.environ.get("METASYNC_TEST_OUTPUT", Path(__file__).parents[2] / "test-output"))
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
+    if not HAVE_CHROMIUM:
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is missing: scripts/bootstrap (as root) installs it")
         pytest.skip("Debian's chromium is not installed (scripts/bootstrap as root installs it)")
     async with async_playwright() as driver:
-        launched = await driver.chromium.launch(executable_path=str(CHROMIUM),
-                                                args=["--no-sandbox"])  # fmt: skip
+        launched = await driver.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox"]
+        )
         try:
             yield launched
         finally:
@@ -123,9 +125,12 @@ async def make_harness(database_url: str) -> AsyncIterator[Callable[..., Awaitab
         opened.append((pool, http))
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
-            graph_base_url=BASE_URL, meta_app_secret=emu.credentials["app_secret"],
-            worker_concurrency=4, poll_interval_seconds=0.2, report_poll_seconds=0.02,
-        )  # fmt: skip
+            graph_base_url=BASE_URL,
+            meta_app_secret=emu.credentials["app_secret"],
+            worker_concurrency=4,
+            poll_interval_seconds=0.2,
+            report_poll_seconds=0.02,
+        )
         return Harness(emu, pool, http, settings, TokenCipher({"k1": generate_key()}, "k1"))
 
     yield make

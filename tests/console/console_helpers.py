@@ -22,11 +22,23 @@ ACCOUNTS_A = ["act_1001", "act_1002", "act_1003"]
 ACCOUNTS_B = ["act_2001", "act_2002"]
 
 
-def user_jwt(user: UUID, *, secret: str = JWT_SECRET, expires_in: int = 3600,
-             role: str = "authenticated", **claims: Any) -> str:  # fmt: skip
+def user_jwt(
+    user: UUID,
+    *,
+    secret: str = JWT_SECRET,
+    expires_in: int = 3600,
+    role: str = "authenticated",
+    **claims: Any,
+) -> str:
     now = int(time.time())
-    payload = {"sub": str(user), "role": role, "aud": "authenticated", "iat": now,
-               "exp": now + expires_in, "email": f"{str(user)[:4]}@example.test"} | claims  # fmt: skip
+    payload = {
+        "sub": str(user),
+        "role": role,
+        "aud": "authenticated",
+        "iat": now,
+        "exp": now + expires_in,
+        "email": f"{str(user)[:4]}@example.test",
+    } | claims
     return jwt.encode(payload, secret, algorithm="HS256")
 
 
@@ -36,14 +48,19 @@ def seed_world(conn: psycopg.Connection) -> dict[str, int]:
         conn.execute("insert into meta_sync.organizations (id, name) values (%s, %s)", (org, name))
         conn.execute(
             "insert into meta_sync.meta_connections (id, organization_id, token_ciphertext,"
-            " token_key_id) values (%s, %s, '\\x00', 'k1')", (org, org),
-        )  # fmt: skip
-    for org, user, role in ((ORG_A, ADMIN_A, "admin"), (ORG_A, MEMBER_A, "member"),
-                            (ORG_B, ADMIN_B, "owner")):  # fmt: skip
+            " token_key_id) values (%s, %s, '\\x00', 'k1')",
+            (org, org),
+        )
+    for org, user, role in (
+        (ORG_A, ADMIN_A, "admin"),
+        (ORG_A, MEMBER_A, "member"),
+        (ORG_B, ADMIN_B, "owner"),
+    ):
         conn.execute(
             "insert into meta_sync.organization_members (organization_id, user_id, role)"
-            " values (%s, %s, %s)", (org, user, role),
-        )  # fmt: skip
+            " values (%s, %s, %s)",
+            (org, user, role),
+        )
     jobs: dict[str, int] = {}
     for org, ids in ((ORG_A, ACCOUNTS_A), (ORG_B, ACCOUNTS_B)):
         for i, account in enumerate(ids):

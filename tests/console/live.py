@@ -37,8 +37,15 @@ def serve(settings: Settings, database_url: str) -> Iterator[Live]:
     """``metasync serve``'s app on 127.0.0.1 (its own pool and LISTEN, in the server's loop)."""
     app = create_app(settings, database_url, sweep_seconds=None)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
-                            lifespan="on", timeout_graceful_shutdown=1)  # fmt: skip
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=1,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -68,13 +75,18 @@ async def read_events(response: httpx.Response) -> AsyncIterator[Sse]:
     async for line in response.aiter_lines():
         if line == "":
             if "data" in fields:
-                yield Sse(fields.get("id"), fields.get("event", "message"),
-                          json.loads(fields["data"]), time.monotonic())  # fmt: skip
+                yield Sse(
+                    fields.get("id"),
+                    fields.get("event", "message"),
+                    json.loads(fields["data"]),
+                    time.monotonic(),
+                )
             fields = {}
         elif not line.startswith(":"):
             name, _, value = line.partition(":")
             fields[name] = value[1:] if value.startswith(" ") else value
 
 
-async def next_event(events: AsyncIterator[Sse], timeout: float = 5.0) -> Sse:
-    return await asyncio.wait_for(anext(events), timeout)
+async def next_event(events: AsyncIterator[Sse]) -> Sse:
+    """The next event, within 5 s."""
+    return await asyncio.wait_for(anext(events), 5.0)

@@ -17,7 +17,7 @@ from playwright.async_api import Browser, Page, expect
 Shot = Callable[[Page], Awaitable[Path]]
 
 
-async def signed_in(live: Live, browser: Browser, token: str, path: str = "/console") -> Page:
+async def signed_in(browser: Browser, live: Live, token: str, path: str = "/console") -> Page:
     """A new page signed in through the login form, at ``path``."""
     page = await browser.new_page(viewport={"width": 1280, "height": 900})
     await page.goto(f"{live.url}{path}")
@@ -82,8 +82,12 @@ async def test_a_member_cannot_open_or_act_on_another_organisation(
     await page.goto(f"{live.url}/console/accounts/act_1001")
     await expect(page.locator("h2", has_text="Actions")).to_have_count(0)
     answers = []
-    for path in ("/console/accounts/act_2001", "/console/accounts/act_9999999",
-                 f"/console/jobs/{world['act_2001']}", "/console/jobs/99999999"):
+    for path in (
+        "/console/accounts/act_2001",
+        "/console/accounts/act_9999999",
+        f"/console/jobs/{world['act_2001']}",
+        "/console/jobs/99999999",
+    ):
         response = await page.goto(f"{live.url}{path}")
         assert response is not None and response.status == 404
         await expect(page.locator("h1")).to_have_text("Not found")

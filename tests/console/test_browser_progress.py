@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 from console_helpers import OPERATOR_TOKEN
+from e2e_harness import fast_config
 from live import Live, serve
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from metasync.settings import Settings
-
-from e2e_harness import fast_config
 
 Shot = Callable[..., Awaitable[Path]]
 
@@ -69,8 +68,12 @@ async def test_a_job_page_follows_phase_1_to_100_percent_then_phase_2(
     await expect(follow).to_have_text("completed", timeout=30_000)
     await expect(page.locator('#handover [data-field="pct"]')).to_have_text("100 %")
     assert await page.evaluate("window.__marker") == "same page"
-    (phase_2,) = (r[0] for r in await h.fetch(
-        "select id from meta_sync.sync_jobs where sync_phase = 'historical_backfill'"))
+    (phase_2,) = (
+        r[0]
+        for r in await h.fetch(
+            "select id from meta_sync.sync_jobs where sync_phase = 'historical_backfill'"
+        )
+    )
     await expect(page.locator('#handover [data-field="follow-link"]')).to_have_attribute(
         "href", f"/console/jobs/{phase_2}"
     )

@@ -18,10 +18,20 @@ from console_helpers import (
     user_jwt,
 )
 
-PAGES = ["/console", "/console/accounts/act_1001", "/console/analytics", "/console/jobs/1",
-         "/console/jobs/1/badge"]  # fmt: skip
-ACTIONS = ["/console/accounts/act_1001/tier", "/console/accounts/act_1001/pause",
-           "/console/accounts/act_1001/manual", "/console/jobs/1/cancel", "/console/scheduler"]  # fmt: skip
+PAGES = [
+    "/console",
+    "/console/accounts/act_1001",
+    "/console/analytics",
+    "/console/jobs/1",
+    "/console/jobs/1/badge",
+]
+ACTIONS = [
+    "/console/accounts/act_1001/tier",
+    "/console/accounts/act_1001/pause",
+    "/console/accounts/act_1001/manual",
+    "/console/jobs/1/cancel",
+    "/console/scheduler",
+]
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -105,9 +115,13 @@ async def test_actions_on_other_tenants_are_404_like_nonexistent_ones(
     client: httpx.AsyncClient, world: dict[str, int]
 ) -> None:
     headers = bearer(user_jwt(ADMIN_A)) | {"Accept": "application/json"}
-    for path in ("/console/accounts/act_2001/tier", "/console/accounts/act_999999/tier",
-                 "/console/accounts/act_2001/pause", f"/console/jobs/{world['act_2001']}/cancel",
-                 f"/console/jobs/{max(world.values()) + 1000}/cancel"):  # fmt: skip
+    for path in (
+        "/console/accounts/act_2001/tier",
+        "/console/accounts/act_999999/tier",
+        "/console/accounts/act_2001/pause",
+        f"/console/jobs/{world['act_2001']}/cancel",
+        f"/console/jobs/{max(world.values()) + 1000}/cancel",
+    ):
         response = await client.post(path, data={"tier": "high"}, headers=headers)
         assert response.status_code == 404, path
         assert response.json()["error"] in ("no such account", "no such job")
@@ -124,11 +138,14 @@ async def test_cookie_sessions_are_httponly_samesite_and_csrf_protected(
     forged = await client.post("/console/accounts/act_1001/tier", data={"tier": "high"})
     assert forged.status_code == 403 and "CSRF" in forged.text
     other_site = await client.post(
-        "/console/accounts/act_1001/tier", data={"tier": "high", "csrf": token},
+        "/console/accounts/act_1001/tier",
+        data={"tier": "high", "csrf": token},
         headers={"Origin": "https://evil.example"},
-    )  # fmt: skip
+    )
     assert other_site.status_code == 403
-    done = await client.post("/console/accounts/act_1001/tier", data={"tier": "high", "csrf": token})
+    done = await client.post(
+        "/console/accounts/act_1001/tier", data={"tier": "high", "csrf": token}
+    )
     assert done.status_code == 303
     assert done.headers["location"].startswith("/console/accounts/act_1001?notice=")
 
@@ -141,10 +158,14 @@ async def test_secure_cookie_behind_https(app: object, world: dict[str, int]) ->
 
 
 async def test_sign_in_goes_back_only_to_console_paths(client: httpx.AsyncClient) -> None:
-    for target, expected in (("/console/analytics", "/console/analytics"),
-                             ("https://evil.example/", "/console"), ("//evil.example", "/console")):  # fmt: skip
-        response = await client.post("/console/login", data={"token": OPERATOR_TOKEN,
-                                                              "next": target})  # fmt: skip
+    for target, expected in (
+        ("/console/analytics", "/console/analytics"),
+        ("https://evil.example/", "/console"),
+        ("//evil.example", "/console"),
+    ):
+        response = await client.post(
+            "/console/login", data={"token": OPERATOR_TOKEN, "next": target}
+        )
         assert response.headers["location"] == expected
 
 

@@ -29,22 +29,22 @@ def headers(token: str, last: str | None = None) -> dict[str, str]:
 async def test_a_commit_reaches_the_stream_within_a_second_and_only_its_members(
     live: Live, conn: psycopg.Connection, world: dict[str, int]
 ) -> None:
-    async with httpx.AsyncClient(base_url=live.url, timeout=10) as client:
-        async with (
-            client.stream("GET", "/console/events", headers=headers(user_jwt(MEMBER_A))) as a,
-            client.stream("GET", "/console/events", headers=headers(OPERATOR_TOKEN)) as op,
-        ):
-            assert a.status_code == op.status_code == 200
-            events_a, events_op = read_events(a), read_events(op)
-            await asyncio.sleep(0.3)  # both subscribed
-            bump(conn, world["act_2001"], 1)  # organisation B: not for A's member
-            committed = bump(conn, world["act_1001"], 1)
-            got = await next_event(events_a)
-            assert got.data["job_id"] == world["act_1001"] and got.data["completed_chunks"] == 1
-            assert got.at - committed < 1.0
-            assert {"campaigns_synced", "running", "eta_seconds"} <= set(got.data)
-            seen_op = [(await next_event(events_op)).data["job_id"] for _ in range(2)]
-            assert seen_op == [world["act_2001"], world["act_1001"]]
+    async with (
+        httpx.AsyncClient(base_url=live.url, timeout=10) as client,
+        client.stream("GET", "/console/events", headers=headers(user_jwt(MEMBER_A))) as a,
+        client.stream("GET", "/console/events", headers=headers(OPERATOR_TOKEN)) as op,
+    ):
+        assert a.status_code == op.status_code == 200
+        events_a, events_op = read_events(a), read_events(op)
+        await asyncio.sleep(0.3)  # both subscribed
+        bump(conn, world["act_2001"], 1)  # organisation B: not for A's member
+        committed = bump(conn, world["act_1001"], 1)
+        got = await next_event(events_a)
+        assert got.data["job_id"] == world["act_1001"] and got.data["completed_chunks"] == 1
+        assert got.at - committed < 1.0
+        assert {"campaigns_synced", "running", "eta_seconds"} <= set(got.data)
+        seen_op = [(await next_event(events_op)).data["job_id"] for _ in range(2)]
+        assert seen_op == [world["act_2001"], world["act_1001"]]
 
 
 async def test_a_job_stream_follows_its_account_and_resumes_after_a_drop(
@@ -52,8 +52,9 @@ async def test_a_job_stream_follows_its_account_and_resumes_after_a_drop(
 ) -> None:
     job = world["act_1001"]
     async with httpx.AsyncClient(base_url=live.url, timeout=10) as client:
-        async with client.stream("GET", f"/console/events?job={job}",
-                                 headers=headers(user_jwt(MEMBER_A))) as first:  # fmt: skip
+        async with client.stream(
+            "GET", f"/console/events?job={job}", headers=headers(user_jwt(MEMBER_A))
+        ) as first:
             events = read_events(first)
             await asyncio.sleep(0.3)
             bump(conn, world["act_1002"], 1)  # another account of the same organisation
@@ -63,33 +64,41 @@ async def test_a_job_stream_follows_its_account_and_resumes_after_a_drop(
             last = got.id
         # the connection dropped; the job goes on and finishes meanwhile
         bump(conn, job, 2)
-        conn.execute("update meta_sync.sync_jobs set status = 'completed', progress_percentage = 100,"
-                     " completed_chunks = total_chunks where id = %s", (job,))  # fmt: skip
+        conn.execute(
+            "update meta_sync.sync_jobs set status = 'completed', progress_percentage = 100,"
+            " completed_chunks = total_chunks where id = %s",
+            (job,),
+        )
         await asyncio.sleep(0.3)
-        async with client.stream("GET", f"/console/events?job={job}",
-                                 headers=headers(user_jwt(MEMBER_A), last)) as again:  # fmt: skip
+        async with client.stream(
+            "GET", f"/console/events?job={job}", headers=headers(user_jwt(MEMBER_A), last)
+        ) as again:
             events = read_events(again)
             missed = [await next_event(events), await next_event(events)]
-            assert [e.data["completed_chunks"] for e in missed][0] == 2
+            assert missed[0].data["completed_chunks"] == 2
             assert missed[-1].data["status"] == "completed"
 
 
 async def test_an_unknown_last_event_id_asks_the_page_to_resync(
     live: Live, conn: psycopg.Connection, world: dict[str, int]
 ) -> None:
-    async with httpx.AsyncClient(base_url=live.url, timeout=10) as client:
-        async with client.stream("GET", "/console/events",
-                                 headers=headers(user_jwt(ADMIN_B), "deadbeef-12")) as stream:  # fmt: skip
-            first = await next_event(read_events(stream))
-            assert first.event == "resync"
-            assert first.id == live.app.state.console.hub.last_id
+    async with (
+        httpx.AsyncClient(base_url=live.url, timeout=10) as client,
+        client.stream(
+            "GET", "/console/events", headers=headers(user_jwt(ADMIN_B), "deadbeef-12")
+        ) as stream,
+    ):
+        first = await next_event(read_events(stream))
+        assert first.event == "resync"
+        assert first.id == live.app.state.console.hub.last_id
 
 
 async def test_a_member_cannot_stream_another_organisation_s_job(
     live: Live, world: dict[str, int]
 ) -> None:
     async with httpx.AsyncClient(base_url=live.url, timeout=10) as client:
-        response = await client.get(f"/console/events?job={world['act_2001']}",
-                                    headers=headers(user_jwt(MEMBER_A)))  # fmt: skip
+        response = await client.get(
+            f"/console/events?job={world['act_2001']}", headers=headers(user_jwt(MEMBER_A))
+        )
         assert response.status_code == 404
         assert (await client.get("/console/events")).status_code == 401

@@ -28,9 +28,11 @@ def seed_more(conn: psycopg.Connection) -> None:
         {"org": ORG_A},
     )
     # the trigger computes next_sync_at from the tier; put the mixed due times back
-    conn.execute("""update meta_sync.meta_ad_accounts
-                    set next_sync_at = now() + make_interval(mins => (substr(id, 5)::int * 37) % 300 - 150)
-                    where id like 'act_50%'""")  # fmt: skip
+    conn.execute(
+        """update meta_sync.meta_ad_accounts
+           set next_sync_at = now() + make_interval(mins => (substr(id, 5)::int * 37) % 300 - 150)
+           where id like 'act_50%'"""
+    )
 
 
 async def all_pages(client: httpx.AsyncClient, query: str, headers: dict[str, str]) -> list[str]:
@@ -51,9 +53,13 @@ async def test_pages_walk_every_account_in_status_view_order(
     client: httpx.AsyncClient, conn: psycopg.Connection
 ) -> None:
     seed_more(conn)
-    want = [r[0] for r in conn.execute(
-        "select account_id from meta_sync.meta_sync_status"
-        " order by is_due desc, next_sync_at nulls last, account_id").fetchall()]  # fmt: skip
+    want = [
+        r[0]
+        for r in conn.execute(
+            "select account_id from meta_sync.meta_sync_status"
+            " order by is_due desc, next_sync_at nulls last, account_id"
+        ).fetchall()
+    ]
     got = await all_pages(client, "", OPERATOR)
     assert got == want and len(got) == 23
     first = await client.get("/console", headers=OPERATOR)
@@ -63,8 +69,12 @@ async def test_pages_walk_every_account_in_status_view_order(
 async def test_filters_and_search(client: httpx.AsyncClient, conn: psycopg.Connection) -> None:
     seed_more(conn)
     high = await all_pages(client, "tier=high", OPERATOR)
-    assert set(high) == {r[0] for r in conn.execute(
-        "select id from meta_sync.meta_ad_accounts where meta_sync_priority = 'high'")}  # fmt: skip
+    assert set(high) == {
+        r[0]
+        for r in conn.execute(
+            "select id from meta_sync.meta_ad_accounts where meta_sync_priority = 'high'"
+        )
+    }
     paused = await all_pages(client, "state=paused", OPERATOR)
     assert set(paused) == {"act_5007", "act_5014"}
     assert await all_pages(client, "q=shop+14", OPERATOR) == ["act_5014"]
@@ -78,8 +88,11 @@ async def test_filters_and_search(client: httpx.AsyncClient, conn: psycopg.Conne
 
 
 async def test_bad_filters_are_refused_clearly(client: httpx.AsyncClient) -> None:
-    for query, message in (("tier=urgent", "unknown tier"), ("state=sleepy", "unknown state"),
-                           ("org=nope", "unknown organisation id"),
-                           ("after=garbage", "the page link is not valid")):  # fmt: skip
+    for query, message in (
+        ("tier=urgent", "unknown tier"),
+        ("state=sleepy", "unknown state"),
+        ("org=nope", "unknown organisation id"),
+        ("after=garbage", "the page link is not valid"),
+    ):
         response = await client.get(f"/console?{query}", headers=OPERATOR)
         assert response.status_code == 400 and message in response.text, query

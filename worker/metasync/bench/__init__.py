@@ -26,3 +26,7 @@ app.command("workers")(_workers.workers)
 from metasync.bench import emulator as _emulator  # noqa: E402
 
 app.command("emulator")(_emulator.emulator)
+
+from metasync.bench import console_streams as _console_streams  # noqa: E402
+
+app.command("console-streams")(_console_streams.console_streams)

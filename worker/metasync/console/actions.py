@@ -67,8 +67,9 @@ def _done(request: Request, form: dict[str, str], default: str, notice: str) -> 
     return RedirectResponse(f"{target}{joiner}{urlencode({'notice': notice})}", status_code=303)
 
 
-async def _account_action(request: Request, viewer: Viewer, what: str, run: Run,
-                          *, as_viewer: bool = False) -> Response:  # fmt: skip
+async def _account_action(
+    request: Request, viewer: Viewer, what: str, run: Run, *, as_viewer: bool = False
+) -> Response:
     account_id = request.path_params["account_id"]
     form = await form_of(request)
     try:
@@ -81,8 +82,10 @@ async def _account_action(request: Request, viewer: Viewer, what: str, run: Run,
                 raise Refused("no such account", 404)
             if not viewer.operator and not as_viewer:
                 if not access["is_admin"]:
-                    raise Refused(f"only owners and admins of the organization may {what}"
-                                  f" of {account_id}", 403)  # fmt: skip
+                    raise Refused(
+                        f"only owners and admins of the organization may {what} of {account_id}",
+                        403,
+                    )
                 await q.leave_viewer(conn)
             notice = await run(conn, form)
     except (Refused, MetaSyncDatabaseError) as exc:
@@ -90,8 +93,9 @@ async def _account_action(request: Request, viewer: Viewer, what: str, run: Run,
     return _done(request, form, f"/console/accounts/{account_id}", notice)
 
 
-async def _refused(request: Request, viewer: Viewer, account_id: str, form: dict[str, str],
-                   exc: Exception) -> Response:  # fmt: skip
+async def _refused(
+    request: Request, viewer: Viewer, account_id: str, form: dict[str, str], exc: Exception
+) -> Response:
     if isinstance(exc, Refused):
         status, field = exc.status, exc.field
     else:
@@ -102,9 +106,15 @@ async def _refused(request: Request, viewer: Viewer, account_id: str, form: dict
         return not_found(request, viewer, "account")
     errors = {field: str(exc)} if field else {}
     return await account_page(
-        request, viewer, account_id, None, status, form=form, field_errors=errors,
+        request,
+        viewer,
+        account_id,
+        None,
+        status,
+        form=form,
+        field_errors=errors,
         action_error=None if field else str(exc),
-    )  # fmt: skip
+    )
 
 
 def _field_of(message: str) -> str | None:
@@ -167,8 +177,7 @@ async def manual_sync(request: Request, viewer: Viewer) -> Response:
     return await _account_action(request, viewer, "sync a custom range", run)
 
 
-async def _job_action(request: Request, viewer: Viewer, what: str,
-                      run: JobRun) -> Response:  # fmt: skip
+async def _job_action(request: Request, viewer: Viewer, what: str, run: JobRun) -> Response:
     job_id: int = request.path_params["job_id"]
     form = await form_of(request)
     try:
@@ -188,8 +197,15 @@ async def _job_action(request: Request, viewer: Viewer, what: str,
             return json_response({"ok": False, "error": str(exc)}, status)
         if status == 404:
             return not_found(request, viewer, "job")
-        return render(request, viewer, "message.html", status, title="Refused", message=str(exc),
-                      back=f"/console/jobs/{job_id}")  # fmt: skip
+        return render(
+            request,
+            viewer,
+            "message.html",
+            status,
+            title="Refused",
+            message=str(exc),
+            back=f"/console/jobs/{job_id}",
+        )
     return _done(request, form, f"/console/jobs/{job_id}", notice)
 
 
@@ -219,14 +235,22 @@ async def run_scheduler(request: Request, viewer: Viewer) -> Response:
     try:
         _checked(request, viewer, form)
         if not viewer.operator:
-            raise Refused("only the operator may run the scheduler (it spans every organisation)",
-                          403)  # fmt: skip
+            raise Refused(
+                "only the operator may run the scheduler (it spans every organisation)", 403
+            )
         async with read_as(request, viewer) as conn:
             jobs = await scheduling.enqueue_due_syncs(conn)
     except (Refused, MetaSyncDatabaseError) as exc:
         status = exc.status if isinstance(exc, Refused) else _STATUS.get(exc.sqlstate or "", 422)
         if wants_json(request):
             return json_response({"ok": False, "error": str(exc)}, status)
-        return render(request, viewer, "message.html", status, title="Refused", message=str(exc),
-                      back="/console")  # fmt: skip
+        return render(
+            request,
+            viewer,
+            "message.html",
+            status,
+            title="Refused",
+            message=str(exc),
+            back="/console",
+        )
     return _done(request, form, "/console", f"scheduler ran: {len(jobs)} jobs enqueued")

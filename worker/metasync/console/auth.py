@@ -115,9 +115,13 @@ class Authenticator:
             header = jwt.get_unverified_header(token)
             key, algorithms = await self._key_for(token, str(header.get("alg", "")))
             claims = jwt.decode(
-                token, key, algorithms=algorithms, audience=self.settings.supabase_jwt_audience,
-                options={"require": ["exp", "sub"]}, leeway=30,
-            )  # fmt: skip
+                token,
+                key,
+                algorithms=algorithms,
+                audience=self.settings.supabase_jwt_audience,
+                options={"require": ["exp", "sub"]},
+                leeway=30,
+            )
         except jwt.PyJWTError as exc:
             raise AuthError(f"invalid token: {exc}") from None
         if claims.get("role") != "authenticated":

@@ -12,10 +12,11 @@ from metasync.console.web import console_of, form_of, safe_next, same_origin
 def _login_page(request: Request, error: str | None, target: str, status: int) -> HTMLResponse:
     console = console_of(request)
     html = console.templates.get_template("login.html").render(
-        error=error, next=target,
+        error=error,
+        next=target,
         operator=console.settings.console_token is not None,
         supabase=bool(console.settings.supabase_jwt_secret or console.settings.supabase_jwks_url),
-    )  # fmt: skip
+    )
     return HTMLResponse(html, status_code=status)
 
 
@@ -39,9 +40,14 @@ async def login(request: Request) -> Response:
     value = auth.operator_session() if viewer.operator else auth.user_session(token)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        COOKIE, value, max_age=int(console_of(request).settings.console_session_hours * 3600),
-        path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https",
-    )  # fmt: skip
+        COOKIE,
+        value,
+        max_age=int(console_of(request).settings.console_session_hours * 3600),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 
@@ -51,6 +57,7 @@ async def logout(request: Request) -> Response:
     if cookie and not console_of(request).auth.csrf_ok(cookie, form.get("csrf")):
         return HTMLResponse("sign-out refused: the form is stale, reload the page", 403)
     response = RedirectResponse("/console/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=request.url.scheme == "https")  # fmt: skip
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https"
+    )
     return response

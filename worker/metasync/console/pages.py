@@ -75,11 +75,22 @@ async def accounts(request: Request, viewer: Viewer) -> Response:
     kept = {k: v for k, v in request.query_params.items() if k not in ("after", "notice") and v}
     next_query = urlencode(kept | {"after": encode_cursor(rows[-1])}) if more else None
     return render(
-        request, viewer, "accounts.html", rows=rows, total=total, orgs=orgs, where=where,
-        tiers=TIERS, states=q.STATES, next_query=next_query, first_page=cursor is None,
+        request,
+        viewer,
+        "accounts.html",
+        rows=rows,
+        total=total,
+        orgs=orgs,
+        where=where,
+        tiers=TIERS,
+        states=q.STATES,
+        next_query=next_query,
+        first_page=cursor is None,
         first_query=urlencode(kept),
-        errors=errors, limits=limits, throttles=throttles,
-    )  # fmt: skip
+        errors=errors,
+        limits=limits,
+        throttles=throttles,
+    )
 
 
 @page
@@ -115,10 +126,20 @@ async def account_page(
     may_act = viewer.operator or bool(access and access["is_admin"])
     context: dict[str, Any] = {"form": {}, "field_errors": {}, "action_error": None}
     return render(
-        request, viewer, "account.html", status, a=row, jobs=jobs, freshness=freshness,
-        chosen=chosen, chunks=chunks, may_act=may_act, tiers=TIERS, final=FINAL,
+        request,
+        viewer,
+        "account.html",
+        status,
+        a=row,
+        jobs=jobs,
+        freshness=freshness,
+        chosen=chosen,
+        chunks=chunks,
+        may_act=may_act,
+        tiers=TIERS,
+        final=FINAL,
         **(context | extra),
-    )  # fmt: skip
+    )
 
 
 async def _job_context(request: Request, viewer: Viewer, job_id: int) -> dict[str, Any] | None:

@@ -31,8 +31,11 @@ PING_SECONDS = 15
 
 
 def _sse(event: Event, hub: Hub) -> dict[str, str]:
-    return {"id": f"{hub.epoch}-{event.seq}", "event": "job",
-            "data": json.dumps(event.data, default=str)}  # fmt: skip
+    return {
+        "id": f"{hub.epoch}-{event.seq}",
+        "event": "job",
+        "data": json.dumps(event.data, default=str),
+    }
 
 
 def _resync(hub: Hub) -> dict[str, str]:
@@ -75,9 +78,10 @@ async def events(request: Request, viewer: Viewer) -> Response:
     sub = hub.subscribe(wanted)
     missed = hub.missed(last, wanted) if last else []
     return EventSourceResponse(
-        _stream(request, viewer, hub, sub, missed), ping=PING_SECONDS,
+        _stream(request, viewer, hub, sub, missed),
+        ping=PING_SECONDS,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )  # fmt: skip
+    )
 
 
 async def _stream(

@@ -82,9 +82,14 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     filters: dict[str, Any] = {
-        "when": when, "duration": duration, "relative": relative, "day": day, "pct": pct,
-        "number": number, "state_label": lambda s: STATE_LABELS.get(s, s),
+        "when": when,
+        "duration": duration,
+        "relative": relative,
+        "day": day,
+        "pct": pct,
+        "number": number,
+        "state_label": lambda s: STATE_LABELS.get(s, s),
         "phase_label": lambda p: PHASE_LABELS.get(str(p), str(p)),
-    }  # fmt: skip
+    }
     env.filters.update(filters)
     return env

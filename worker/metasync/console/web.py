@@ -76,8 +76,9 @@ def api(handler: ViewerHandler) -> Handler:
         if viewer is None:
             return JSONResponse(
                 {"error": "sign in first (Bearer token or the console session)"},
-                status_code=401, headers={"WWW-Authenticate": 'Bearer realm="metasync console"'},
-            )  # fmt: skip
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="metasync console"'},
+            )
         return await handler(request, viewer)
 
     return wrapped
@@ -119,8 +120,9 @@ def wants_json(request: Request) -> bool:
 
 
 def json_response(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data, default=str), status_code=status,
-                    media_type="application/json")  # fmt: skip
+    return Response(
+        json.dumps(data, default=str), status_code=status, media_type="application/json"
+    )
 
 
 _SECURITY_HEADERS = {

@@ -60,8 +60,12 @@ class AccountFilter:
         if self.search:
             escaped = self.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = f"%{escaped}%"
-        return {"org": self.organization_id, "tier": self.tier, "state": self.state,
-                "pattern": pattern}  # fmt: skip
+        return {
+            "org": self.organization_id,
+            "tier": self.tier,
+            "state": self.state,
+            "pattern": pattern,
+        }
 
 
 @dataclass(frozen=True)
@@ -262,8 +266,9 @@ async def request_manual_sync(
 ) -> int:
     sql = """select meta_sync.request_manual_sync(p_account_id => %(id)s, p_since => %(since)s,
                p_until => %(until)s, p_requested_by => %(by)s)"""
-    row = await _one(conn, sql, {"id": account_id, "since": since, "until": until,
-                                 "by": requested_by})  # fmt: skip
+    row = await _one(
+        conn, sql, {"id": account_id, "since": since, "until": until, "by": requested_by}
+    )
     return int(next(iter(row.values()))) if row else 0
 
 

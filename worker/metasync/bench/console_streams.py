@@ -1,0 +1,339 @@
+"""``metasync bench console-streams``: 500 open console streams on one ``metasync serve``.
+
+A throwaway database; the emulator's ``agency`` world in its own process (``meta-emulator``,
+realistic latency); ``metasync serve`` in its own process (the one being measured); N
+``/console/events`` streams from this process, half as the operator and half as a Supabase
+member of the organisation (HS256 JWTs); ``metasync run`` worker processes onboarding the
+world. This process also LISTENs on ``meta_sync_progress`` itself: that arrival is the moment
+of the commit, and a stream's delivery latency is its receipt of the same event minus it.
+Reported: deliveries (expected = notifications x streams, and the missing ones), delivery
+latency p50 / p95 / p99 / max, the server's own fan-out time (its NOTIFY receipt to the
+client), and the server's resident memory idle, with the streams open, and at its peak.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import jwt
+import psycopg
+import typer
+
+from metasync.bench._common import Report, free_port, throwaway_database, url_as_uri
+from metasync.bench.workers import (
+    KEY_ID,
+    EmulatorProcess,
+    WorkerProcesses,
+    connect_world,
+    metasync_executable,
+    wait_final,
+)
+from metasync.crypto import TokenCipher, generate_key
+from metasync.settings import get_settings
+
+OPERATOR = "bench-console-operator-token"
+SECRET = "bench-console-jwt-secret-of-at-least-32-characters"  # noqa: S105 (a throwaway bench)
+KEY_FIELDS = (
+    "job_id",
+    "status",
+    "completed_chunks",
+    "failed_chunks",
+    "total_chunks",
+    "progress_percentage",
+    "insight_rows_written",
+    "api_calls",
+)
+
+
+def event_key(data: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(data.get(k)) for k in KEY_FIELDS)
+
+
+def rss_kb(pid: int, field_name: str = "VmRSS") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field_name}:"):
+            return int(line.split()[1])
+    return 0
+
+
+class ConsoleServer:
+    """``metasync serve`` in a subprocess, with an operator token and a JWT secret."""
+
+    def __init__(self, db_url: str, log_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("METASYNC_")}
+        env |= {
+            "DATABASE_URL": url_as_uri(db_url),
+            "METASYNC_CONSOLE_TOKEN": OPERATOR,
+            "METASYNC_SUPABASE_JWT_SECRET": SECRET,
+            "METASYNC_HOME": str(log_dir),
+        }
+        log = (log_dir / "serve.log").open("ab")
+        self.proc = subprocess.Popen(
+            [metasync_executable(), "serve", "--port", str(self.port), "--log-level", "warning"],
+            stdout=log,
+            stderr=log,
+            env=env,
+            cwd=log_dir,
+        )
+        log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"metasync serve exited with {self.proc.returncode}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("metasync serve did not become healthy within 60 s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@dataclass
+class Tally:
+    """What the streams received (``opened``: answered 200)."""
+
+    opened: int = 0
+    failed: list[str] = field(default_factory=list)
+    deliveries: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    fanout_ms: list[float] = field(default_factory=list)
+    unmatched: int = 0
+
+
+async def reference_listener(
+    db_url: str, seen: dict[tuple[str, ...], list[float]], ready: asyncio.Event
+) -> None:
+    conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
+    async with conn:
+        await conn.execute("listen meta_sync_progress")
+        ready.set()
+        async for note in conn.notifies():
+            seen[event_key(json.loads(note.payload))].append(time.time())
+
+
+async def one_stream(
+    client: httpx.AsyncClient, token: str, tally: Tally, seen: dict[tuple[str, ...], list[float]]
+) -> None:
+    counts: Counter[tuple[str, ...]] = Counter()
+    try:
+        async with client.stream(
+            "GET", "/console/events", headers={"Authorization": f"Bearer {token}"}
+        ) as response:
+            if response.status_code != 200:
+                tally.failed.append(f"HTTP {response.status_code}")
+                return
+            tally.opened += 1
+            async for line in response.aiter_lines():
+                if not line.startswith("data: {") or line == "data: {}":
+                    continue
+                now, data = time.time(), json.loads(line[6:])
+                key = event_key(data)
+                times = seen.get(key, [])
+                tally.deliveries += 1
+                tally.fanout_ms.append((now - float(data["received_at"])) * 1000)
+                if counts[key] < len(times):
+                    tally.latencies_ms.append((now - times[counts[key]]) * 1000)
+                else:
+                    tally.unmatched += 1
+                counts[key] += 1
+    except httpx.HTTPError as exc:
+        tally.failed.append(type(exc).__name__)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 1)
+
+
+async def add_member(db_url: str) -> str:
+    """A member of the bench organisation; a JWT of theirs."""
+    user = uuid.uuid4()
+    conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
+    async with conn:
+        await conn.execute(
+            "insert into meta_sync.organization_members (organization_id, user_id, role)"
+            " select id, %s, 'member' from meta_sync.organizations where name = 'bench'",
+            (user,),
+        )
+    claims = {
+        "sub": str(user),
+        "role": "authenticated",
+        "aud": "authenticated",
+        "exp": int(time.time()) + 24 * 3600,
+    }
+    return jwt.encode(claims, SECRET, algorithm="HS256")
+
+
+@dataclass(frozen=True)
+class Options:
+    streams: int
+    accounts: int | None
+    processes: int
+    latency_ms: float
+    limit_s: float
+
+
+async def measure(
+    db_url: str, emu: EmulatorProcess, server: ConsoleServer, log_dir: Path, options: Options
+) -> dict[str, Any]:
+    key = generate_key()
+    ids = await connect_world(db_url, emu, TokenCipher({KEY_ID: key}, KEY_ID), options.accounts)
+    member = await add_member(db_url)
+    idle_kb = rss_kb(server.proc.pid)
+    seen: dict[tuple[str, ...], list[float]] = defaultdict(list)
+    ready, tally = asyncio.Event(), Tally()
+    listener = asyncio.create_task(reference_listener(db_url, seen, ready))
+    await ready.wait()
+    limits = httpx.Limits(max_connections=options.streams + 10)
+    async with httpx.AsyncClient(
+        base_url=server.url, limits=limits, timeout=httpx.Timeout(30, read=None)
+    ) as client:
+        tasks = [
+            asyncio.create_task(one_stream(client, OPERATOR if i % 2 else member, tally, seen))
+            for i in range(options.streams)
+        ]
+        started = time.monotonic()
+        while tally.opened + len(tally.failed) < options.streams:
+            if time.monotonic() - started > 60:
+                break
+            await asyncio.sleep(0.1)
+        open_seconds, streams_kb = time.monotonic() - started, rss_kb(server.proc.pid)
+        fleet = WorkerProcesses(db_url, emu, key, log_dir, lease_seconds=30)
+        peak = [streams_kb]
+
+        async def sample() -> None:
+            while True:
+                peak.append(rss_kb(server.proc.pid))
+                await asyncio.sleep(0.5)
+
+        sampler = asyncio.create_task(sample())
+        for slot in range(options.processes):
+            fleet.start(slot)
+        try:
+            sync_seconds = await wait_final(db_url, options.limit_s, poll=0.5)
+        finally:
+            fleet.stop_all()
+        await asyncio.sleep(2)  # the last deliveries
+        sampler.cancel()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, sampler, return_exceptions=True)
+    listener.cancel()
+    await asyncio.gather(listener, return_exceptions=True)
+    notifications = sum(len(v) for v in seen.values())
+    return {
+        "streams": options.streams,
+        "streams_opened": tally.opened,
+        "stream_failures": dict(Counter(tally.failed)),
+        "accounts": len(ids),
+        "open_seconds": round(open_seconds, 2),
+        "sync_seconds": round(sync_seconds, 1),
+        "notifications": notifications,
+        "deliveries": tally.deliveries,
+        "expected_deliveries": notifications * tally.opened,
+        "unmatched_deliveries": tally.unmatched,
+        "latency_ms": {
+            q: percentile(tally.latencies_ms, v)
+            for q, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
+        },
+        "fanout_ms": {
+            "p50": percentile(tally.fanout_ms, 0.5),
+            "p95": percentile(tally.fanout_ms, 0.95),
+        },
+        "server_rss_mb": {
+            "idle": round(idle_kb / 1024, 1),
+            "streams_open": round(streams_kb / 1024, 1),
+            "peak": round(max(peak) / 1024, 1),
+        },
+        "mean_latency_ms": round(statistics.fmean(tally.latencies_ms), 1)
+        if tally.latencies_ms
+        else 0,
+    }
+
+
+def report(result: dict[str, Any], json_file: Path | None) -> None:
+    out = Report("console-streams", data=result)
+    out.add(
+        "streams open",
+        result["streams_opened"],
+        f"of {result['streams']} (half operator, half member)",
+    )
+    out.add("accounts onboarded", result["accounts"], f"sync {result['sync_seconds']} s")
+    out.add("notifications", result["notifications"], "NOTIFYs seen by a listener of the bench")
+    out.add("deliveries", result["deliveries"], f"expected {result['expected_deliveries']:,}")
+    lat, fan, mem = result["latency_ms"], result["fanout_ms"], result["server_rss_mb"]
+    out.add("delivery latency p50 ms", lat["p50"], "commit (NOTIFY) -> the stream's client")
+    out.add("delivery latency p95 ms", lat["p95"], f"p99 {lat['p99']}, max {lat['max']}")
+    out.add(
+        "server fan-out p50 / p95 ms",
+        f"{fan['p50']} / {fan['p95']}",
+        "server's NOTIFY receipt -> client",
+    )
+    out.add("server RSS idle MB", mem["idle"])
+    out.add(
+        "server RSS with the streams MB",
+        mem["streams_open"],
+        f"peak {mem['peak']} MB while syncing",
+    )
+    out.check(result["streams_opened"] == result["streams"], "not every stream opened")
+    out.check(result["deliveries"] >= result["expected_deliveries"], "deliveries missing")
+    out.check(lat["p95"] < 1000, "p95 delivery latency is 1 s or more")
+    out.emit(json_file)
+
+
+def console_streams(
+    streams: Annotated[
+        int, typer.Option(min=1, max=5000, help="Open /console/events streams.")
+    ] = 500,
+    accounts: Annotated[
+        int | None, typer.Option(min=1, help="Agency accounts (default all 50).")
+    ] = None,
+    processes: Annotated[int, typer.Option(min=1, max=8, help="metasync run processes.")] = 2,
+    latency_ms: Annotated[float, typer.Option(min=0, help="Mean emulated Graph latency.")] = 50.0,
+    limit_s: Annotated[float, typer.Option(min=10, help="Give up after this long.")] = 600.0,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Also write the numbers here.")
+    ] = None,
+) -> None:
+    """N console streams on one metasync serve while workers onboard the agency world."""
+    settings = get_settings()
+    options = Options(streams, accounts, processes, latency_ms, limit_s)
+    log_dir = Path(tempfile.mkdtemp(prefix="metasync-bench-console-"))
+    with throwaway_database(settings, "console-streams") as url:
+        emu = EmulatorProcess(
+            "agency", latency_ms=latency_ms, jitter_ms=latency_ms, report_run_s=1.0, log_dir=log_dir
+        )
+        try:
+            server = ConsoleServer(url, log_dir)
+            try:
+                result = asyncio.run(measure(url, emu, server, log_dir, options))
+            finally:
+                server.stop()
+        finally:
+            emu.stop()
+    report(result, json_file)
