@@ -19,6 +19,7 @@ the ``connect`` block of ``templates/accounts.html``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -38,9 +39,9 @@ STATIC = Path(__file__).parent / "static"
 def make_console(settings: Settings, db: Database) -> Console:
     """The console's state; its hub starts listening with :func:`start_console`."""
 
-    async def enrich(job_id: int) -> dict[str, object]:
+    async def enrich(job_ids: list[int]) -> dict[int, dict[str, Any]]:
         async with db.connection() as conn:
-            return await q.job_event_details(conn, job_id)
+            return await q.job_event_details(conn, job_ids)
 
     hub = Hub(str(db.pool.conninfo), enrich)
     return Console(settings, db, Authenticator(settings), hub, environment())

@@ -32,7 +32,7 @@ CHANNEL = "meta_sync_progress"
 BUFFER = 5000
 QUEUE = 1000
 
-Enrich = Callable[[int], Awaitable[dict[str, Any]]]
+Enrich = Callable[[list[int]], Awaitable[dict[int, dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -89,38 +89,56 @@ class Hub:
             self._task = None
 
     async def _run(self) -> None:
+        inbox: asyncio.Queue[tuple[float, str]] = asyncio.Queue()
+        publisher = asyncio.create_task(self._publish_from(inbox), name="console-publish")
         first = True
-        while True:
-            try:
-                conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
-                async with conn:
-                    await conn.execute(f"listen {CHANNEL}")
-                    if not first:
-                        self._mark_gap()
-                    first = False
-                    self.listening.set()
-                    async for note in conn.notifies():
-                        await self._publish(note.payload)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.listening.clear()
-                log.warning("console LISTEN connection lost", extra={"error": str(exc)})
-                await asyncio.sleep(self.retry_seconds)
+        try:
+            while True:
+                try:
+                    conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+                    async with conn:
+                        await conn.execute(f"listen {CHANNEL}")
+                        if not first:
+                            self._mark_gap()
+                        first = False
+                        self.listening.set()
+                        async for note in conn.notifies():
+                            inbox.put_nowait((time.time(), note.payload))
+                except Exception as exc:
+                    self.listening.clear()
+                    log.warning("console LISTEN connection lost", extra={"error": str(exc)})
+                    await asyncio.sleep(self.retry_seconds)
+        finally:
+            publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await publisher
 
     # --- publishing ---------------------------------------------------------------------------
     @property
     def last_id(self) -> str:
         return f"{self.epoch}-{self.seq}"
 
-    async def _publish(self, payload: str) -> None:
-        received = time.time()
-        try:
-            data = json.loads(payload)
-            data |= await self.enrich(int(data["job_id"]))
-        except Exception:
-            log.exception("console: a progress notification could not be read")
-            return
+    async def _publish_from(self, inbox: asyncio.Queue[tuple[float, str]]) -> None:
+        """Publish in arrival order; what arrived meanwhile is completed with one query."""
+        while True:
+            batch = [await inbox.get()]
+            while not inbox.empty():
+                batch.append(inbox.get_nowait())
+            notes: list[tuple[float, dict[str, Any]]] = []
+            for received, payload in batch:
+                try:
+                    notes.append((received, json.loads(payload)))
+                except ValueError:
+                    log.warning("console: a progress notification is not JSON")
+            try:
+                details = await self.enrich(sorted({int(d["job_id"]) for _, d in notes}))
+            except Exception:
+                log.exception("console: job details could not be read")
+                details = {}
+            for received, data in notes:
+                self._publish(data | details.get(int(data["job_id"]), {}), received)
+
+    def _publish(self, data: dict[str, Any], received: float) -> None:
         data["received_at"] = received
         self.seq += 1
         event = Event(self.seq, str(data.get("organization_id")), str(data.get("account_id")), data)

@@ -291,16 +291,18 @@ async def retry_failed_chunks(conn: Conn, job_id: int) -> int:
     return int(row["n"]) if row else 0
 
 
-async def job_event_details(conn: Conn, job_id: int) -> Row:
-    """What a progress event adds to the notification: entity counts, ETA in seconds, the last
-    error and the chunks running now (the server's role: the hub filters by organisation)."""
-    sql = """select p.campaigns_synced, p.adsets_synced, p.ads_synced, p.creatives_synced,
-                    p.eta_seconds, p.last_error, p.date_since::text as date_since,
-                    p.date_until::text as date_until,
+async def job_event_details(conn: Conn, job_ids: list[int]) -> dict[int, Row]:
+    """What progress events add to their notification, per job: entity counts, ETA in seconds,
+    the last error and the chunks running now (the server's role: the hub filters by
+    organisation)."""
+    sql = """select p.job_id, p.campaigns_synced, p.adsets_synced, p.ads_synced,
+                    p.creatives_synced, p.eta_seconds, p.last_error,
+                    p.date_since::text as date_since, p.date_until::text as date_until,
                     coalesce((select json_agg(json_build_object('chunk_type', ch.chunk_type,
                                 'date_since', ch.date_since, 'date_until', ch.date_until)
                               order by ch.chunk_order, ch.id)
                        from meta_sync.sync_job_chunks ch
                        where ch.job_id = p.job_id and ch.status = 'in_progress'), '[]') as running
-             from meta_sync.sync_job_progress p where p.job_id = %(id)s"""
-    return await _one(conn, sql, {"id": job_id}) or {}
+             from meta_sync.sync_job_progress p where p.job_id = any(%(ids)s)"""
+    rows = await _rows(conn, sql, {"ids": job_ids})
+    return {int(r.pop("job_id")): r for r in rows}
