@@ -41,6 +41,12 @@ class Event:
     organization_id: str
     account_id: str
     data: dict[str, Any]
+    wire: bytes  # the SSE frame, encoded once for every stream
+
+
+def frame(event_id: str, name: str, data: str) -> bytes:
+    """One Server-Sent Events frame (``data`` is one line of JSON)."""
+    return f"id: {event_id}\r\nevent: {name}\r\ndata: {data}\r\n\r\n".encode()
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,9 @@ class Hub:
     def _publish(self, data: dict[str, Any], received: float) -> None:
         data["received_at"] = received
         self.seq += 1
-        event = Event(self.seq, str(data.get("organization_id")), str(data.get("account_id")), data)
+        wire = frame(f"{self.epoch}-{self.seq}", "job", json.dumps(data, default=str))
+        org, account = str(data.get("organization_id")), str(data.get("account_id"))
+        event = Event(self.seq, org, account, data, wire)
         self.buffer.append(event)
         for sub in list(self.subscribers):
             if sub.filter.wants(event):

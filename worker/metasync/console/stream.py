@@ -12,7 +12,7 @@ expires.
 from __future__ import annotations
 
 import asyncio
-import json
+import random
 import time
 from collections.abc import AsyncIterator
 
@@ -21,30 +21,39 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from metasync.console.auth import Viewer
-from metasync.console.events import Event, Filter, Hub, Subscription
+from metasync.console.events import Event, Filter, Hub, Subscription, frame
 from metasync.console.pages import ACCOUNT_ID
 from metasync.console.web import api, console_of, json_response, read_as
 from metasync.db import console as q
 
 RECHECK_SECONDS = 60.0
+CACHE_SECONDS = 30.0
 PING_SECONDS = 15
 
 
-def _sse(event: Event, hub: Hub) -> dict[str, str]:
-    return {
-        "id": f"{hub.epoch}-{event.seq}",
-        "event": "job",
-        "data": json.dumps(event.data, default=str),
-    }
-
-
-def _resync(hub: Hub) -> dict[str, str]:
-    return {"id": hub.last_id, "event": "resync", "data": "{}"}
+def _resync(hub: Hub) -> bytes:
+    return frame(hub.last_id, "resync", "{}")
 
 
 async def _organizations(request: Request, viewer: Viewer) -> frozenset[str] | None:
+    """The organisations the viewer may read (None: all), asked as the viewer at most once per
+    ``CACHE_SECONDS`` per user, however many streams the user has open."""
     if viewer.operator:
         return None
+    cache = console_of(request).org_cache
+    key = str(viewer.user_id)
+    cached = cache.get(key)
+    if cached is None or cached[0] < time.monotonic():
+        task = asyncio.ensure_future(_ask_organizations(request, viewer))
+        cached = cache[key] = (time.monotonic() + CACHE_SECONDS, task)
+    try:
+        return await asyncio.shield(cached[1])
+    except Exception:
+        cache.pop(key, None)
+        raise
+
+
+async def _ask_organizations(request: Request, viewer: Viewer) -> frozenset[str]:
     async with read_as(request, viewer) as conn:
         return frozenset(str(o["id"]) for o in await q.visible_organizations(conn))
 
@@ -86,14 +95,14 @@ async def events(request: Request, viewer: Viewer) -> Response:
 
 async def _stream(
     request: Request, viewer: Viewer, hub: Hub, sub: Subscription, missed: list[Event] | None
-) -> AsyncIterator[dict[str, str]]:
+) -> AsyncIterator[bytes]:
     expires = float(viewer.claims.get("exp", 0)) if viewer.claims else None
-    recheck = time.monotonic() + RECHECK_SECONDS
+    recheck = _next_check()
     try:
         if missed is None:
             yield _resync(hub)
-        for event in missed or []:
-            yield _sse(event, hub)
+        if missed:
+            yield b"".join(e.wire for e in missed)
         while expires is None or time.time() < expires:
             if sub.behind:
                 sub.behind = False
@@ -101,10 +110,23 @@ async def _stream(
                     sub.queue.get_nowait()
                 yield _resync(hub)
             try:
-                event = await asyncio.wait_for(sub.queue.get(), max(recheck - time.monotonic(), 0))
-                yield _sse(event, hub)
+                first = await asyncio.wait_for(sub.queue.get(), max(recheck - time.monotonic(), 0))
             except TimeoutError:
-                recheck = time.monotonic() + RECHECK_SECONDS
-                sub.filter = Filter(await _organizations(request, viewer), sub.filter.account_id)
+                recheck = _next_check()
+                try:
+                    organizations = await _organizations(request, viewer)
+                except Exception:
+                    return  # the browser reconnects (Last-Event-ID) and is asked again
+                sub.filter = Filter(organizations, sub.filter.account_id)
+                continue
+            ready = [first]
+            while not sub.queue.empty():  # what queued meanwhile goes in one write
+                ready.append(sub.queue.get_nowait())
+            yield b"".join(e.wire for e in ready)
     finally:
         hub.unsubscribe(sub)
+
+
+def _next_check() -> float:
+    """When a stream asks again which organisations its viewer may read (spread out)."""
+    return time.monotonic() + RECHECK_SECONDS * random.uniform(0.75, 1.25)

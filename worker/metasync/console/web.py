@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -32,6 +33,8 @@ class Console:
     auth: Authenticator
     hub: Hub
     templates: jinja2.Environment
+    # user id -> (fresh until, the organisations they may read): shared by their streams
+    org_cache: dict[str, tuple[float, asyncio.Future[frozenset[str]]]] = field(default_factory=dict)
 
 
 def console_of(request: Request) -> Console:
