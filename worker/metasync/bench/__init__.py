@@ -30,3 +30,7 @@ app.command("emulator")(_emulator.emulator)
 from metasync.bench import console_streams as _console_streams  # noqa: E402
 
 app.command("console-streams")(_console_streams.console_streams)
+
+from metasync.bench import console_pages as _console_pages  # noqa: E402
+
+app.command("console-pages")(_console_pages.console_pages)

@@ -135,38 +135,61 @@ async def reference_listener(
             seen[event_key(json.loads(note.payload))].append(time.time())
 
 
+class Chunked:
+    """Decodes an HTTP/1.1 chunked body as it arrives."""
+
+    def __init__(self) -> None:
+        self.buffer = b""
+
+    def feed(self, data: bytes) -> bytes:
+        self.buffer += data
+        out = []
+        while True:
+            line_end = self.buffer.find(b"\r\n")
+            if line_end < 0:
+                break
+            size = int(self.buffer[:line_end].split(b";")[0] or b"0", 16)
+            if len(self.buffer) < line_end + 2 + size + 2:
+                break
+            out.append(self.buffer[line_end + 2 : line_end + 2 + size])
+            self.buffer = self.buffer[line_end + 2 + size + 2 :]
+        return b"".join(out)
+
+
 async def one_stream(
-    client: httpx.AsyncClient,
-    token: str,
-    tally: Tally,
-    seen: dict[tuple[str, ...], list[float]],
-    timed: bool,
+    server: str, token: str, tally: Tally, seen: dict[tuple[str, ...], list[float]], timed: bool
 ) -> None:
-    """Read one stream to the end; every frame is counted, a ``timed`` stream also matches each
-    event with the bench's own NOTIFY arrival (the others stay cheap: 500 parsers in one
-    process would measure this process, not the server)."""
+    """Read one stream over a plain socket until cancelled; every frame is counted, a ``timed``
+    stream also matches each event with the bench's own NOTIFY arrival. (A full HTTP client
+    per stream would measure this process, not the server: 500 of them share one core.)"""
+    host, port = server.removeprefix("http://").split(":")
     counts: Counter[tuple[str, ...]] = Counter()
-    headers = {"Authorization": f"Bearer {token}"}
+    reader, writer = await asyncio.open_connection(host, int(port), limit=1 << 20)
     try:
-        async with client.stream("GET", "/console/events", headers=headers) as response:
-            if response.status_code != 200:
-                tally.failed.append(f"HTTP {response.status_code}")
-                return
-            tally.opened += 1
-            rest = b""
-            async for chunk in response.aiter_bytes():
-                now = time.time()
-                *frames, rest = (rest + chunk).split(b"\r\n\r\n")
-                for raw in frames:
-                    if b"event: job" not in raw:
-                        tally.resyncs += b"event: resync" in raw
-                        continue
-                    tally.deliveries += 1
-                    if timed:
-                        data = json.loads(raw.rsplit(b"data: ", 1)[1])
-                        _timed(data, now, tally, seen, counts)
-    except httpx.HTTPError as exc:
+        writer.write(
+            f"GET /console/events HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode()
+        )
+        head = await reader.readuntil(b"\r\n\r\n")
+        if b" 200 " not in head.split(b"\r\n", 1)[0]:
+            tally.failed.append(head.split(b"\r\n", 1)[0].decode())
+            return
+        tally.opened += 1
+        body, rest = Chunked(), b""
+        while data := await reader.read(1 << 16):
+            now = time.time()
+            *frames, rest = (rest + body.feed(data)).split(b"\r\n\r\n")
+            for raw in frames:
+                if b"event: job" not in raw:
+                    tally.resyncs += b"event: resync" in raw
+                    continue
+                tally.deliveries += 1
+                if timed:
+                    _timed(json.loads(raw.rsplit(b"data: ", 1)[1]), now, tally, seen, counts)
+    except (OSError, asyncio.IncompleteReadError) as exc:
         tally.failed.append(type(exc).__name__)
+    finally:
+        writer.close()
 
 
 def _timed(
@@ -233,48 +256,44 @@ async def measure(
     ready, tally = asyncio.Event(), Tally()
     listener = asyncio.create_task(reference_listener(db_url, seen, ready))
     await ready.wait()
-    limits = httpx.Limits(max_connections=options.streams + 10)
-    async with httpx.AsyncClient(
-        base_url=server.url, limits=limits, timeout=httpx.Timeout(30, read=None)
-    ) as client:
-        tasks = [
-            asyncio.create_task(
-                one_stream(
-                    client,
-                    OPERATOR if i % 2 else member,
-                    tally,
-                    seen,
-                    i % options.sample_every == 0,
-                )
+    tasks = [
+        asyncio.create_task(
+            one_stream(
+                server.url,
+                OPERATOR if (i // options.sample_every) % 2 else member,
+                tally,
+                seen,
+                i % options.sample_every == 0,
             )
-            for i in range(options.streams)
-        ]
-        started = time.monotonic()
-        while tally.opened + len(tally.failed) < options.streams:
-            if time.monotonic() - started > 60:
-                break
-            await asyncio.sleep(0.1)
-        open_seconds, streams_kb = time.monotonic() - started, rss_kb(server.proc.pid)
-        fleet = WorkerProcesses(db_url, emu, key, log_dir, lease_seconds=30)
-        peak = [streams_kb]
+        )
+        for i in range(options.streams)
+    ]
+    started = time.monotonic()
+    while tally.opened + len(tally.failed) < options.streams:
+        if time.monotonic() - started > 60:
+            break
+        await asyncio.sleep(0.1)
+    open_seconds, streams_kb = time.monotonic() - started, rss_kb(server.proc.pid)
+    fleet = WorkerProcesses(db_url, emu, key, log_dir, lease_seconds=30)
+    peak = [streams_kb]
 
-        async def sample() -> None:
-            while True:
-                peak.append(rss_kb(server.proc.pid))
-                await asyncio.sleep(0.5)
+    async def sample() -> None:
+        while True:
+            peak.append(rss_kb(server.proc.pid))
+            await asyncio.sleep(0.5)
 
-        sampler = asyncio.create_task(sample())
-        for slot in range(options.processes):
-            fleet.start(slot)
-        try:
-            sync_seconds = await wait_final(db_url, options.limit_s, poll=0.5)
-        finally:
-            fleet.stop_all()
-        await asyncio.sleep(2)  # the last deliveries
-        sampler.cancel()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, sampler, return_exceptions=True)
+    sampler = asyncio.create_task(sample())
+    for slot in range(options.processes):
+        fleet.start(slot)
+    try:
+        sync_seconds = await wait_final(db_url, options.limit_s, poll=0.5)
+    finally:
+        fleet.stop_all()
+    await asyncio.sleep(2)  # the last deliveries
+    sampler.cancel()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, sampler, return_exceptions=True)
     listener.cancel()
     await asyncio.gather(listener, return_exceptions=True)
     notifications = sum(len(v) for v in seen.values())
