@@ -19,7 +19,7 @@ the ``connect`` block of ``templates/accounts.html``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -30,8 +30,10 @@ from metasync.console.events import Hub
 from metasync.console.views import environment
 from metasync.console.web import Console
 from metasync.db import console as q
-from metasync.server.database import Database
 from metasync.settings import Settings
+
+if TYPE_CHECKING:
+    from metasync.server.database import Database
 
 STATIC = Path(__file__).parent / "static"
 

@@ -8,7 +8,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
@@ -19,8 +19,10 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from metasync.console.auth import COOKIE, Authenticator, AuthError, Viewer
 from metasync.console.events import Hub
 from metasync.db import console as q
-from metasync.server.database import Database
 from metasync.settings import Settings
+
+if TYPE_CHECKING:
+    from metasync.server.database import Database
 
 Handler = Callable[[Request], Awaitable[Response]]
 ViewerHandler = Callable[[Request, Viewer], Awaitable[Response]]
