@@ -102,3 +102,27 @@ async def test_a_member_cannot_stream_another_organisation_s_job(
         )
         assert response.status_code == 404
         assert (await client.get("/console/events")).status_code == 401
+
+
+async def test_a_lost_listen_connection_makes_open_streams_resync(
+    live: Live, conn: psycopg.Connection, world: dict[str, int]
+) -> None:
+    hub = live.app.state.console.hub
+    async with (
+        httpx.AsyncClient(base_url=live.url, timeout=10) as client,
+        client.stream("GET", "/console/events", headers=headers(OPERATOR_TOKEN)) as stream,
+    ):
+        events = read_events(stream)
+        await asyncio.sleep(0.3)
+        conn.execute(
+            "select pg_terminate_backend(pid) from pg_stat_activity"
+            " where query = 'listen meta_sync_progress' and pid <> pg_backend_pid()"
+        )
+        deadline = time.monotonic() + 10
+        while hub.reconnects == 0 or not hub.listening.is_set():
+            assert time.monotonic() < deadline, "the hub did not listen again"
+            await asyncio.sleep(0.05)
+        bump(conn, world["act_1001"], 1)  # a commit after the gap: the stream resyncs first
+        first, second = await next_event(events), await next_event(events)
+        assert (first.event, second.event) == ("resync", "job")
+        assert second.data["job_id"] == world["act_1001"]

@@ -77,6 +77,7 @@ class Hub:
         self.epoch = secrets.token_hex(4)
         self.seq = 0
         self.gap_seq = 0  # events up to here cannot be resumed past (LISTEN was down)
+        self.reconnects = 0
         self.buffer: deque[Event] = deque(maxlen=BUFFER)
         self.subscribers: set[Subscription] = set()
         self.listening = asyncio.Event()
@@ -161,6 +162,7 @@ class Hub:
     def _mark_gap(self) -> None:
         """Notifications sent while LISTEN was down are lost: every stream resyncs."""
         self.gap_seq = self.seq
+        self.reconnects += 1
         for sub in self.subscribers:
             sub.behind = True
 

@@ -122,7 +122,11 @@ async def _stream(
             ready = [first]
             while not sub.queue.empty():  # what queued meanwhile goes in one write
                 ready.append(sub.queue.get_nowait())
-            yield b"".join(e.wire for e in ready)
+            lead = b""
+            if sub.behind:  # the gap happened before these events: resync first
+                sub.behind = False
+                lead = _resync(hub)
+            yield lead + b"".join(e.wire for e in ready)
     finally:
         hub.unsubscribe(sub)
 
