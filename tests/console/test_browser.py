@@ -17,9 +17,11 @@ from playwright.async_api import Browser, Page, expect
 Shot = Callable[[Page], Awaitable[Path]]
 
 
-async def signed_in(browser: Browser, live: Live, token: str, path: str = "/console") -> Page:
+async def signed_in(
+    browser: Browser, live: Live, token: str, path: str = "/console", width: int = 1280
+) -> Page:
     """A new page signed in through the login form, at ``path``."""
-    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    page = await browser.new_page(viewport={"width": width, "height": 900})
     await page.goto(f"{live.url}{path}")
     await expect(page.locator("h1")).to_have_text("Sign in to the meta-sync console")
     await page.fill("#token", token)
@@ -138,4 +140,15 @@ async def test_the_accounts_page_works_by_keyboard_alone(
     await page.keyboard.press("Enter")
     await page.wait_for_url(f"{live.url}/console/accounts/act_1003")
     await expect(page.locator("h1")).to_contain_text("act_1003")
+    await screenshot(page)
+
+
+async def test_the_pages_fit_a_360_px_phone(live: Live, browser: Browser, screenshot: Shot) -> None:
+    page = await signed_in(browser, live, OPERATOR_TOKEN, width=360)
+    for path in ("/console", "/console/accounts/act_1001", "/console/analytics"):
+        await page.goto(f"{live.url}{path}")
+        # wide tables scroll inside their box; the page itself never scrolls sideways
+        overflow = await page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, (path, overflow)
+    await page.goto(f"{live.url}/console")
     await screenshot(page)

@@ -48,6 +48,12 @@ OPERATOR = "bench-console-operator-token"
 SECRET = "bench-console-jwt-secret-of-at-least-32-characters"  # noqa: S105 (a throwaway bench)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid: int, field_name: str = "VmRSS") -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(f"{field_name}:"):
@@ -167,6 +173,7 @@ async def measure(
             break
         await asyncio.sleep(0.1)
     open_seconds, streams_kb = time.monotonic() - started, rss_kb(server.proc.pid)
+    cpu_before = cpu_seconds(server.proc.pid)
     fleet = WorkerProcesses(db_url, emu, key, log_dir, lease_seconds=30)
     peak = [streams_kb]
 
@@ -184,6 +191,7 @@ async def measure(
         fleet.stop_all()
     await asyncio.sleep(2)  # the last deliveries
     sampler.cancel()
+    server_cpu = cpu_seconds(server.proc.pid) - cpu_before
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, sampler, return_exceptions=True)
@@ -212,6 +220,8 @@ async def measure(
             "p50": percentile(tally.fanout_ms, 0.5),
             "p95": percentile(tally.fanout_ms, 0.95),
         },
+        "server_cpu_seconds": round(server_cpu, 1),
+        "server_cpu_us_per_delivery": round(server_cpu * 1e6 / max(tally.deliveries, 1), 1),
         "server_rss_mb": {
             "idle": round(idle_kb / 1024, 1),
             "streams_open": round(streams_kb / 1024, 1),
@@ -248,6 +258,11 @@ def report(result: dict[str, Any], json_file: Path | None) -> None:
         "server fan-out p50 / p95 ms",
         f"{fan['p50']} / {fan['p95']}",
         "server's NOTIFY receipt -> client",
+    )
+    out.add(
+        "server CPU s while syncing",
+        result["server_cpu_seconds"],
+        f"{result['server_cpu_us_per_delivery']} us per delivery",
     )
     out.add("server RSS idle MB", mem["idle"])
     out.add(
