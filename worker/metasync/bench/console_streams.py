@@ -173,7 +173,7 @@ async def measure(
             break
         await asyncio.sleep(0.1)
     open_seconds, streams_kb = time.monotonic() - started, rss_kb(server.proc.pid)
-    cpu_before = cpu_seconds(server.proc.pid)
+    cpu_before, bench_before = cpu_seconds(server.proc.pid), cpu_seconds(os.getpid())
     fleet = WorkerProcesses(db_url, emu, key, log_dir, lease_seconds=30)
     peak = [streams_kb]
 
@@ -192,6 +192,7 @@ async def measure(
     await asyncio.sleep(2)  # the last deliveries
     sampler.cancel()
     server_cpu = cpu_seconds(server.proc.pid) - cpu_before
+    bench_cpu = cpu_seconds(os.getpid()) - bench_before
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, sampler, return_exceptions=True)
@@ -221,6 +222,8 @@ async def measure(
             "p95": percentile(tally.fanout_ms, 0.95),
         },
         "server_cpu_seconds": round(server_cpu, 1),
+        "bench_cpu_seconds": round(bench_cpu, 1),
+        "load_average_1m_end": round(os.getloadavg()[0], 2),
         "server_cpu_us_per_delivery": round(server_cpu * 1e6 / max(tally.deliveries, 1), 1),
         "server_rss_mb": {
             "idle": round(idle_kb / 1024, 1),

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "meta_sync_progress"
 BUFFER = 5000
 QUEUE = 1000
+RECHECK_SECONDS = 60.0  # a user's organisations are asked again this often
+SWEEP_SECONDS = 5.0  # expired tokens end their streams within this
 
 Enrich = Callable[[list[int]], Awaitable[dict[int, dict[str, Any]]]]
 
@@ -62,11 +64,24 @@ class Filter:
         return self.account_id is None or event.account_id == self.account_id
 
 
+RESYNC, END = "resync", "end"  # markers in a subscription's queue
+Refresh = Callable[[], Awaitable[frozenset[str] | None]]
+
+
 @dataclass(eq=False)
 class Subscription:
     filter: Filter
-    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE))
+    refresh: Refresh | None = None  # asks again which organisations the viewer may read
+    expires: float | None = None  # the viewer's token expiry (epoch seconds): the stream ends
+    queue: asyncio.Queue[Event | str] = field(default_factory=lambda: asyncio.Queue(QUEUE))
     behind: bool = False  # events were dropped: the stream must resync
+    refresh_at: float = field(default_factory=lambda: time.monotonic() + RECHECK_SECONDS)
+
+    def offer(self, item: Event | str) -> None:
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.behind = True
 
 
 class Hub:
@@ -82,18 +97,39 @@ class Hub:
         self.subscribers: set[Subscription] = set()
         self.listening = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="console-listen")
+            self._sweeper = asyncio.create_task(self._sweep(), name="console-sweep")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._sweeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._sweeper = None
+
+    async def _sweep(self) -> None:
+        """Ends the streams of expired tokens; asks again what each user may read (one task for
+        every stream, so a waiting stream costs nothing but its queue)."""
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            for sub in list(self.subscribers):
+                await self._check(sub)
+
+    async def _check(self, sub: Subscription) -> None:
+        if sub.expires is not None and time.time() >= sub.expires:
+            sub.offer(END)
+        elif sub.refresh is not None and time.monotonic() >= sub.refresh_at:
+            sub.refresh_at = time.monotonic() + RECHECK_SECONDS
+            try:
+                sub.filter = Filter(await sub.refresh(), sub.filter.account_id)
+            except Exception:
+                sub.offer(END)  # the browser reconnects and is asked again
 
     async def _run(self) -> None:
         inbox: asyncio.Queue[tuple[float, str]] = asyncio.Queue()
@@ -154,21 +190,20 @@ class Hub:
         self.buffer.append(event)
         for sub in list(self.subscribers):
             if sub.filter.wants(event):
-                try:
-                    sub.queue.put_nowait(event)
-                except asyncio.QueueFull:
-                    sub.behind = True
+                sub.offer(event)
 
     def _mark_gap(self) -> None:
         """Notifications sent while LISTEN was down are lost: every stream resyncs."""
         self.gap_seq = self.seq
         self.reconnects += 1
         for sub in self.subscribers:
-            sub.behind = True
+            sub.offer(RESYNC)
 
     # --- subscribing --------------------------------------------------------------------------
-    def subscribe(self, wanted: Filter) -> Subscription:
-        sub = Subscription(wanted)
+    def subscribe(
+        self, wanted: Filter, refresh: Refresh | None = None, expires: float | None = None
+    ) -> Subscription:
+        sub = Subscription(wanted, refresh, expires)
         self.subscribers.add(sub)
         return sub
 

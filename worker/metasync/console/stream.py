@@ -5,14 +5,14 @@ account, so it sees the phase-2 job appear). ``Last-Event-ID`` (sent by EventSou
 reconnects) or ``?after=`` (the id printed into the page when it was rendered) resumes without
 a gap; when the hub cannot replay what was missed, the stream starts with a ``resync`` event and
 the page reads its state again. Which organisations a user may read is asked as the user (RLS)
-when the stream opens and again every ``RECHECK_SECONDS``; the stream ends when the user's token
-expires.
+when the stream opens and again every minute (by the hub, for every stream at once); the stream
+ends within seconds once the user's token expires.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
+import functools
 import time
 from collections.abc import AsyncIterator
 
@@ -21,12 +21,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from metasync.console.auth import Viewer
-from metasync.console.events import Event, Filter, Hub, Subscription, frame
+from metasync.console.events import END, RESYNC, Event, Filter, Hub, Subscription, frame
 from metasync.console.pages import ACCOUNT_ID
 from metasync.console.web import api, console_of, json_response, read_as
 from metasync.db import console as q
 
-RECHECK_SECONDS = 60.0
 CACHE_SECONDS = 30.0
 PING_SECONDS = 15
 
@@ -84,53 +83,38 @@ async def events(request: Request, viewer: Viewer) -> Response:
         return account
     wanted = Filter(await _organizations(request, viewer), account)
     last = request.headers.get("last-event-id") or request.query_params.get("after")
-    sub = hub.subscribe(wanted)
+    refresh = None if viewer.operator else functools.partial(_organizations, request, viewer)
+    expires = float(viewer.claims.get("exp", 0)) if viewer.claims else None
+    sub = hub.subscribe(wanted, refresh, expires)
     missed = hub.missed(last, wanted) if last else []
     return EventSourceResponse(
-        _stream(request, viewer, hub, sub, missed),
+        _stream(hub, sub, missed),
         ping=PING_SECONDS,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
-async def _stream(
-    request: Request, viewer: Viewer, hub: Hub, sub: Subscription, missed: list[Event] | None
-) -> AsyncIterator[bytes]:
-    expires = float(viewer.claims.get("exp", 0)) if viewer.claims else None
-    recheck = _next_check()
+async def _stream(hub: Hub, sub: Subscription, missed: list[Event] | None) -> AsyncIterator[bytes]:
     try:
         if missed is None:
             yield _resync(hub)
         if missed:
             yield b"".join(e.wire for e in missed)
-        while expires is None or time.time() < expires:
-            if sub.behind:
-                sub.behind = False
-                while not sub.queue.empty():
-                    sub.queue.get_nowait()
-                yield _resync(hub)
-            try:
-                first = await asyncio.wait_for(sub.queue.get(), max(recheck - time.monotonic(), 0))
-            except TimeoutError:
-                recheck = _next_check()
-                try:
-                    organizations = await _organizations(request, viewer)
-                except Exception:
-                    return  # the browser reconnects (Last-Event-ID) and is asked again
-                sub.filter = Filter(organizations, sub.filter.account_id)
-                continue
-            ready = [first]
+        while True:
+            items = [await sub.queue.get()]
             while not sub.queue.empty():  # what queued meanwhile goes in one write
-                ready.append(sub.queue.get_nowait())
-            lead = b""
-            if sub.behind:  # the gap happened before these events: resync first
-                sub.behind = False
-                lead = _resync(hub)
-            yield lead + b"".join(e.wire for e in ready)
+                items.append(sub.queue.get_nowait())
+            resync, sub.behind = sub.behind, False
+            frames: list[bytes] = []
+            for item in items:
+                if item == END:
+                    break
+                if item == RESYNC:
+                    resync, frames = True, []  # a gap: what came before it is stale anyway
+                elif isinstance(item, Event):
+                    frames.append(item.wire)
+            yield (_resync(hub) if resync else b"") + b"".join(frames)
+            if END in items:
+                return
     finally:
         hub.unsubscribe(sub)
-
-
-def _next_check() -> float:
-    """When a stream asks again which organisations its viewer may read (spread out)."""
-    return time.monotonic() + RECHECK_SECONDS * random.uniform(0.75, 1.25)
