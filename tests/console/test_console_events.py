@@ -6,9 +6,13 @@ import asyncio
 import time
 
 import httpx
+import jwt
 import psycopg
+import pytest
 from console_helpers import ADMIN_B, MEMBER_A, OPERATOR_TOKEN, user_jwt
 from live import Live, next_event, read_events
+
+from metasync.console import events as events_module
 
 
 def bump(conn: psycopg.Connection, job: int, completed: int, status: str = "in_progress") -> float:
@@ -126,3 +130,22 @@ async def test_a_lost_listen_connection_makes_open_streams_resync(
         first, second = await next_event(events), await next_event(events)
         assert (first.event, second.event) == ("resync", "job")
         assert second.data["job_id"] == world["act_1001"]
+
+
+@pytest.fixture
+def fast_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub's sweep every 0.2 s (set before the server starts)."""
+    monkeypatch.setattr(events_module, "SWEEP_SECONDS", 0.2)
+
+
+async def test_a_stream_ends_when_its_token_expires(fast_sweep: None, live: Live) -> None:
+    token = user_jwt(MEMBER_A, expires_in=2)
+    async with (
+        httpx.AsyncClient(base_url=live.url, timeout=10) as client,
+        client.stream("GET", "/console/events", headers=headers(token)) as stream,
+    ):
+        assert stream.status_code == 200
+        async for _ in stream.aiter_lines():
+            pass  # until the server ends the stream
+        expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+        assert expires <= time.time() < expires + 2
