@@ -11,9 +11,9 @@ comment on type meta_sync.sync_tier is
   'Sync priority of an ad account: high (hourly, 2 days), medium (default, 2 h, 3 days), low (4 h, 7 days). Intervals live in meta_sync_config.';
 
 create type meta_sync.sync_phase as enum
-  ('recent_90_days', 'historical_backfill', 'incremental', 'settle', 'manual', 'webhook');
+  ('recent_window', 'historical_backfill', 'incremental', 'settle', 'manual', 'webhook');
 comment on type meta_sync.sync_phase is
-  'Why a job exists: onboarding phase 1 (last 90 days) and 2 (history), the tier schedule, the daily attribution settle, an admin request, a webhook.';
+  'Why a job exists: onboarding phase 1 (recent_window: the last sync_planner_settings.phase_1_days, 90 by default) and 2 (historical_backfill: older history), the tier schedule, the daily attribution settle, an admin request, a webhook.';
 
 create type meta_sync.sync_type as enum ('initial', 'incremental', 'manual');
 comment on type meta_sync.sync_type is 'initial = onboarding phases, incremental = schedule and settle, manual = admin or webhook.';

@@ -40,7 +40,7 @@ create unique index sync_jobs_one_open_incremental_idx on meta_sync.sync_jobs (a
   where sync_phase = 'incremental' and status in ('pending', 'in_progress');
 -- Likewise one open job per onboarding phase and settle.
 create unique index sync_jobs_one_open_phase_idx on meta_sync.sync_jobs (account_id, sync_phase)
-  where sync_phase in ('recent_90_days', 'historical_backfill', 'settle')
+  where sync_phase in ('recent_window', 'historical_backfill', 'settle')
     and status in ('pending', 'in_progress');
 comment on table meta_sync.sync_jobs is
   'One sync of one ad account over one date range (phase, type, status, progress, ETA, counts). Progress changes are published (pg_notify meta_sync_progress, Realtime on Supabase).';

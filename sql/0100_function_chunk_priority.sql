@@ -9,7 +9,7 @@ set search_path = ''
 as $$
   select (
     case p_phase
-      when 'recent_90_days'      then 10  -- onboarding: users see their data fast
+      when 'recent_window'       then 10  -- onboarding: users see their data fast
       when 'manual'              then 20  -- an admin is waiting
       when 'webhook'             then 20
       when 'incremental'         then 30  -- the tier schedule
@@ -20,4 +20,4 @@ as $$
   )::smallint
 $$;
 comment on function meta_sync.chunk_priority(meta_sync.sync_phase, meta_sync.sync_tier) is
-  'Claim order of a chunk, lower first: recent_90_days 10-12, manual/webhook 20-22, incremental 30-32, settle 40-42, historical_backfill 50-52 (high, medium, low). Stored in sync_job_chunks.priority when a chunk is created and when the account''s tier changes.';
+  'Claim order of a chunk, lower first: recent_window 10-12, manual/webhook 20-22, incremental 30-32, settle 40-42, historical_backfill 50-52 (high, medium, low). Stored in sync_job_chunks.priority when a chunk is created and when the account''s tier changes.';

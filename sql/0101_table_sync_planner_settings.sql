@@ -27,7 +27,7 @@ insert into meta_sync.sync_planner_settings default values;
 comment on table meta_sync.sync_planner_settings is
   'One row: how onboarding, incremental and settle jobs are cut into chunks and how far back history goes. The per-tier schedule (interval, date_range_days, settle_lookback_days = 28) lives in meta_sync_config.';
 comment on column meta_sync.sync_planner_settings.phase_1_days is
-  'Onboarding phase 1 (recent_90_days) reads the last N days ending today in the account time zone (90).';
+  'Onboarding phase 1 (recent_window) reads the last N days ending today in the account time zone (90).';
 comment on column meta_sync.sync_planner_settings.phase_1_chunk_days is
   'Days per insights chunk of phase 1 while the account''s ads are unknown (a first onboarding), newest chunk first (7: the first week shows up fast). With ads known: insights_rows_per_chunk.';
 comment on column meta_sync.sync_planner_settings.phase_2_period_days is

@@ -1,4 +1,4 @@
--- Onboarding phase 1: structure, then the last 90 days (account time zone), newest first.
+-- Onboarding phase 1 (recent_window): structure, then the last phase_1_days (90 by default; account time zone), newest first.
 
 create function meta_sync.start_account_onboarding(
   p_account_id text,
@@ -21,7 +21,7 @@ begin
   select j.id into v_job_id
   from meta_sync.sync_jobs j
   where j.account_id = v_account.id
-    and j.sync_phase = 'recent_90_days'
+    and j.sync_phase = 'recent_window'
     and j.status in ('pending', 'in_progress', 'completed', 'completed_with_errors')
   order by j.id desc
   limit 1;
@@ -38,7 +38,7 @@ begin
       meta_sync.account_today(v_account.timezone_name, v_account.created_time)));
   end if;
   return meta_sync.create_sync_job(
-    v_account.id, 'recent_90_days', 'initial', v_since, v_today,
+    v_account.id, 'recent_window', 'initial', v_since, v_today,
     -- A first onboarding knows no ads yet: phase_1_chunk_days. A retry after a failed phase 1
     -- may know them from its structure chunk.
     meta_sync.plan_insights_chunk_days(v_account.id, v_today - v_since + 1,
@@ -47,4 +47,4 @@ begin
 end;
 $$;
 comment on function meta_sync.start_account_onboarding(text, timestamptz) is
-  'Phase 1 of onboarding: a recent_90_days/initial job with a structure chunk and insights chunks over the last sync_planner_settings.phase_1_days (90) ending today in the account time zone (not before its creation day), newest first, cut by plan_insights_chunk_days (phase_1_chunk_days while the ads are unknown, as on a first onboarding), each depending on the structure chunk. Idempotent: returns the existing open or completed phase-1 job. Malformed id -> 22007, unknown account -> P0002.';
+  'Phase 1 of onboarding: a recent_window/initial job with a structure chunk and insights chunks over the last sync_planner_settings.phase_1_days (90) ending today in the account time zone (not before its creation day), newest first, cut by plan_insights_chunk_days (phase_1_chunk_days while the ads are unknown, as on a first onboarding), each depending on the structure chunk. Idempotent: returns the existing open or completed phase-1 job. Malformed id -> 22007, unknown account -> P0002.';

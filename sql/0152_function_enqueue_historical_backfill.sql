@@ -34,7 +34,7 @@ begin
   select j.date_since into v_phase_1
   from meta_sync.sync_jobs j
   where j.account_id = v_account.id
-    and j.sync_phase = 'recent_90_days'
+    and j.sync_phase = 'recent_window'
     and j.status in ('pending', 'in_progress', 'completed', 'completed_with_errors')
   order by j.id desc
   limit 1;

@@ -18,7 +18,7 @@ begin
   if not found then
     raise exception 'no sync job %', coalesce(p_job_id::text, 'null') using errcode = 'P0002';
   end if;
-  if v_job.sync_phase not in ('recent_90_days', 'historical_backfill')
+  if v_job.sync_phase not in ('recent_window', 'historical_backfill')
      or v_job.status in ('failed', 'cancelled') then
     return null;  -- not an onboarding phase, or it did not happen: nothing to record
   end if;
@@ -60,4 +60,4 @@ begin
 end;
 $$;
 comment on function meta_sync.finish_onboarding_phase(bigint, timestamptz) is
-  'Called when a job becomes final. Phase 1 (recent_90_days, completed or completed_with_errors): phase_1_completed_at = last_meta_sync_at = p_now (next_sync_at from the tier), last_settle_at, insights fresh_through >= the job''s date_until, then phase 2 is enqueued (its job id returned) or, with nothing older, phase_2_completed_at set. Phase 2: phase_2_completed_at. Other phases, failed or cancelled jobs: no-op, NULL. Idempotent. Unknown job -> P0002, job still open -> 55000.';
+  'Called when a job becomes final. Phase 1 (recent_window, completed or completed_with_errors): phase_1_completed_at = last_meta_sync_at = p_now (next_sync_at from the tier), last_settle_at, insights fresh_through >= the job''s date_until, then phase 2 is enqueued (its job id returned) or, with nothing older, phase_2_completed_at set. Phase 2: phase_2_completed_at. Other phases, failed or cancelled jobs: no-op, NULL. Idempotent. Unknown job -> P0002, job still open -> 55000.';

@@ -47,13 +47,13 @@ begin
       and exists (select 1 from meta_sync.meta_connections c
                   where c.id = a.connection_id and c.status = 'active')
       and not exists (select 1 from meta_sync.sync_jobs j
-                      where j.account_id = a.id and j.sync_phase = 'recent_90_days'
+                      where j.account_id = a.id and j.sync_phase = 'recent_window'
                         and j.status in ('pending', 'in_progress', 'completed', 'completed_with_errors'))
     order by a.meta_sync_priority, a.created_at, a.id
     limit v_left
   loop
     v_job_id := meta_sync.start_account_onboarding(v_account, p_now);
-    job_id := v_job_id; account_id := v_account; sync_phase := 'recent_90_days';
+    job_id := v_job_id; account_id := v_account; sync_phase := 'recent_window';
     return next;
     v_left := v_left - 1;
   end loop;

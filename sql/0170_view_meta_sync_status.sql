@@ -30,7 +30,7 @@ select
   case when a.phase_1_completed_at is null and a.sync_error_count > 0
             and a.last_sync_attempt_at is not null
             and not exists (select 1 from meta_sync.sync_jobs pj
-                            where pj.account_id = a.id and pj.sync_phase = 'recent_90_days'
+                            where pj.account_id = a.id and pj.sync_phase = 'recent_window'
                               and pj.status in ('pending', 'in_progress', 'completed', 'completed_with_errors'))
        then a.last_sync_attempt_at + pg_catalog.make_interval(mins => least(
               cfg.interval_minutes, (5 * power(2, least(a.sync_error_count, 20) - 1))::integer))

@@ -18,6 +18,8 @@ declare
   v_months     integer;
   v_oldest     date;
   v_chunk_days integer;
+  v_period     integer;
+  v_first      date;
   v_chunks     integer;
   v_priority   smallint;
   v_job_id     bigint;
@@ -36,7 +38,8 @@ begin
     raise exception 'until % is in the future: today is % in the account time zone %',
       p_until, v_today, v_account.timezone_name using errcode = '22023';
   end if;
-  select ps.history_limit_months, ps.phase_1_chunk_days into v_months, v_chunk_days
+  select ps.history_limit_months, ps.phase_1_chunk_days, ps.phase_2_period_days
+  into v_months, v_chunk_days, v_period
   from meta_sync.sync_planner_settings as ps;
   v_months := coalesce(v_months, 37);
   v_chunk_days := coalesce(v_chunk_days, 7);
@@ -47,10 +50,21 @@ begin
       hint = 'Meta keeps insights for 37 months.';
   end if;
 
-  -- 2. The job: one structure chunk + ceil(days / chunk size) insights chunks, the chunk size
-  --    by estimated rows (plan_insights_chunk_days).
-  v_chunk_days := meta_sync.plan_insights_chunk_days(v_account.id, p_until - p_since + 1, v_chunk_days);
-  v_chunks := ceil((p_until - p_since + 1)::numeric / v_chunk_days)::integer;
+  -- 2. The job: one structure chunk + ceil(days / chunk size) insights chunks over the days
+  --    the account existed, the chunk size by the rows it really has (plan_insights_chunk_days);
+  --    a range longer than a phase-2 period is history and is cut at least as coarsely as
+  --    phase 2 cuts it (its periods become async report runs in the worker, as phase 2's do).
+  v_first := greatest(p_since, meta_sync.account_today(v_account.timezone_name, v_account.created_time));
+  v_first := coalesce(v_first, p_since);
+  if v_first > p_until then
+    v_chunks := 0;  -- the account did not exist yet: nothing to read but the structure
+  else
+    v_chunk_days := meta_sync.plan_insights_chunk_days(v_account.id, p_until - v_first + 1, v_chunk_days);
+    if p_until - v_first + 1 > v_period then
+      v_chunk_days := greatest(v_chunk_days, v_period);
+    end if;
+    v_chunks := ceil((p_until - v_first + 1)::numeric / v_chunk_days)::integer;
+  end if;
   v_priority := meta_sync.chunk_priority('manual', v_account.meta_sync_priority);
   insert into meta_sync.sync_jobs
     (account_id, organization_id, sync_phase, sync_type, date_since, date_until, requested_by,
@@ -65,12 +79,13 @@ begin
   values (v_job_id, v_account.id, 'structure', 0, v_priority, p_now, p_now)
   returning id into v_structure;
 
-  -- 3. Insights newest first, each after the structure chunk; together exactly [since, until].
+  -- 3. Insights newest first, each after the structure chunk; together exactly [first, until],
+  --    where first is since, or the account's creation day when that is later.
   insert into meta_sync.sync_job_chunks
     (job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order,
      priority, run_after, created_at)
   select v_job_id, v_account.id, v_structure, 'insights',
-         greatest(p_since, p_until - (i + 1) * v_chunk_days + 1), p_until - i * v_chunk_days,
+         greatest(v_first, p_until - (i + 1) * v_chunk_days + 1), p_until - i * v_chunk_days,
          i + 1, v_priority, p_now, p_now
   from generate_series(0, v_chunks - 1) as i;
 
@@ -78,4 +93,4 @@ begin
 end;
 $$;
 comment on function meta_sync.request_manual_sync(text, date, date, text, timestamptz) is
-  'Enqueues a manual job for [p_since, p_until] (account time zone): a structure chunk, then insights chunks cut by plan_insights_chunk_days (one chunk when live ads x days fits insights_rows_per_chunk; phase_1_chunk_days (7) while the ads are unknown), newest first. Malformed id 22007, unknown account P0002; since after until, until in the future, or since beyond history_limit_months (37) back: 22023. Returns the job id.';
+  'Enqueues a manual job for [p_since, p_until] (account time zone): a structure chunk, then insights chunks over the days the account existed (from its creation day when that is after p_since), newest first, cut by plan_insights_chunk_days (the rows the account really has: stored rows per day once any are stored, live ads before; phase_1_chunk_days (7) while nothing is known); a range longer than phase_2_period_days (90) gets chunks of at least that many days, as phase 2 has. Malformed id 22007, unknown account P0002; since after until, until in the future, or since beyond history_limit_months (37) back: 22023. Returns the job id.';

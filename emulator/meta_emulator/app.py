@@ -19,7 +19,7 @@ from meta_emulator.batch import serve_batch
 from meta_emulator.clock import EmulatorClock
 from meta_emulator.config import EmulatorConfig
 from meta_emulator.control import Control
-from meta_emulator.errors import GraphError
+from meta_emulator.errors import ErrorReply
 from meta_emulator.graph import VERSION, Call, serve
 from meta_emulator.runtime import Runtime
 from meta_emulator.state import effective, visible
@@ -185,7 +185,7 @@ class Emulator:
         try:
             body: Any = serve_batch(self._rt, params["batch"], shared, base)
             status = 200
-        except GraphError as err:
+        except ErrorReply as err:
             body, status = err.envelope(self._rt.trace_id()), err.status
         raw = json.dumps(body, separators=(",", ":"))
         return Response(raw, status, headers=headers, media_type="application/json")

@@ -7,7 +7,7 @@ import hmac
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from meta_emulator.errors import GraphError, invalid, token_error
+from meta_emulator.errors import ErrorReply, invalid, token_error
 
 SCOPES = ["ads_read", "ads_management", "business_management", "read_insights"]
 LONG_LIVED_S = 5_183_944
@@ -61,7 +61,7 @@ class Credentials:
     def check(self, token: str | None, sent_proof: str | None, require: bool, now: float) -> Token:
         """The token of a call, after the token and appsecret_proof checks Meta makes."""
         if not token:
-            raise GraphError(104, "An access token is required to request this resource.")
+            raise ErrorReply(104, "An access token is required to request this resource.")
         if token == f"{self.app_id}|{self.app_secret}":
             return Token(token, "APP", 0, 0)
         found = self.tokens.get(token)
@@ -85,7 +85,7 @@ class Credentials:
         if params.get("grant_type") != "fb_exchange_token":
             raise invalid("Unsupported grant_type")
         if params.get("client_id") != self.app_id or params.get("client_secret") != self.app_secret:
-            raise GraphError(101, "Error validating application. Invalid application ID or secret.")
+            raise ErrorReply(101, "Error validating application. Invalid application ID or secret.")
         short = self.tokens.get(params.get("fb_exchange_token", ""))
         if short is None or not short.valid(now):
             raise token_error(

@@ -1,6 +1,7 @@
-"""Graph API errors as Meta shapes them: one exception carrying the envelope and HTTP status.
+"""Error replies as Meta shapes them: one exception carrying the envelope and HTTP status.
 
-Error tree (all are ``GraphError``; the code picks the HTTP status as in META_API.md):
+Raised anywhere in the emulator, turned into the HTTP answer by the app. Error tree (all are
+``ErrorReply``; the code picks the HTTP status, see docs/meta-api.md "Errors"):
   1 unknown / reduce data (500) · 2 unavailable (503) · 4, 17, 613, 80000, 80004 throttles (400)
   · 100 invalid parameter (400) · 190 token (400) · 10/200 permission (403) · 2635 version (400)
   · 3018 range beyond 37 months (400)
@@ -14,12 +15,12 @@ _STATUS = {1: 500, 2: 503, 10: 403}
 
 
 def http_status(code: int) -> int:
-    """The HTTP status Meta answers an error code with (META_API.md's table)."""
+    """The HTTP status Meta answers an error code with (docs/meta-api.md, "Errors")."""
     return 403 if 200 <= code <= 299 else _STATUS.get(code, 400)
 
 
-class GraphError(Exception):
-    """An error answer: `envelope()` is the JSON body, `status` the HTTP status."""
+class ErrorReply(Exception):
+    """An error reply: `envelope()` is the JSON body, `status` the HTTP status."""
 
     def __init__(
         self,
@@ -61,12 +62,12 @@ class GraphError(Exception):
         return {"error": body}
 
 
-def invalid(message: str, subcode: int | None = None) -> GraphError:
-    return GraphError(100, f"(#100) {message}" if subcode is None else message, subcode=subcode)
+def invalid(message: str, subcode: int | None = None) -> ErrorReply:
+    return ErrorReply(100, f"(#100) {message}" if subcode is None else message, subcode=subcode)
 
 
-def no_object(object_id: str) -> GraphError:
-    return GraphError(
+def no_object(object_id: str) -> ErrorReply:
+    return ErrorReply(
         100,
         f"Unsupported get request. Object with ID '{object_id}' does not exist, cannot be loaded "
         "due to missing permissions, or does not support this operation.",
@@ -74,7 +75,7 @@ def no_object(object_id: str) -> GraphError:
     )
 
 
-def throttle(code: int, minutes: int, subcode: int | None = None) -> GraphError:
+def throttle(code: int, minutes: int, subcode: int | None = None) -> ErrorReply:
     messages = {
         4: "Application request limit reached",
         17: "User request limit reached",
@@ -82,7 +83,7 @@ def throttle(code: int, minutes: int, subcode: int | None = None) -> GraphError:
         80000: "There have been too many calls from this ad-account. Wait a bit and try again.",
         80004: "There have been too many calls to this ad-account. Wait a bit and try again.",
     }
-    return GraphError(
+    return ErrorReply(
         code,
         f"(#{code}) {messages[code]}",
         subcode=subcode,
@@ -93,5 +94,5 @@ def throttle(code: int, minutes: int, subcode: int | None = None) -> GraphError:
 
 def token_error(
     subcode: int | None = 463, message: str = "Error validating access token"
-) -> GraphError:
-    return GraphError(190, message, subcode=subcode)
+) -> ErrorReply:
+    return ErrorReply(190, message, subcode=subcode)

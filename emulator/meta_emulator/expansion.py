@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from meta_emulator.errors import GraphError, invalid
+from meta_emulator.errors import ErrorReply, invalid
 
 EDGE_NAMES = frozenset({"campaigns", "adsets", "ads", "adcreatives"})
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -46,7 +46,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text, self.pos = text, 0
 
-    def fail(self, expected: str) -> GraphError:
+    def fail(self, expected: str) -> ErrorReply:
         found = repr(self.text[self.pos]) if self.pos < len(self.text) else "end of string"
         return invalid(
             f'Syntax error "Expected {expected} instead of {found}." at character {self.pos}: '
@@ -181,5 +181,5 @@ def expands(raw: str | None) -> bool:
         return False
     try:
         return any(i.name in EDGE_NAMES for i in parse_items(raw))
-    except GraphError:
+    except ErrorReply:
         return False

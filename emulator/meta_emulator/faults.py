@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from meta_emulator.config import Faults
-from meta_emulator.errors import GraphError, throttle, token_error
+from meta_emulator.errors import ErrorReply, throttle, token_error
 
 
 class FaultInjector:
@@ -28,14 +28,14 @@ class FaultInjector:
             return 0.0
         return max(0.0, self.latency_ms + self.jitter_ms * self._rng.random()) / 1000
 
-    def call_fault(self, use_case: str | None = None) -> GraphError | str | None:
+    def call_fault(self, use_case: str | None = None) -> ErrorReply | str | None:
         """A fault for one Graph call: an error, "token_death", "malformed", "http_429" or None.
         `use_case` (ads_management / ads_insights) when the call names an ad account."""
         f = self.faults
         if self.roll(f.transient):
             if self._rng.random() < 0.5:
-                return GraphError(1, "An unknown error occurred", subcode=99, transient=True)
-            return GraphError(2, "Service temporarily unavailable", transient=True)
+                return ErrorReply(1, "An unknown error occurred", subcode=99, transient=True)
+            return ErrorReply(2, "Service temporarily unavailable", transient=True)
         if self.roll(f.throttle):
             buc = {"ads_insights": 80000, "ads_management": 80004}.get(use_case or "")
             code = self._rng.choice((4, 17, 613) if buc is None else (4, 17, 613, buc))
@@ -55,5 +55,5 @@ class FaultInjector:
         return b'{"data":[{"id":"12'
 
     @staticmethod
-    def dead_token() -> GraphError:
+    def dead_token() -> ErrorReply:
         return token_error(460, "Error validating access token: The session has been invalidated.")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from meta_emulator.errors import GraphError, invalid, no_object
+from meta_emulator.errors import ErrorReply, invalid, no_object
 from meta_emulator.expansion import expands
 from meta_emulator.faults import FaultInjector
 from meta_emulator.routes import dispatch, resolve_account
@@ -37,7 +37,7 @@ def split(path: str, versions: tuple[str, ...]) -> tuple[str, list[str]]:
     if parts and VERSION.match(parts[0]):
         version = parts.pop(0)
         if version not in versions:
-            raise GraphError(
+            raise ErrorReply(
                 2635,
                 f"(#2635) You are calling a deprecated version of the Ads API. "
                 f"Please update to the latest version: {versions[-1]}.",
@@ -78,7 +78,7 @@ def serve(rt: Runtime, call: Call) -> Answer:
         account = resolve_account(rt, parts)
         body = _checked(rt, call, parts, kind, account, version, now)
         status, raw = 200, json.dumps(body, separators=(",", ":")).encode()
-    except GraphError as err:
+    except ErrorReply as err:
         entry["code"] = err.code
         status, raw = (
             err.status,
@@ -146,7 +146,7 @@ def _inject(faults: FaultInjector, rt: Runtime, token: str, use_case: str | None
         raise faults.dead_token()
     if fault in ("malformed", "http_429"):
         raise _Malformed(fault)
-    assert isinstance(fault, GraphError)
+    assert isinstance(fault, ErrorReply)
     raise fault
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from meta_emulator.breakdowns import DIMENSIONS
-from meta_emulator.errors import GraphError, invalid
+from meta_emulator.errors import ErrorReply, invalid
 from meta_emulator.metrics import WINDOWS
 
 LEVELS = ("account", "campaign", "adset", "ad")
@@ -164,7 +164,7 @@ def check_range(since: date, until: date, today: date) -> None:
     if since > until:
         raise invalid("The since date must not be after the until date")
     if since < minus_months(today, 37):
-        raise GraphError(
+        raise ErrorReply(
             3018,
             "(#3018) The start date of the time range cannot be beyond 37 months from the "
             "current date",

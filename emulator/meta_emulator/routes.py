@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from meta_emulator.accounts import account_values, business, me, page_request
-from meta_emulator.errors import GraphError, invalid, no_object
+from meta_emulator.errors import ErrorReply, invalid, no_object
 from meta_emulator.expansion import edge_params, split_fields
 from meta_emulator.insights import Plan, eligible_ads, make_plan, rows
 from meta_emulator.nodes import (
@@ -172,13 +172,13 @@ def _insights(
     if method == "POST":
         return {"report_run_id": _create_run(rt, aw, kind, oid, plan, params, now)}
     if plan.ad_days() > rt.config.max_sync_ad_days:
-        raise GraphError(
+        raise ErrorReply(
             1,
             "Please reduce the amount of data you're asking for, then retry your request",
             transient=False,
         )
     if plan.estimated_rows() > rt.config.max_sync_rows:
-        raise GraphError(
+        raise ErrorReply(
             100,
             "(#100) The request returns too many rows; request fewer or use an async job",
             subcode=1487534,

@@ -27,7 +27,7 @@ async def test_small_world_onboarding(make_harness: Callable[..., Any]) -> None:
     rows = await assert_insights_equal(h, h.accounts[0])
     assert rows > 100
     jobs = await h.fetch("select sync_phase, status from meta_sync.sync_jobs order by id")
-    assert ("recent_90_days", "completed") in jobs
+    assert ("recent_window", "completed") in jobs
 
 
 async def test_agency_world_onboarding(make_harness: Callable[..., Any]) -> None:
@@ -79,7 +79,7 @@ async def test_phases_cover_the_history_without_gap(make_harness: Callable[..., 
         "select id, sync_phase::text, date_since, date_until from meta_sync.sync_jobs order by id"
     )
     by_phase = {phase: (since, until) for _, phase, since, until in jobs}
-    p1, p2 = by_phase["recent_90_days"], by_phase.get("historical_backfill")
+    p1, p2 = by_phase["recent_window"], by_phase.get("historical_backfill")
     account = h.accounts[0]
     assert p1[1] == account_today(h.emu, account)
     if p2 is not None:
@@ -103,7 +103,7 @@ async def test_phases_cover_the_history_without_gap(make_harness: Callable[..., 
 async def test_without_reading_unlisted_objects_insights_stay_exact(
     make_harness: Callable[..., Any],
 ) -> None:
-    h: Harness = await make_harness("small", read_unlisted_objects=False)
+    h: Harness = await make_harness("small", unlisted_objects="skip")
     await h.connect()
     await h.drain()
     await assert_insights_equal(h, h.accounts[0])  # objectives come with the rows

@@ -54,7 +54,7 @@ async def stored(h: Harness, edge: str, where: str = "true") -> set[str]:
 
 
 def context(h: Harness, counter: CallCounter) -> ChunkContext:
-    chunk = ClaimedChunk(0, uuid.uuid4(), 0, ACCOUNT, None, "UTC", "USD", "recent_90_days",
+    chunk = ClaimedChunk(0, uuid.uuid4(), 0, ACCOUNT, None, "UTC", "USD", "recent_window",
                          "insights", None, None, None, None)  # fmt: skip
     graph = GraphClient.from_settings(h.http, h.settings, retry=FAST_RETRY)
     ctx = ChunkContext(chunk, graph, h.pool, h.settings, h.emu.clock.now, counter)
@@ -65,9 +65,9 @@ def context(h: Harness, counter: CallCounter) -> ChunkContext:
 async def test_parents_ride_on_their_childrens_by_id_reads(
     make_harness: Callable[..., Any],
 ) -> None:
-    h: Harness = await make_harness("agency")
+    h: Harness = await make_harness("agency", unlisted_objects="by_id")
     await h.connect([ACCOUNT])
-    await h.drain(h.worker(read_unlisted_objects=False))  # only the listed objects are stored
+    await h.drain(h.worker(unlisted_objects="skip"))  # only the listed objects are stored
     named = await h.fetch(
         "select distinct ad_id, adset_id, campaign_id from meta_sync.meta_insights_daily"
         " where account_id = %s",

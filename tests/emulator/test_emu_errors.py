@@ -1,4 +1,4 @@
-"""Error envelopes and HTTP statuses as in META_API.md; faults; tokens and appsecret_proof."""
+"""Error envelopes and HTTP statuses as in docs/meta-api.md; faults; tokens and appsecret_proof."""
 
 from __future__ import annotations
 
@@ -182,10 +182,10 @@ async def test_every_field_the_worker_requests_is_served(graph: Graph) -> None:
      (10, 403), (200, 403), (100, 400), (3018, 400), (2635, 400)],
 )  # fmt: skip
 def test_http_status_table(code: int, status: int) -> None:
-    from meta_emulator.errors import GraphError
+    from meta_emulator.errors import ErrorReply
 
-    assert GraphError(code, "x").status == status
-    assert GraphError(code, "x").envelope("T")["error"]["code"] == code
+    assert ErrorReply(code, "x").status == status
+    assert ErrorReply(code, "x").envelope("T")["error"]["code"] == code
 
 
 async def test_bare_429_fault(open_graph: Any) -> None:

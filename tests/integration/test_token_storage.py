@@ -14,7 +14,8 @@ import pytest
 
 from metasync.crypto import TokenCipher, TokenDecryptError, UnknownKeyError, generate_key
 from metasync.db.errors import NotFoundError
-from metasync.logging import clear_registered_secrets, configure_logging
+from metasync.logging import configure_logging
+from metasync.redaction import clear_registered_secrets
 from metasync.tokens import (
     TokenRotationError,
     load_token,

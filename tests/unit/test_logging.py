@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from metasync.logging import (
+from metasync.logging import configure_logging
+from metasync.redaction import (
     REDACTED,
     clear_registered_secrets,
-    configure_logging,
     redact,
     register_secret,
     register_settings_secrets,

@@ -42,7 +42,7 @@ from metasync.progress import ProgressBoard
 from metasync.runner import Worker
 from metasync.settings import Settings
 from metasync.verify import Comparison, compare_with_truth
-from metasync.watch import Scope, watch_jobs
+from metasync.watch import JobSelection, watch_jobs
 
 if TYPE_CHECKING:
     from meta_emulator import Emulator
@@ -170,9 +170,9 @@ async def onboard_and_sync(
             for i in range(options.workers)
         ]
         try:
-            scope = Scope(organization_ids=frozenset({result.organization_id}))
+            selection = JobSelection(organization_ids=frozenset({result.organization_id}))
             with ProgressBoard(console) as board:
-                await asyncio.wait_for(watch_jobs(url, board, scope), options.timeout_seconds)
+                await asyncio.wait_for(watch_jobs(url, board, selection), options.timeout_seconds)
             finished = True
         except TimeoutError:
             console.print(f"[red]gave up waiting after {options.timeout_seconds:.0f} s[/red]")

@@ -18,7 +18,7 @@ from metasync.commands.admin import fetch_status, status_table
 if TYPE_CHECKING:
     from meta_emulator import Emulator
 
-PHASE_TITLES = {"recent_90_days": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
+PHASE_TITLES = {"recent_window": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 FINAL = frozenset({"completed", "completed_with_errors", "failed", "cancelled"})
 ENTITY_KEYS = ("campaigns_synced", "adsets_synced", "ads_synced", "creatives_synced")
 PHASES = {
-    "recent_90_days": "phase 1",
+    "recent_window": "phase 1",
     "historical_backfill": "phase 2",
     "incremental": "increm.",
     "settle": "settle",

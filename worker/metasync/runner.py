@@ -37,7 +37,7 @@ from metasync.db.queue import (
 from metasync.graph import Governor, GraphClient, RetryPolicy, TokenDeadError
 from metasync.settings import Settings
 from metasync.sync.context import CallCounter, ChunkContext, counting_graph
-from metasync.sync.execute import Outcome, execute_chunk, react
+from metasync.sync.execute import ChunkOutcome, execute_chunk, react
 from metasync.sync.tokencache import TokenCache
 from metasync.sync.usage import PostgresUsageStore
 
@@ -58,7 +58,7 @@ class RunStats:
     api_calls: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: ChunkOutcome) -> None:
         self.outcomes[outcome.status] += 1
         self.rows_written += outcome.rows_written
         self.api_calls += outcome.api_calls
@@ -93,7 +93,7 @@ class Worker:
         self.tokens = TokenCache(pool, cipher, settings.token_cache_seconds)
         self.dead = self.tokens.dead
         self._locks: dict[str, asyncio.Lock] = {}
-        self._running: dict[asyncio.Task[Outcome], ClaimedChunk] = {}
+        self._running: dict[asyncio.Task[ChunkOutcome], ClaimedChunk] = {}
 
     # --- public --------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> RunStats:
@@ -189,7 +189,7 @@ class Worker:
             if task is not stopper:
                 self._collect(task, stats)  # type: ignore[arg-type]
 
-    def _collect(self, task: asyncio.Task[Outcome], stats: RunStats) -> None:
+    def _collect(self, task: asyncio.Task[ChunkOutcome], stats: RunStats) -> None:
         chunk = self._running.pop(task)
         if task.cancelled():
             return
@@ -204,7 +204,7 @@ class Worker:
                                       "outcome": outcome.status, "rows": outcome.rows_written,
                                       "api_calls": outcome.api_calls})  # fmt: skip
 
-    async def _execute(self, chunk: ClaimedChunk) -> Outcome:
+    async def _execute(self, chunk: ClaimedChunk) -> ChunkOutcome:
         counter = CallCounter()
         lock = self._locks.setdefault(chunk.account_id, asyncio.Lock())
         ctx = ChunkContext(chunk, self.graph, self.pool, self.settings, self.clock, counter, lock)

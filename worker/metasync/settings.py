@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,10 +56,12 @@ class Settings(BaseSettings):
     # runs, smaller ones as paged GETs (a few pages beat a run's minimum wait; too much data
     # on a GET splits the chunk).
     insights_async_min_rows: int = Field(default=20000, ge=1)
-    # Read by id (once) the objects insights rows name that no listing showed: objects deleted
-    # before the first sync (Meta lists DELETED objects only by id). Off: fewer calls, but
-    # those ads, ad sets and campaigns have insights rows and no entity row.
-    read_unlisted_objects: bool = True
+    # The campaigns, ad sets and ads insights rows name that no listing showed: objects deleted
+    # before the first sync (Meta lists DELETED objects only by id, and every kept status is
+    # listed). "from_insights": stored from what the rows carry (names, parents, objective;
+    # status DELETED), no call; "by_id": read by id for every field (created time, budgets,
+    # targeting, creative), a call per object; "skip": no entity row for them.
+    unlisted_objects: Literal["from_insights", "by_id", "skip"] = "from_insights"
     # Seconds between polls of an async report run.
     report_poll_seconds: float = Field(default=2.0, gt=0)
     # A decrypted token is kept in memory this long before it is read again.

@@ -18,7 +18,7 @@ import psycopg
 
 from metasync.crypto import TokenCipher, TokenCipherError
 from metasync.db.errors import NotFoundError
-from metasync.logging import redact, register_secret
+from metasync.redaction import redact, register_secret
 
 log = logging.getLogger(__name__)
 

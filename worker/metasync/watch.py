@@ -25,7 +25,7 @@ CHANNEL = "meta_sync_progress"
 
 
 @dataclass(frozen=True)
-class Scope:
+class JobSelection:
     """Which jobs to watch: given ids, else every open job (of some organisations)."""
 
     job_ids: frozenset[int] = frozenset()
@@ -47,29 +47,29 @@ async def organization_ids(conn: psycopg.AsyncConnection[Any], name: str) -> fro
 
 
 async def load_jobs(
-    conn: psycopg.AsyncConnection[Any], scope: Scope, *, open_only: bool
+    conn: psycopg.AsyncConnection[Any], selection: JobSelection, *, open_only: bool
 ) -> list[dict[str, Any]]:
-    """Rows of ``sync_job_progress`` in scope (ids given: those; else open jobs)."""
+    """The selected rows of ``sync_job_progress`` (ids given: those; else open jobs)."""
     where: list[str] = ["true"]
     args: list[Any] = []
-    if scope.job_ids:
+    if selection.job_ids:
         where.append("job_id = any(%s)")
-        args.append(sorted(scope.job_ids))
+        args.append(sorted(selection.job_ids))
     elif open_only:
         where.append("status in ('pending', 'in_progress')")
-    if scope.organization_ids is not None:
+    if selection.organization_ids is not None:
         where.append("organization_id = any(%s)")
-        args.append(sorted(scope.organization_ids))
+        args.append(sorted(selection.organization_ids))
     query = f"select * from meta_sync.sync_job_progress where {' and '.join(where)} order by job_id"
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(query, args)
         return await cur.fetchall()
 
 
-def done(board: ProgressBoard, scope: Scope) -> bool:
+def done(board: ProgressBoard, selection: JobSelection) -> bool:
     """Every watched job is final (and, with given ids, every one of them has been seen)."""
-    watched = [j for j in board.jobs.values() if scope.wants(j)]
-    if scope.job_ids and {j.job_id for j in watched} != scope.job_ids:
+    watched = [j for j in board.jobs.values() if selection.wants(j)]
+    if selection.job_ids and {j.job_id for j in watched} != selection.job_ids:
         return False
     return bool(watched) and all(j.final for j in watched)
 
@@ -88,13 +88,13 @@ class Backoff:
 async def watch_jobs(
     url: str,
     board: ProgressBoard,
-    scope: Scope,
+    selection: JobSelection,
     *,
     stop: asyncio.Event | None = None,
     poll_seconds: float = 1.0,
     backoff: Backoff = Backoff(),
 ) -> dict[int, JobState]:
-    """Render until every job in scope is final (or ``stop`` is set); the final states.
+    """Render until every selected job is final (or ``stop`` is set); the final states.
 
     A connection lost once watching has begun (Postgres restarted, backend terminated) is opened
     again with ``backoff`` until it succeeds; the jobs are then read again from the view, so
@@ -103,7 +103,7 @@ async def watch_jobs(
     link, attempt = _Link(), 0
     while True:
         try:
-            return await _watch_session(url, board, scope, stop, poll_seconds, link)
+            return await _watch_session(url, board, selection, stop, poll_seconds, link)
         except psycopg.OperationalError as exc:
             if not link.ever:
                 raise
@@ -112,7 +112,7 @@ async def watch_jobs(
             delay = backoff.delay(attempt)
             board.note(f"database connection lost ({_first_line(exc)}); retrying in {delay:.1f} s")
             if await _stopped(stop, delay):
-                return _in_scope(board, scope)
+                return _selected(board, selection)
 
 
 @dataclass
@@ -124,7 +124,7 @@ class _Link:
 async def _watch_session(
     url: str,
     board: ProgressBoard,
-    scope: Scope,
+    selection: JobSelection,
     stop: asyncio.Event | None,
     poll_seconds: float,
     link: _Link,
@@ -133,29 +133,33 @@ async def _watch_session(
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
     async with conn:
         await conn.execute(f"listen {CHANNEL}")
-        _apply_rows(board, scope, await load_jobs(conn, scope, open_only=True))
-        seen = frozenset(board.jobs) | scope.job_ids
+        _apply_rows(board, selection, await load_jobs(conn, selection, open_only=True))
+        seen = frozenset(board.jobs) | selection.job_ids
         if link.ever and seen:  # what changed while disconnected: notifications are not replayed
-            rows = await load_jobs(conn, Scope(seen, scope.organization_ids), open_only=False)
-            _apply_rows(board, scope, rows)
+            rows = await load_jobs(
+                conn, JobSelection(seen, selection.organization_ids), open_only=False
+            )
+            _apply_rows(board, selection, rows)
         if link.ever:
             board.note("reconnected to the database")
         link.up = link.ever = True
-        if not scope.job_ids and not board.jobs:
+        if not selection.job_ids and not board.jobs:
             return {}  # nothing open to watch
         reader = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
         async with reader:
-            while not done(board, scope) and not (stop is not None and stop.is_set()):
-                changed = await _drain(conn, board, scope, poll_seconds)
+            while not done(board, selection) and not (stop is not None and stop.is_set()):
+                changed = await _drain(conn, board, selection, poll_seconds)
                 if changed:
-                    rows = await load_jobs(reader, Scope(frozenset(changed)), open_only=False)
-                    _apply_rows(board, scope, rows)
+                    rows = await load_jobs(
+                        reader, JobSelection(frozenset(changed)), open_only=False
+                    )
+                    _apply_rows(board, selection, rows)
                 board.refresh()
-    return _in_scope(board, scope)
+    return _selected(board, selection)
 
 
-def _in_scope(board: ProgressBoard, scope: Scope) -> dict[int, JobState]:
-    return {k: v for k, v in board.jobs.items() if scope.wants(v)}
+def _selected(board: ProgressBoard, selection: JobSelection) -> dict[int, JobState]:
+    return {k: v for k, v in board.jobs.items() if selection.wants(v)}
 
 
 def _first_line(exc: BaseException) -> str:
@@ -175,17 +179,19 @@ async def _stopped(stop: asyncio.Event | None, seconds: float) -> bool:
     return True
 
 
-def _apply_rows(board: ProgressBoard, scope: Scope, rows: Iterable[Mapping[str, Any]]) -> None:
+def _apply_rows(
+    board: ProgressBoard, selection: JobSelection, rows: Iterable[Mapping[str, Any]]
+) -> None:
     for row in rows:
         job_id = job_id_of(row)
-        if job_id is not None and scope.wants(JobState(job_id).merge(row)):
+        if job_id is not None and selection.wants(JobState(job_id).merge(row)):
             board.apply(row)
 
 
 async def _drain(
-    conn: psycopg.AsyncConnection[Any], board: ProgressBoard, scope: Scope, wait: float
+    conn: psycopg.AsyncConnection[Any], board: ProgressBoard, selection: JobSelection, wait: float
 ) -> set[int]:
-    """Apply the notifications that arrive within ``wait`` seconds; the ids of jobs in scope."""
+    """Apply the notifications that arrive within ``wait`` seconds; the ids of the selected jobs."""
     changed: set[int] = set()
     async for note in conn.notifies(timeout=wait, stop_after=500):
         try:
@@ -193,7 +199,7 @@ async def _drain(
         except ValueError:
             continue
         job_id = job_id_of(payload)
-        if job_id is None or not scope.wants(JobState(job_id).merge(payload)):
+        if job_id is None or not selection.wants(JobState(job_id).merge(payload)):
             continue
         board.apply(payload)
         changed.add(job_id)

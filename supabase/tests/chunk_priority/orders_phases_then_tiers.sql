@@ -1,6 +1,6 @@
 begin;
 select plan(4);
-select ok(meta_sync.chunk_priority('recent_90_days', 'low') < meta_sync.chunk_priority('manual', 'high'),
+select ok(meta_sync.chunk_priority('recent_window', 'low') < meta_sync.chunk_priority('manual', 'high'),
   'phase 1 of a low account comes before any manual chunk');
 select ok(meta_sync.chunk_priority('manual', 'low') < meta_sync.chunk_priority('incremental', 'high')
       and meta_sync.chunk_priority('incremental', 'low') < meta_sync.chunk_priority('settle', 'high')

@@ -31,20 +31,20 @@ create function pg_temp.phases(p_now timestamptz) returns text[] language sql as
   select array(select sync_phase::text from meta_sync.enqueue_due_syncs(1000, p_now) where account_id = 'act_5700031')
 $$;
 
-select is(pg_temp.phases('2026-02-01 12:00Z'), array['recent_90_days'], 'a new account: phase 1');
+select is(pg_temp.phases('2026-02-01 12:00Z'), array['recent_window'], 'a new account: phase 1');
 select is(pg_temp.fail_phase_1('2026-02-01 12:10Z'), 'failed', 'phase 1 failed');
 select is(pg_temp.phases('2026-02-01 12:14:59Z'), array[]::text[], 'first failure: nothing before 5 minutes');
 select is((select onboarding_retry_at from meta_sync.meta_sync_status where account_id = 'act_5700031'),
   '2026-02-01 12:15Z'::timestamptz, 'meta_sync_status shows when phase 1 is retried');
-select is(pg_temp.phases('2026-02-01 12:15Z'), array['recent_90_days'], 'after 5 minutes: phase 1 again');
+select is(pg_temp.phases('2026-02-01 12:15Z'), array['recent_window'], 'after 5 minutes: phase 1 again');
 select is((select onboarding_retry_at from meta_sync.meta_sync_status where account_id = 'act_5700031'),
   null, 'no retry time while the new phase 1 runs');
 select is(pg_temp.fail_phase_1('2026-02-01 12:20Z'), 'failed,failed', 'failed again');
-select is(pg_temp.phases('2026-02-01 12:29:59Z') || pg_temp.phases('2026-02-01 12:30Z'), array['recent_90_days'],
+select is(pg_temp.phases('2026-02-01 12:29:59Z') || pg_temp.phases('2026-02-01 12:30Z'), array['recent_window'],
   'second failure: 10 minutes');
 select pg_temp.fail_phase_1('2026-02-01 12:40Z');
 update meta_sync.meta_ad_accounts set sync_error_count = 30 where id = 'act_5700031';
-select is(pg_temp.phases('2026-02-01 14:39:59Z') || pg_temp.phases('2026-02-01 14:40Z'), array['recent_90_days'],
+select is(pg_temp.phases('2026-02-01 14:39:59Z') || pg_temp.phases('2026-02-01 14:40Z'), array['recent_window'],
   'many failures: at most the tier interval (120 minutes)');
 select * from finish();
 rollback;

@@ -11,7 +11,7 @@ returns void language sql as $$ insert into pg_temp.sent values (payload, event,
 insert into meta_sync.organizations (id, name) values ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A');
 insert into meta_sync.meta_ad_accounts (id, organization_id) values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001');
 insert into meta_sync.sync_jobs (account_id, organization_id, sync_phase, sync_type, total_chunks)
-values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001', 'recent_90_days', 'initial', 4);
+values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001', 'recent_window', 'initial', 4);
 delete from sent;
 
 update meta_sync.sync_jobs set requested_by = 'someone' where account_id = 'act_1001';
@@ -30,7 +30,7 @@ select is(
   jsonb_build_object(
     'job_id', (select id from meta_sync.sync_jobs where account_id = 'act_1001'),
     'organization_id', 'aaaaaaaa-0000-4000-8000-000000000001', 'account_id', 'act_1001',
-    'sync_phase', 'recent_90_days', 'sync_type', 'initial', 'status', 'in_progress',
+    'sync_phase', 'recent_window', 'sync_type', 'initial', 'status', 'in_progress',
     'progress_percentage', 50.00, 'estimated_completion_at', '2026-01-01T12:00:00+00:00',
     'total_chunks', 4, 'completed_chunks', 1, 'failed_chunks', 1, 'campaigns_synced', 3,
     'adsets_synced', 4, 'ads_synced', 5, 'creatives_synced', 6, 'insight_rows_written', 700),

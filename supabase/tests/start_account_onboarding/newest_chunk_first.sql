@@ -6,7 +6,7 @@ insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, t
 insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, meta_sync_priority, timezone_name, created_time) values ('act_5400001', '5c000000-0000-0000-0000-000000000001', '5c000000-0000-0000-0000-0000000000c1', 'medium', 'UTC', '2015-01-01');
 select meta_sync.start_account_onboarding('act_5400001', '2026-02-01 12:00Z') as job \gset
 select is((select (sync_phase, sync_type, date_since, date_until)::text from meta_sync.sync_jobs where id = :job),
-  ('recent_90_days', 'initial', '2025-11-04', '2026-02-01')::text, 'phase 1 covers the last 90 days ending today');
+  ('recent_window', 'initial', '2025-11-04', '2026-02-01')::text, 'phase 1 covers the last 90 days ending today');
 select is((select chunk_type::text from meta_sync.sync_job_chunks where job_id = :job and chunk_order = 0), 'structure', 'structure chunk first, no dates');
 select is((select date_until from meta_sync.sync_job_chunks where job_id = :job and chunk_order = 1), '2026-02-01'::date, 'insights chunk 1 ends today');
 select is(array(select id from meta_sync.sync_job_chunks where job_id = :job and chunk_type = 'insights' order by date_since desc),

@@ -64,7 +64,7 @@ def test_connect_stores_only_ciphertext_and_starts_phase_1(
         "select sync_phase::text, status::text from meta_sync.sync_jobs where account_id = %s",
         (account,),
     ).fetchall()
-    assert jobs == [("recent_90_days", "pending")]
+    assert jobs == [("recent_window", "pending")]
 
 
 def test_short_lived_user_token_is_exchanged_for_a_long_lived_one(

@@ -43,7 +43,7 @@ def test_run_once_onboards_both_phases_equal_to_ground_truth(
     jobs = conn.execute(
         "select sync_phase::text, status::text from meta_sync.sync_jobs order by id"
     ).fetchall()
-    assert ("recent_90_days", "completed") in jobs
+    assert ("recent_window", "completed") in jobs
     assert all(status == "completed" for _, status in jobs), jobs
     onboarded = conn.execute(
         "select phase_1_completed_at is not null and phase_2_completed_at is not null"

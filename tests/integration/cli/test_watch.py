@@ -18,7 +18,7 @@ from metasync.cli import app
 from metasync.postgres.embedded import EmbeddedPostgres
 from metasync.postgres.migrate import migrate
 from metasync.progress import ProgressBoard
-from metasync.watch import Backoff, Scope, watch_jobs
+from metasync.watch import Backoff, JobSelection, watch_jobs
 
 runner = CliRunner()
 ACCOUNT = "act_777"
@@ -216,7 +216,7 @@ async def test_watch_survives_a_postgres_restart(own_cluster: EmbeddedPostgres) 
     screen = io.StringIO()
     board = ProgressBoard(Console(file=screen, width=200))
     task = asyncio.create_task(
-        watch_jobs(own_cluster.url, board, Scope(), backoff=Backoff(first=0.5, cap=2))
+        watch_jobs(own_cluster.url, board, JobSelection(), backoff=Backoff(first=0.5, cap=2))
     )
     for _ in range(300):
         if job in board.jobs:
@@ -238,7 +238,7 @@ async def test_watch_survives_a_postgres_restart(own_cluster: EmbeddedPostgres) 
 
 async def test_watch_fails_at_once_when_the_database_is_unreachable_at_start() -> None:
     with pytest.raises(psycopg.OperationalError):
-        await watch_jobs("postgresql://127.0.0.1:1/none", ProgressBoard(), Scope())
+        await watch_jobs("postgresql://127.0.0.1:1/none", ProgressBoard(), JobSelection())
 
 
 def test_backoff_doubles_up_to_its_cap() -> None:

@@ -91,7 +91,7 @@ def test_tier_set_and_status(runner: CliRunner, conn: psycopg.Connection) -> Non
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert [(r["account_id"], r["tier"], r["running_job_phase"]) for r in rows] == [
-        ("act_7", "low", "recent_90_days")
+        ("act_7", "low", "recent_window")
     ]
     assert not any("token" in key for key in rows[0])
     assert json.loads(runner.invoke(app, ["status", "--org", "Nobody", "--json"]).output) == []

@@ -60,5 +60,5 @@ def test_concurrent_enqueuers_create_each_job_once(
         "select sync_phase::text, count(*), count(distinct account_id) from meta_sync.sync_jobs"
         " group by 1 order by 1"
     ).fetchall()
-    assert counts == [("incremental", 150, 150), ("recent_90_days", 30, 30)]
+    assert counts == [("incremental", 150, 150), ("recent_window", 30, 30)]
     assert len(returned) == len(set(returned))

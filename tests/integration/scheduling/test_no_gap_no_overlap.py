@@ -35,7 +35,7 @@ def _setup(conn: psycopg.Connection, tz: str) -> None:
 
 def _run_job(conn: psycopg.Connection, job_id: int, phase: str, now: datetime) -> None:
     conn.execute("update meta_sync.sync_jobs set status = 'completed' where id = %s", (job_id,))
-    if phase in ("recent_90_days", "historical_backfill"):
+    if phase in ("recent_window", "historical_backfill"):
         conn.execute("select meta_sync.finish_onboarding_phase(%s, %s)", (job_id, now))
     else:
         conn.execute(
@@ -82,11 +82,11 @@ def test_phases_and_schedule_cover_every_day(conn: psycopg.Connection, tz: str) 
     _setup(conn, tz)
     end = _simulate(conn)
 
-    onboarding = _ranges(conn, ("recent_90_days", "historical_backfill"))
+    onboarding = _ranges(conn, ("recent_window", "historical_backfill"))
     for (_, until), (since, _) in itertools.pairwise(onboarding):
         assert since == until + timedelta(days=1), "phase chunks must touch: no gap, no overlap"
     (p1_since,) = conn.execute(
-        "select date_since from meta_sync.sync_jobs where sync_phase = 'recent_90_days'"
+        "select date_since from meta_sync.sync_jobs where sync_phase = 'recent_window'"
     ).fetchone()
     (p2_until,) = conn.execute(
         "select date_until from meta_sync.sync_jobs where sync_phase = 'historical_backfill'"
@@ -94,7 +94,7 @@ def test_phases_and_schedule_cover_every_day(conn: psycopg.Connection, tz: str) 
     assert p2_until + timedelta(days=1) == p1_since
 
     covered: set[date] = set()
-    for since, until in _ranges(conn, ("recent_90_days", "historical_backfill", "incremental")):
+    for since, until in _ranges(conn, ("recent_window", "historical_backfill", "incremental")):
         covered.update(since + timedelta(days=d) for d in range((until - since).days + 1))
     first = onboarding[0][0]
     last_today = end.astimezone(ZoneInfo(tz)).date()

@@ -70,6 +70,6 @@ async def test_healthz_reports_the_database(client: httpx.AsyncClient, settings:
                       sweep_seconds=None)  # fmt: skip
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=down), base_url="http://t") as c:
         response = await c.get("/healthz")
-    await down.state.runtime.db.close()
+    await down.state.context.db.close()
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

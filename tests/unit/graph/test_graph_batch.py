@@ -16,7 +16,7 @@ from metasync.graph import (
     TransientError,
     execute_batch,
 )
-from metasync.graph.ratelimit import Scope
+from metasync.graph.ratelimit import LimitScope
 
 
 def ok_item(body: Any, headers: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -91,7 +91,7 @@ async def test_item_usage_headers_reach_the_governor() -> None:
     )
     await execute_batch(client, [BatchRequest("v25.0/act_3/campaigns", account_id="act_3")])
     assert client.governor is not None
-    state = await client.governor.store.load(Scope.app())
+    state = await client.governor.store.load(LimitScope.app())
     assert state is not None and state.pct == 77
 
 

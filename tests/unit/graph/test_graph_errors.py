@@ -1,4 +1,4 @@
-"""Every row of META_API.md's error table, plus the body-less and malformed cases."""
+"""Every row of the error table in docs/meta-api.md, plus the body-less and malformed cases."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from metasync.graph.errors import (
     TransientError,
     classify,
 )
-from metasync.graph.redaction import redact
+from metasync.redaction import redact
 
 REDUCE = "Please reduce the amount of data you're asking for, then retry your request"
 

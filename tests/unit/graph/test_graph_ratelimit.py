@@ -1,4 +1,4 @@
-"""Usage headers (real samples from META_API.md), the pure policy and the governor."""
+"""Usage headers as Meta documents them (docs/meta-api.md), the pure policy and the governor."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from metasync.graph.governor import Governor
 from metasync.graph.ratelimit import (
     GovernorPolicy,
     InMemoryUsageStore,
-    Scope,
+    LimitScope,
     ScopeState,
     delay_before_next_call,
     merge_state,
@@ -49,10 +49,10 @@ SAMPLES = {
 
 def test_parse_every_usage_header() -> None:
     usage = parse_usage(SAMPLES, NOW, account_id="act_777")
-    assert usage.states[Scope.app()].pct == 28
-    account = usage.states[Scope.account("act_777")]
+    assert usage.states[LimitScope.app()].pct == 28
+    account = usage.states[LimitScope.account("act_777")]
     assert account.pct == pytest.approx(9.67) and account.blocked_until is None
-    buc = usage.states[Scope.business("123456", "ads_insights")]
+    buc = usage.states[LimitScope.business("123456", "ads_insights")]
     assert buc.pct == 98
     assert buc.blocked_until == NOW + timedelta(minutes=3)
     assert usage.insights_throttle == {"app_id_util_pct": 1.5, "acc_id_util_pct": 0}
@@ -61,7 +61,7 @@ def test_parse_every_usage_header() -> None:
 
 def test_account_at_100_percent_is_blocked_for_the_reset_duration() -> None:
     headers = {"x-ad-account-usage": '{"acc_id_util_pct":100,"reset_time_duration":300}'}
-    state = parse_usage(headers, NOW, account_id="act_1").states[Scope.account("1")]
+    state = parse_usage(headers, NOW, account_id="act_1").states[LimitScope.account("1")]
     assert state.blocked_until == NOW + timedelta(seconds=300)
 
 
@@ -117,7 +117,7 @@ def test_throttle_without_regain_time_blocks_for_the_default() -> None:
     err = classify(400, json.dumps(error(613)), {}, account_id="act_5")
     assert isinstance(err, ThrottledError)
     usage = throttle_usage(err, NOW, 900, "act_5")
-    assert usage.states[Scope.account("5")].blocked_until == NOW + timedelta(seconds=900)
+    assert usage.states[LimitScope.account("5")].blocked_until == NOW + timedelta(seconds=900)
 
 
 async def test_after_one_throttle_no_call_reaches_meta_until_regain_time() -> None:
@@ -171,7 +171,7 @@ async def test_usage_on_error_responses_is_recorded() -> None:
     with pytest.raises(Exception):  # noqa: B017
         await client.get("act_777/campaigns")
     assert client.governor is not None
-    state = await client.governor.store.load(Scope.app())
+    state = await client.governor.store.load(LimitScope.app())
     assert state is not None and state.pct == 28
 
 

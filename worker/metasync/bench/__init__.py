@@ -24,8 +24,10 @@ app.command("fleet-day")(_fleet_day.fleet_day)
 app.command("workers")(_workers.workers)
 
 from metasync.bench import emulator as _emulator  # noqa: E402
+from metasync.bench import manual_range as _manual_range  # noqa: E402
 
 app.command("emulator")(_emulator.emulator)
+app.command("manual-range")(_manual_range.manual_range)
 
 from metasync.bench import console_streams as _console_streams  # noqa: E402
 

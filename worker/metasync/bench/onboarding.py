@@ -37,7 +37,7 @@ from metasync.sync.writers import measure_upsert_vs_copy
 from metasync.verify import compare_with_truth
 
 INSIGHT_KINDS = ("insights", "insights_async", "report_poll")
-PHASES = {"recent_90_days": "phase_1", "historical_backfill": "phase_2"}
+PHASES = {"recent_window": "phase_1", "historical_backfill": "phase_2"}
 FIRST_ROWS = "select exists (select from meta_sync.meta_insights_daily)"
 KIND_NOTES = {"report_poll": "report-run status polls", "insights_async": "report runs created",
               "insights": "result pages", "object_by_id": "objects named by insights, by id",
@@ -104,9 +104,13 @@ async def wait_phases(url: str, timeline: Timeline, limit_s: float) -> None:
 
 
 async def onboard(
-    settings: Settings, url: str, emu: EmulatorProcess, limit_s: float
+    settings: Settings,
+    url: str,
+    emu: EmulatorProcess,
+    limit_s: float,
+    cipher: TokenCipher | None = None,
 ) -> tuple[list[str], Timeline]:
-    cipher = TokenCipher({"bench": generate_key()})
+    cipher = cipher or TokenCipher({"bench": generate_key()})
     accounts = await connect_world(url, emu, cipher)
     timeline = Timeline()
     stop = asyncio.Event()
@@ -154,7 +158,7 @@ async def database_counts(url: str) -> dict[str, int]:
                 "select (select count(*) from meta_sync.meta_insights_daily),"
                 " (select coalesce(sum(api_calls), 0) from meta_sync.sync_jobs),"
                 " (select coalesce(sum(total_chunks), 0) from meta_sync.sync_jobs"
-                "   where sync_phase = 'recent_90_days'),"
+                "   where sync_phase = 'recent_window'),"
                 " (select coalesce(sum(total_chunks), 0) from meta_sync.sync_jobs"
                 "   where sync_phase = 'historical_backfill')"
             )
@@ -174,7 +178,7 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     per_1000 = total / rows * 1000 if rows else 0.0
     ratio = total / minimum if minimum else 0.0
     data_ratio = insight_calls / minimum if minimum else 0.0
-    phase_1 = timeline.done.get("recent_90_days", math.inf)
+    phase_1 = timeline.done.get("recent_window", math.inf)
     full = max(timeline.done.values(), default=math.inf)
     report.add("insight rows", rows)
     report.add("Graph calls (total)", total, f"in {stats.get('http_requests')} HTTP requests")

@@ -98,7 +98,7 @@ def _job(row: Mapping[str, Any]) -> str:
     phase = row.get("running_job_phase")
     if phase is None:
         return "-"
-    name = {"recent_90_days": "phase 1", "historical_backfill": "phase 2"}.get(phase, phase)
+    name = {"recent_window": "phase 1", "historical_backfill": "phase 2"}.get(phase, phase)
     percent = row.get("running_job_progress_percentage")
     return f"{name} {percent:.0f}%" if percent is not None else name
 

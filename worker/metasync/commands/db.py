@@ -28,10 +28,10 @@ def migrate_command(
     try:
         applied = migrate(url, target=to)
     except MigrationError as exc:
-        errors.print(f"[red]db migrate refused:[/red] {exc}", highlight=False)
+        errors.print(f"[red]db migrate refused:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     for migration in applied:
-        console.print(f"applied {migration.file_name}", highlight=False)
+        console.print(f"applied {migration.file_name}", highlight=False, soft_wrap=True)
     console.print(f"database is current ({len(applied)} migration(s) applied now)")
 
 
@@ -42,12 +42,14 @@ def status_command() -> None:
     try:
         report = inspect(url)
     except MigrationError as exc:
-        errors.print(f"[red]db status:[/red] {exc}", highlight=False)
+        errors.print(f"[red]db status:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     console.print(_report_table(report))
     refusal = report.refusal()
     if refusal is not None:
-        errors.print(f"[red]history does not match:[/red] {refusal}", highlight=False)
+        errors.print(
+            f"[red]history does not match:[/red] {refusal}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(1)
     console.print(
         f"{len(report.applied) + len(report.unverified)} applied, {len(report.pending)} pending"

@@ -16,9 +16,9 @@ from rich.console import Console
 from metasync.crypto import TokenCipher, TokenCipherError
 from metasync.db.errors import MetaSyncDatabaseError, translated
 from metasync.graph import GraphClient, GraphError
-from metasync.logging import register_secret
 from metasync.onboarding import AppCredentials, ConnectError, ConnectResult, connect
 from metasync.postgres.connect import resolve_database_url
+from metasync.redaction import register_secret
 from metasync.settings import Settings, get_settings
 
 console = Console()

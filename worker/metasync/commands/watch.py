@@ -12,7 +12,7 @@ from rich.console import Console
 from metasync.postgres.connect import resolve_database_url
 from metasync.progress import FINAL, JobState, ProgressBoard
 from metasync.settings import get_settings
-from metasync.watch import Scope, organization_ids, watch_jobs
+from metasync.watch import JobSelection, organization_ids, watch_jobs
 
 
 async def run_watch(
@@ -27,7 +27,7 @@ async def run_watch(
         if not orgs:
             return None
     with board:
-        return await watch_jobs(url, board, Scope(frozenset(job_ids), orgs))
+        return await watch_jobs(url, board, JobSelection(frozenset(job_ids), orgs))
 
 
 def watch_command(

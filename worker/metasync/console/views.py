@@ -16,7 +16,7 @@ STATE_LABELS = {
     "throttled": "throttled",
 }
 PHASE_LABELS = {
-    "recent_90_days": "phase 1 (last 90 days)",
+    "recent_window": "phase 1 (recent days)",
     "historical_backfill": "phase 2 (history)",
     "incremental": "incremental",
     "settle": "settle",

@@ -247,7 +247,7 @@ async def follow_up_job(conn: Conn, job_id: int) -> Row | None:
     sql = """select p.* from meta_sync.sync_jobs j
              join meta_sync.sync_job_progress p
                on p.account_id = j.account_id and p.sync_phase = 'historical_backfill'
-             where j.id = %(id)s and j.sync_phase = 'recent_90_days'
+             where j.id = %(id)s and j.sync_phase = 'recent_window'
              order by p.job_id desc limit 1"""
     return await _one(conn, sql, {"id": job_id})
 

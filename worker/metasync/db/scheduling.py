@@ -21,7 +21,8 @@ from metasync.db.errors import translated
 
 Conn = AsyncConnection[Any]
 Tier = Literal["high", "medium", "low"]
-Outcome = Literal["success", "error", "rate_limited"]
+# What update_meta_sync_status records about an account's scheduled sync.
+SyncOutcome = Literal["success", "error", "rate_limited"]
 _NOW = "coalesce(%(now)s::timestamptz, now())"
 
 
@@ -90,7 +91,7 @@ async def get_meta_accounts_due_for_sync(
 async def update_meta_sync_status(
     conn: Conn,
     account_id: str,
-    outcome: Outcome,
+    outcome: SyncOutcome,
     error: str | None = None,
     regain_at: datetime | None = None,
     fresh_through: date | None = None,

@@ -24,7 +24,7 @@ from metasync.graph.governor import Governor
 from metasync.graph.ratelimit import (
     GovernorPolicy,
     InMemoryUsageStore,
-    Scope,
+    LimitScope,
     ScopeState,
     Usage,
     UsageStore,
@@ -32,7 +32,6 @@ from metasync.graph.ratelimit import (
     merge_state,
     parse_usage,
 )
-from metasync.graph.redaction import redact, redact_url
 from metasync.graph.reports import (
     PollPolicy,
     ReportRun,
@@ -57,13 +56,13 @@ __all__ = [
     "GraphClient",
     "GraphError",
     "InMemoryUsageStore",
+    "LimitScope",
     "PermissionDeniedError",
     "PollPolicy",
     "ReportRun",
     "ReportRunFailedError",
     "ReportRunTimeoutError",
     "RetryPolicy",
-    "Scope",
     "ScopeState",
     "ThrottledError",
     "TokenDeadError",
@@ -81,8 +80,6 @@ __all__ = [
     "parse_usage",
     "poll_report_runs",
     "read_with_edges",
-    "redact",
-    "redact_url",
     "run_report",
     "start_report_run",
 ]

@@ -35,13 +35,13 @@ from metasync.graph.errors import (
     graph_error_from_transport,
 )
 from metasync.graph.governor import Governor
-from metasync.graph.redaction import SECRET_PARAMS, install_log_redaction, redact
+from metasync.redaction import SECRET_PARAMS, install_httpx_redaction, redact
 
 if TYPE_CHECKING:
     from metasync.settings import Settings
 
 log = logging.getLogger("metasync.graph")
-install_log_redaction()
+install_httpx_redaction()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ Exception tree::
     └── UnexpectedResponseError      valid JSON of the wrong shape
 
 No exception ever holds a token, an ``appsecret_proof`` or an app secret: messages pass
-through :func:`redact` and URLs through :func:`redact_url`.
+through :func:`metasync.redaction.redact`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from metasync.graph.redaction import redact
+from metasync.redaction import redact
 
 ThrottleScope = Literal["app", "account", "business_use_case"]
 

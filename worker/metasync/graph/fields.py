@@ -48,8 +48,11 @@ CREATIVE_FIELDS = (
 INSIGHTS_FIELDS = (
     "account_id",
     "campaign_id",
+    "campaign_name",
     "adset_id",
+    "adset_name",
     "ad_id",
+    "ad_name",
     "date_start",
     "date_stop",
     "account_currency",

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from metasync.graph.errors import GovernorBlockedError, ThrottledError
 from metasync.graph.ratelimit import (
     GovernorPolicy,
-    Scope,
+    LimitScope,
     Usage,
     UsageStore,
     delay_before_next_call,
@@ -35,7 +35,7 @@ def utcnow() -> datetime:
 @dataclass(frozen=True)
 class Wait:
     seconds: float
-    scope: Scope | None
+    scope: LimitScope | None
 
 
 class Governor:
@@ -99,7 +99,7 @@ class Governor:
         await self.store.record(usage)
 
 
-def _scope_name(scope: Scope | None) -> str:
+def _scope_name(scope: LimitScope | None) -> str:
     if scope is None:
         return ""
     return ":".join(p for p in (scope.kind, scope.id, scope.use_case) if p)

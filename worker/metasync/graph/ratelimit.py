@@ -28,21 +28,23 @@ def account_key(account_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class Scope:
+class LimitScope:
+    """What a Meta rate limit counts against: the app, an ad account, or a business use case."""
+
     kind: ScopeKind
     id: str = ""
     use_case: str = ""
 
     @classmethod
-    def app(cls) -> Scope:
+    def app(cls) -> LimitScope:
         return cls("app")
 
     @classmethod
-    def account(cls, account_id: str) -> Scope:
+    def account(cls, account_id: str) -> LimitScope:
         return cls("account", account_key(account_id))
 
     @classmethod
-    def business(cls, scope_id: str, use_case: str) -> Scope:
+    def business(cls, scope_id: str, use_case: str) -> LimitScope:
         return cls("business_use_case", account_key(scope_id), use_case)
 
 
@@ -60,7 +62,7 @@ class Usage:
     """One response's usage headers, parsed. ``states`` holds one entry per scope seen."""
 
     observed_at: datetime
-    states: Mapping[Scope, ScopeState] = field(default_factory=dict)
+    states: Mapping[LimitScope, ScopeState] = field(default_factory=dict)
     insights_throttle: Mapping[str, float] = field(default_factory=dict)
     access_tier: str | None = None
 
@@ -89,8 +91,8 @@ def _block(now: datetime, seconds: float) -> datetime | None:
     return now + timedelta(seconds=seconds) if seconds > 0 else None
 
 
-def _business_states(value: Any, now: datetime) -> dict[Scope, ScopeState]:
-    states: dict[Scope, ScopeState] = {}
+def _business_states(value: Any, now: datetime) -> dict[LimitScope, ScopeState]:
+    states: dict[LimitScope, ScopeState] = {}
     if not isinstance(value, dict):
         return states
     for key, entries in value.items():
@@ -99,7 +101,7 @@ def _business_states(value: Any, now: datetime) -> dict[Scope, ScopeState]:
                 continue
             pct = _pct(e, "call_count", "total_cputime", "total_time")
             regain = _num(e.get("estimated_time_to_regain_access")) * 60
-            scope = Scope.business(str(key), e["type"])
+            scope = LimitScope.business(str(key), e["type"])
             states[scope] = ScopeState(pct, now, _block(now, regain))
     return states
 
@@ -109,10 +111,10 @@ def parse_usage(
 ) -> Usage:
     """Parse X-App-Usage, X-Ad-Account-Usage, X-Business-Use-Case-Usage and
     X-FB-Ads-Insights-Throttle. ``account_id`` names the account of X-Ad-Account-Usage."""
-    states: dict[Scope, ScopeState] = {}
+    states: dict[LimitScope, ScopeState] = {}
     app = _json_header(headers, "x-app-usage")
     if isinstance(app, dict):
-        states[Scope.app()] = ScopeState(
+        states[LimitScope.app()] = ScopeState(
             _pct(app, "call_count", "total_time", "total_cputime"), now
         )
     acc = _json_header(headers, "x-ad-account-usage")
@@ -120,7 +122,7 @@ def parse_usage(
     if isinstance(acc, dict) and account_id:
         pct = _pct(acc, "acc_id_util_pct")
         reset = _num(acc.get("reset_time_duration")) if pct >= 100 else 0.0
-        states[Scope.account(account_id)] = ScopeState(pct, now, _block(now, reset))
+        states[LimitScope.account(account_id)] = ScopeState(pct, now, _block(now, reset))
         tier = acc.get("ads_api_access_tier")
     states.update(_business_states(_json_header(headers, "x-business-use-case-usage"), now))
     ins = _json_header(headers, "x-fb-ads-insights-throttle")
@@ -133,11 +135,11 @@ def throttle_usage(
 ) -> Usage:
     """A throttle error as a usage snapshot: the scope at 100 %, stopped until regain time."""
     if err.scope == "business_use_case" and err.scope_id:
-        scope = Scope.business(err.scope_id, err.use_case or "")
+        scope = LimitScope.business(err.scope_id, err.use_case or "")
     elif err.scope == "account" and (err.scope_id or account_id):
-        scope = Scope.account(err.scope_id or account_id or "")
+        scope = LimitScope.account(err.scope_id or account_id or "")
     else:
-        scope = Scope.app()
+        scope = LimitScope.app()
     seconds = err.retry_after if err.retry_after else default_block_seconds
     return Usage(now, {scope: ScopeState(100.0, now, now + timedelta(seconds=seconds))})
 
@@ -190,13 +192,13 @@ def _pace(pct: float, age: float, policy: GovernorPolicy, *, regain_known: bool)
     return policy.max_spread_seconds * ratio * ratio
 
 
-def relevant_scopes(account_id: str | None, use_case: str | None) -> list[Scope]:
+def relevant_scopes(account_id: str | None, use_case: str | None) -> list[LimitScope]:
     """The scopes a call for ``account_id`` spends: app-wide, the account, its use case."""
-    scopes = [Scope.app()]
+    scopes = [LimitScope.app()]
     if account_id:
-        scopes.append(Scope.account(account_id))
+        scopes.append(LimitScope.account(account_id))
         cases = [use_case] if use_case else [INSIGHTS_USE_CASE, MANAGEMENT_USE_CASE]
-        scopes.extend(Scope.business(account_id, c) for c in cases)
+        scopes.extend(LimitScope.business(account_id, c) for c in cases)
     return scopes
 
 
@@ -207,20 +209,20 @@ class UsageStore(Protocol):
 
     async def record(self, usage: Usage) -> None: ...
 
-    async def load(self, scope: Scope) -> ScopeState | None: ...
+    async def load(self, scope: LimitScope) -> ScopeState | None: ...
 
 
 class InMemoryUsageStore:
     """For unit tests only: state in one process is not shared between workers."""
 
     def __init__(self) -> None:
-        self.states: dict[Scope, ScopeState] = {}
+        self.states: dict[LimitScope, ScopeState] = {}
 
     async def record(self, usage: Usage) -> None:
         for scope, state in usage.states.items():
             self.states[scope] = merge_state(self.states.get(scope), state)
 
-    async def load(self, scope: Scope) -> ScopeState | None:
+    async def load(self, scope: LimitScope) -> ScopeState | None:
         return self.states.get(scope)
 
 

@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from metasync.console import console_routes, make_console
-from metasync.logging import register_settings_secrets
+from metasync.redaction import register_settings_secrets
+from metasync.server.context import ServerContext
 from metasync.server.database import Database, Pool
-from metasync.server.runtime import Runtime
 from metasync.server.tick import tick
 from metasync.server.webhooks import receive_events, verify_subscription
 from metasync.settings import Settings
@@ -33,10 +33,10 @@ SWEEP_SECONDS = 60.0
 
 
 async def healthz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    context: ServerContext = request.app.state.context
     try:
         async with asyncio.timeout(5):
-            async with runtime.db.connection() as conn:
+            async with context.db.connection() as conn:
                 await conn.execute("select 1")
     except Exception as exc:
         log.warning("healthz: database unreachable", extra={"error": str(exc)})
@@ -44,10 +44,10 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-async def _sweep(runtime: Runtime, every: float) -> None:
+async def _sweep(context: ServerContext, every: float) -> None:
     """Leftover webhook events (a crash after the reply) are picked up periodically."""
     while True:
-        await runtime.process_pending()
+        await context.process_pending()
         await asyncio.sleep(every)
 
 
@@ -68,16 +68,16 @@ def create_app(
     ``clock`` is "now" for every timestamp the endpoint writes (tests pass the emulator's).
     """
     register_settings_secrets(settings)
-    runtime = Runtime(settings, Database(pool_or_url), clock)
-    console = make_console(settings, runtime.db)
+    context = ServerContext(settings, Database(pool_or_url), clock)
+    console = make_console(settings, context.db)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await runtime.db.open()
+        await context.db.open()
         console.hub.start()
         sweeper = None
         if sweep_seconds:
-            sweeper = asyncio.create_task(_sweep(runtime, sweep_seconds), name="webhook-sweep")
+            sweeper = asyncio.create_task(_sweep(context, sweep_seconds), name="webhook-sweep")
         try:
             yield
         finally:
@@ -86,7 +86,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
             await console.hub.stop()
-            await runtime.db.close()
+            await context.db.close()
 
     app = Starlette(
         routes=[
@@ -98,6 +98,6 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    app.state.runtime = runtime
+    app.state.context = context
     app.state.console = console
     return app

@@ -25,7 +25,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from metasync.logging import redact
+from metasync.redaction import redact
 
 log = logging.getLogger(__name__)
 

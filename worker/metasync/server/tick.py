@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from metasync.server.runtime import Runtime
+from metasync.server.context import ServerContext
 from metasync.server.signatures import bearer_token, token_matches
 
 log = logging.getLogger(__name__)
@@ -24,8 +24,8 @@ WAKE_CHANNEL = "meta_sync_wake"
 
 
 async def tick(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    expected = runtime.settings.tick_token
+    context: ServerContext = request.app.state.context
+    expected = context.settings.tick_token
     if expected is None:
         return JSONResponse({"error": "tick is not configured"}, status_code=503)
     given = bearer_token(request.headers.get("authorization"))
@@ -33,16 +33,16 @@ async def tick(request: Request) -> Response:
         return JSONResponse({"error": "unauthorized"}, status_code=401,
                             headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
     try:
-        enqueued = await enqueue_and_wake(runtime)
+        enqueued = await enqueue_and_wake(context)
     except psycopg.Error as exc:
         log.error("tick failed", extra={"sqlstate": exc.sqlstate, "error": str(exc)})
         return JSONResponse({"error": "database error", "sqlstate": exc.sqlstate}, status_code=503)
-    return JSONResponse({"enqueued": enqueued}, background=BackgroundTask(runtime.process_pending))
+    return JSONResponse({"enqueued": enqueued}, background=BackgroundTask(context.process_pending))
 
 
-async def enqueue_and_wake(runtime: Runtime) -> int:
+async def enqueue_and_wake(context: ServerContext) -> int:
     """Run enqueue_due_syncs and notify ``meta_sync_wake`` in one transaction; jobs enqueued."""
-    async with runtime.db.connection() as conn, conn.transaction():
+    async with context.db.connection() as conn, conn.transaction():
         cur = await conn.execute("select * from meta_sync.enqueue_due_syncs()")
         enqueued = len(await cur.fetchall())
         await conn.execute("select pg_notify(%s, '')", (WAKE_CHANNEL,))

@@ -22,8 +22,8 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from metasync.server.context import ServerContext
 from metasync.server.deliveries import UnsupportedDelivery, parse_delivery, store_changes
-from metasync.server.runtime import Runtime
 from metasync.server.signatures import signature_is_valid, token_matches
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,8 @@ class BodyTooLarge(Exception):
 
 async def verify_subscription(request: Request) -> Response:
     """Echo ``hub.challenge`` when ``hub.verify_token`` matches the configured token, else 403."""
-    runtime: Runtime = request.app.state.runtime
-    expected = runtime.settings.webhook_verify_token
+    context: ServerContext = request.app.state.context
+    expected = context.settings.webhook_verify_token
     params = request.query_params
     if (
         expected is None
@@ -61,12 +61,12 @@ async def read_limited(request: Request, limit: int) -> bytes:
 
 
 async def receive_events(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    secret = runtime.settings.meta_app_secret
+    context: ServerContext = request.app.state.context
+    secret = context.settings.meta_app_secret
     if secret is None:
         return PlainTextResponse("webhooks are not configured", status_code=503)
     try:
-        body = await read_limited(request, runtime.settings.webhook_max_body_bytes)
+        body = await read_limited(request, context.settings.webhook_max_body_bytes)
     except BodyTooLarge:
         return PlainTextResponse("body too large", status_code=413)
     signature = request.headers.get("x-hub-signature-256")
@@ -82,11 +82,11 @@ async def receive_events(request: Request) -> Response:
     except UnsupportedDelivery as exc:
         return PlainTextResponse(str(exc), status_code=422)
     try:
-        async with runtime.db.connection() as conn, conn.transaction():
-            new_ids = await store_changes(conn, changes, runtime.clock())
+        async with context.db.connection() as conn, conn.transaction():
+            new_ids = await store_changes(conn, changes, context.clock())
     except (psycopg.Error, PoolTimeout) as exc:  # Meta retries a failed delivery for 36 hours
         log.error("webhook not stored", extra={"error": str(exc)})
         return PlainTextResponse("storage unavailable", status_code=503)
     log.info("webhook stored", extra={"changes": len(changes), "new": len(new_ids)})
-    background = BackgroundTask(runtime.process_pending) if new_ids else None
+    background = BackgroundTask(context.process_pending) if new_ids else None
     return JSONResponse({"received": len(changes), "new": len(new_ids)}, background=background)

@@ -50,7 +50,9 @@ DEFAULT_THROTTLE_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ChunkOutcome:
+    """How one attempt at a chunk ended, for the runner's counters and logs."""
+
     status: str  # completed | retry | failed | split | released | lost
     rows_written: int = 0
     api_calls: int = 0
@@ -74,14 +76,14 @@ async def run_insights(ctx: ChunkContext) -> int:
         return await run_insights_chunk(ctx, wider)
 
 
-async def execute_chunk(ctx: ChunkContext, worker: str, dead: MutableSet[UUID]) -> Outcome:
+async def execute_chunk(ctx: ChunkContext, worker: str, dead: MutableSet[UUID]) -> ChunkOutcome:
     """Run the chunk; every outcome is written back to the queue here."""
     try:
         rows = await run_chunk(ctx)
-        return Outcome("completed", rows, ctx.counter.calls)
+        return ChunkOutcome("completed", rows, ctx.counter.calls)
     except LeaseLostError as exc:
         log.warning("lease lost", extra=_fields(ctx) | {"error": str(exc)})
-        return Outcome("lost", 0, ctx.counter.calls, str(exc))
+        return ChunkOutcome("lost", 0, ctx.counter.calls, str(exc))
     except GraphError as exc:
         log.warning("chunk error", extra=_fields(ctx) | exc.log_fields())
         return await react(ctx, exc, worker, dead)
@@ -90,7 +92,9 @@ async def execute_chunk(ctx: ChunkContext, worker: str, dead: MutableSet[UUID]) 
         return await _fail(ctx, f"{type(exc).__name__}: {exc}", retryable=True)
 
 
-async def react(ctx: ChunkContext, exc: GraphError, worker: str, dead: MutableSet[UUID]) -> Outcome:
+async def react(
+    ctx: ChunkContext, exc: GraphError, worker: str, dead: MutableSet[UUID]
+) -> ChunkOutcome:
     try:
         if isinstance(exc, ThrottledError):
             return await on_throttled(ctx, exc, worker)
@@ -105,10 +109,10 @@ async def react(ctx: ChunkContext, exc: GraphError, worker: str, dead: MutableSe
             return await _fail(ctx, f"bad request: {exc}", retryable=False)
         return await _fail(ctx, str(exc), retryable=True)
     except LeaseLostError as lost:
-        return Outcome("lost", 0, ctx.counter.calls, str(lost))
+        return ChunkOutcome("lost", 0, ctx.counter.calls, str(lost))
 
 
-async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> Outcome:
+async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> ChunkOutcome:
     now = ctx.clock()
     regain = now + timedelta(seconds=exc.retry_after or DEFAULT_THROTTLE_SECONDS)
     async with ctx.pool.connection() as conn, conn.transaction():
@@ -116,12 +120,12 @@ async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> O
         await release_sync_chunks(
             conn, worker, [ctx.chunk.chunk_id], now, api_calls=ctx.counter.calls
         )
-    return Outcome("released", 0, ctx.counter.calls, str(exc))
+    return ChunkOutcome("released", 0, ctx.counter.calls, str(exc))
 
 
 async def on_token_dead(
     ctx: ChunkContext, exc: TokenDeadError, worker: str, dead: MutableSet[UUID]
-) -> Outcome:
+) -> ChunkOutcome:
     now, connection = ctx.clock(), ctx.chunk.connection_id
     if connection is not None:
         dead.add(connection)
@@ -131,10 +135,10 @@ async def on_token_dead(
         await release_sync_chunks(
             conn, worker, [ctx.chunk.chunk_id], now, api_calls=ctx.counter.calls
         )
-    return Outcome("released", 0, ctx.counter.calls, str(exc))
+    return ChunkOutcome("released", 0, ctx.counter.calls, str(exc))
 
 
-async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> Outcome:
+async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> ChunkOutcome:
     c, now = ctx.chunk, ctx.clock()
     one_day = c.date_since == c.date_until
     ids = None if c.campaign_ids or not one_day else await account_campaign_ids(ctx)
@@ -146,7 +150,7 @@ async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> Outcome:
     except WrongStateError as cannot:  # one day, one campaign: a failed run may pass later
         retry = isinstance(exc, ReportRunFailedError)
         return await _fail(ctx, f"too much data and {cannot}", retryable=retry)
-    return Outcome("split", 0, ctx.counter.calls, str(exc))
+    return ChunkOutcome("split", 0, ctx.counter.calls, str(exc))
 
 
 async def account_campaign_ids(ctx: ChunkContext) -> list[str]:
@@ -174,7 +178,7 @@ async def _account_error(ctx: ChunkContext, message: str) -> None:
         await update_meta_sync_status(conn, ctx.account_id, "error", message, None, ctx.clock())
 
 
-async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> Outcome:
+async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> ChunkOutcome:
     async with ctx.pool.connection() as conn:
         await fail_sync_chunk(
             conn,
@@ -184,7 +188,7 @@ async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> Outcome:
             now=ctx.clock(),
             api_calls=ctx.counter.calls,
         )
-    return Outcome("retry" if retryable else "failed", 0, ctx.counter.calls, error)
+    return ChunkOutcome("retry" if retryable else "failed", 0, ctx.counter.calls, error)
 
 
 def _fields(ctx: ChunkContext) -> dict[str, Any]:

@@ -129,9 +129,32 @@ async def unknown_ids(ctx: ChunkContext, table: str, ids: set[str]) -> set[str]:
         return ids - {str(r[0]) for r in await cur.fetchall()}
 
 
+def named_objects(
+    raws: list[dict[str, Any]], wanted: dict[str, set[str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The wanted campaigns, ad sets and ads as the insights rows describe them. Objects no
+    listing shows are DELETED (every other status is listed); the rows carry their names,
+    parents and the campaign's objective."""
+    deleted = {"status": "DELETED", "effective_status": "DELETED"}
+    found: dict[str, dict[str, dict[str, Any]]] = {"campaigns": {}, "adsets": {}, "ads": {}}
+    for r in raws:
+        campaign, adset, ad = (str(r.get(k) or "") for k in ("campaign_id", "adset_id", "ad_id"))
+        if campaign in wanted["campaigns"]:
+            found["campaigns"][campaign] = {"id": campaign, "name": r.get("campaign_name"),
+                                            "objective": r.get("objective"), **deleted}  # fmt: skip
+        if adset in wanted["adsets"]:
+            found["adsets"][adset] = {"id": adset, "name": r.get("adset_name"),
+                                      "campaign_id": campaign or None, **deleted}  # fmt: skip
+        if ad in wanted["ads"]:
+            found["ads"][ad] = {"id": ad, "name": r.get("ad_name"), "adset_id": adset or None,
+                                "campaign_id": campaign or None, **deleted}  # fmt: skip
+    return {edge: list(objects.values()) for edge, objects in found.items()}
+
+
 async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list[Any]:
     """Entity rows for the campaigns, ad sets, ads (and their creatives) the rows name that the
-    database does not hold yet (parents riding on their children's reads: :func:`read_unlisted`)."""
+    database does not hold yet: from the rows themselves, or read by id (parents riding on
+    their children's reads: :func:`read_unlisted`), as ``unlisted_objects`` says."""
     act = ctx.account_id
     wanted = {
         edge: await unknown_ids(ctx, table, {str(r[key]) for r in raws if r.get(key)})
@@ -141,6 +164,13 @@ async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list
             ("ad_id", "meta_ads", "ads"),
         )
     }
+    if ctx.settings.unlisted_objects == "from_insights":
+        named = named_objects(raws, wanted)
+        return [
+            [map_campaign(o, act) for o in named["campaigns"]],
+            [map_adset(o, act) for o in named["adsets"]],
+            [map_ad(o, act) for o in named["ads"]],
+        ]
     found = await read_unlisted(ctx, wanted)
     creatives = {
         str(o["creative"]["id"]) for o in found["ads"] if isinstance(o.get("creative"), dict)
@@ -169,7 +199,7 @@ async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -
 async def run_insights_chunk(ctx: ChunkContext, plan: InsightsPlan | None) -> int:
     """Fetch the chunk's rows, write them and complete the chunk in one transaction."""
     raws = await fetch_rows(ctx, plan) if plan is not None else []
-    if raws and ctx.settings.read_unlisted_objects:
+    if raws and ctx.settings.unlisted_objects != "skip":
         await store_missing_objects(ctx, raws)
     rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, await objectives(ctx))
     now = ctx.clock()

@@ -17,14 +17,14 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 
 from metasync.db.queue import RateLimitRow, get_rate_limit_state, record_rate_limit_state
-from metasync.graph import Scope, ScopeState, Usage, merge_state
+from metasync.graph import LimitScope, ScopeState, Usage, merge_state
 
 SCOPE_TYPES = {"app": "app", "account": "ad_account", "business_use_case": "business_use_case"}
 KINDS = {v: k for k, v in SCOPE_TYPES.items()}
 APP_ID = "app"
 
 
-def scope_key(scope: Scope) -> tuple[str, str, str]:
+def scope_key(scope: LimitScope) -> tuple[str, str, str]:
     return SCOPE_TYPES[scope.kind], scope.id or APP_ID, scope.use_case
 
 
@@ -74,7 +74,7 @@ class PostgresUsageStore:
             return True
         return abs(state.pct - last[0].pct) >= 1.0 or time.monotonic() - last[1] >= 30.0
 
-    async def load(self, scope: Scope) -> ScopeState | None:
+    async def load(self, scope: LimitScope) -> ScopeState | None:
         if time.monotonic() - self._loaded_at >= self._refresh:
             await self.refresh()
         return self._snapshot.get(scope_key(scope))

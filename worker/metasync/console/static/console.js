@@ -6,7 +6,7 @@
   var url = body.dataset.events;
   if (!url || !window.EventSource) { return; }
   var FINAL = ["completed", "completed_with_errors", "failed", "cancelled"];
-  var PHASES = { recent_90_days: "phase 1 (last 90 days)", historical_backfill: "phase 2 (history)" };
+  var PHASES = { recent_window: "phase 1 (recent days)", historical_backfill: "phase 2 (history)" };
   var pageJob = body.dataset.jobId ? Number(body.dataset.jobId) : null;
   var last = body.dataset.lastEventId || "";
 
@@ -60,7 +60,7 @@
       setBar(section, d.progress_percentage);
       setField(section, "pct", pct(d.progress_percentage));
       setField(section, "status", d.status);
-      if (d.status === "completed") { setField(section, "handover-text", "The last 90 days are in, and so is the history"); }
+      if (d.status === "completed") { setField(section, "handover-text", "The recent days and the history are in"); }
     }
     if (body.dataset.page === "badge") {
       setField(document, "label", isFinal(d) ? "Synced" : "History " + pct(d.progress_percentage));
@@ -103,7 +103,7 @@
       if (isFinal(d)) { el.textContent = d.status; }
     });
     each(document, '[data-live-job="' + d.job_id + '"]', function (root) { updateBlock(root, d); });
-    if (pageJob !== null && d.job_id !== pageJob && body.dataset.phase === "recent_90_days" &&
+    if (pageJob !== null && d.job_id !== pageJob && body.dataset.phase === "recent_window" &&
         d.sync_phase === "historical_backfill") {
       follow(d);
     }

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Runtime:
+class ServerContext:
     settings: Settings
     db: Database
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
