@@ -180,3 +180,23 @@ async def test_sign_out_ends_the_session(client: httpx.AsyncClient) -> None:
 async def test_owner_of_b_sees_b_only(client: httpx.AsyncClient) -> None:
     response = await client.get("/console", headers=bearer(user_jwt(ADMIN_B)))
     assert listed(response.text) == set(ACCOUNTS_B)
+
+
+async def test_job_ids_beyond_bigint_are_404_not_errors(client: httpx.AsyncClient) -> None:
+    huge = "9" * 25
+    headers = bearer(OPERATOR_TOKEN)
+    assert (await client.get(f"/console/jobs/{huge}", headers=headers)).status_code == 404
+    assert (await client.post(f"/console/jobs/{huge}/cancel", headers=headers)).status_code == 404
+    assert (await client.get(f"/console/events?job={huge}", headers=headers)).status_code == 404
+
+
+async def test_only_the_badge_may_be_framed_by_other_sites(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    headers = bearer(OPERATOR_TOKEN)
+    job = world["act_1001"]
+    for path in ("/console", f"/console/jobs/{job}", "/console/login"):
+        policy = (await client.get(path, headers=headers)).headers["content-security-policy"]
+        assert "frame-ancestors 'self'" in policy, path
+    badge = await client.get(f"/console/jobs/{job}/badge", headers=headers)
+    assert "frame-ancestors *" in badge.headers["content-security-policy"]

@@ -26,6 +26,7 @@ from metasync.console.web import (
     api,
     console_of,
     form_of,
+    job_id_of,
     json_response,
     not_found,
     read_as,
@@ -178,10 +179,12 @@ async def manual_sync(request: Request, viewer: Viewer) -> Response:
 
 
 async def _job_action(request: Request, viewer: Viewer, what: str, run: JobRun) -> Response:
-    job_id: int = request.path_params["job_id"]
+    job_id = job_id_of(request.path_params["job_id"])
     form = await form_of(request)
     try:
         _checked(request, viewer, form)
+        if job_id is None:
+            raise Refused("no such job", 404)
         async with read_as(request, viewer) as conn:
             access = await q.job_access(conn, job_id)
             if access is None:

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from metasync.console.auth import COOKIE, AuthError
-from metasync.console.web import console_of, form_of, safe_next, same_origin
+from metasync.console.web import SECURITY_HEADERS, console_of, form_of, safe_next, same_origin
 
 
 def _login_page(request: Request, error: str | None, target: str, status: int) -> HTMLResponse:
@@ -17,7 +17,7 @@ def _login_page(request: Request, error: str | None, target: str, status: int) -
         operator=console.settings.console_token is not None,
         supabase=bool(console.settings.supabase_jwt_secret or console.settings.supabase_jwks_url),
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
 async def login_form(request: Request) -> Response:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from metasync.console.auth import Viewer
-from metasync.console.web import console_of, not_found, page, read_as, render
+from metasync.console.web import console_of, job_id_of, not_found, page, read_as, render
 from metasync.db import console as q
 
 TIERS = ("high", "medium", "low")
@@ -157,8 +157,8 @@ async def _job_context(request: Request, viewer: Viewer, job_id: int) -> dict[st
 @page
 async def job(request: Request, viewer: Viewer) -> Response:
     """/console/jobs/{id}: one job's live progress; phase 1 hands over to phase 2."""
-    job_id = request.path_params["job_id"]
-    context = await _job_context(request, viewer, job_id)
+    job_id = job_id_of(request.path_params["job_id"])
+    context = None if job_id is None else await _job_context(request, viewer, job_id)
     if context is None:
         return not_found(request, viewer, "job")
     return render(request, viewer, "job.html", **context)
@@ -167,8 +167,8 @@ async def job(request: Request, viewer: Viewer) -> Response:
 @page
 async def badge(request: Request, viewer: Viewer) -> Response:
     """/console/jobs/{id}/badge: a small progress indicator to embed (an iframe)."""
-    job_id = request.path_params["job_id"]
-    context = await _job_context(request, viewer, job_id)
+    job_id = job_id_of(request.path_params["job_id"])
+    context = None if job_id is None else await _job_context(request, viewer, job_id)
     if context is None:
         return not_found(request, viewer, "job")
     response = render(request, viewer, "badge.html", **context)

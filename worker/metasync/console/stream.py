@@ -23,7 +23,7 @@ from starlette.responses import Response
 from metasync.console.auth import Viewer
 from metasync.console.events import END, RESYNC, Event, Filter, Hub, Subscription, frame
 from metasync.console.pages import ACCOUNT_ID
-from metasync.console.web import api, console_of, json_response, read_as
+from metasync.console.web import api, console_of, job_id_of, json_response, read_as
 from metasync.db import console as q
 
 CACHE_SECONDS = 30.0
@@ -62,7 +62,8 @@ async def _scope(request: Request, viewer: Viewer) -> str | Response | None:
     account, job = request.query_params.get("account"), request.query_params.get("job")
     if job is not None:
         async with read_as(request, viewer) as conn:
-            access = await q.job_access(conn, int(job)) if job.isdigit() else None
+            job_id = job_id_of(job)
+            access = None if job_id is None else await q.job_access(conn, job_id)
         if access is None:
             return json_response({"error": "no such job"}, 404)
         return str(access["account_id"])

@@ -112,7 +112,7 @@ def render(
         notice=request.query_params.get("notice"),
         **context,
     )
-    return HTMLResponse(html, status_code=status, headers=_SECURITY_HEADERS)
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
 def not_found(request: Request, viewer: Viewer, what: str) -> HTMLResponse:
@@ -130,9 +130,18 @@ def json_response(data: Any, status: int = 200) -> Response:
     )
 
 
-_SECURITY_HEADERS = {
+MAX_ID = 2**63 - 1  # bigint: a larger job id cannot exist
+
+
+def job_id_of(value: object) -> int | None:
+    """A job id from a path or query value; None when it cannot name a job."""
+    text = str(value)
+    return int(text) if text.isdigit() and int(text) <= MAX_ID else None
+
+
+SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src 'self'; "
-    "frame-ancestors *; form-action 'self'",
+    "frame-ancestors 'self'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
