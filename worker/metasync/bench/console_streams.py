@@ -144,38 +144,38 @@ class Options:
     sample_every: int
 
 
-async def measure(
-    db_url: str, emu: EmulatorProcess, server: ConsoleServer, log_dir: Path, options: Options
-) -> dict[str, Any]:
-    key = generate_key()
-    ids = await connect_world(db_url, emu, TokenCipher({KEY_ID: key}, KEY_ID), options.accounts)
-    member = await add_member(db_url)
-    idle_kb = rss_kb(server.proc.pid)
-    seen: dict[tuple[str, ...], list[float]] = defaultdict(list)
-    ready, tally = asyncio.Event(), Tally()
-    listener = asyncio.create_task(reference_listener(db_url, seen, ready))
-    await ready.wait()
+async def open_streams(server: ConsoleServer, member: str, tally: Tally,
+                       seen: dict[tuple[str, ...], list[float]], options: Options,
+                       ) -> tuple[list[asyncio.Task[None]], float]:  # fmt: skip
+    """The streams, half operator and half member, every n-th timed; (tasks, seconds to open)."""
     tasks = [
-        asyncio.create_task(
-            one_stream(
-                server.url,
-                OPERATOR if (i // options.sample_every) % 2 else member,
-                tally,
-                seen,
-                i % options.sample_every == 0,
-            )
-        )
+        asyncio.create_task(one_stream(
+            server.url, OPERATOR if (i // options.sample_every) % 2 else member, tally, seen,
+            i % options.sample_every == 0))
         for i in range(options.streams)
-    ]
+    ]  # fmt: skip
     started = time.monotonic()
     while tally.opened + len(tally.failed) < options.streams:
         if time.monotonic() - started > 60:
             break
         await asyncio.sleep(0.1)
-    open_seconds, streams_kb = time.monotonic() - started, rss_kb(server.proc.pid)
+    return tasks, time.monotonic() - started
+
+
+@dataclass(frozen=True)
+class Usage:
+    sync_seconds: float
+    server_cpu: float
+    bench_cpu: float
+    peak_kb: int
+
+
+async def sync_while_streaming(db_url: str, emu: EmulatorProcess, key: bytes, log_dir: Path,
+                               server: ConsoleServer, options: Options) -> Usage:  # fmt: skip
+    """Worker processes onboard the world; the server's CPU and peak memory meanwhile."""
     cpu_before, bench_before = cpu_seconds(server.proc.pid), cpu_seconds(os.getpid())
     fleet = WorkerProcesses(db_url, emu, key, log_dir, lease_seconds=30)
-    peak = [streams_kb]
+    peak = [rss_kb(server.proc.pid)]
 
     async def sample() -> None:
         while True:
@@ -191,49 +191,54 @@ async def measure(
         fleet.stop_all()
     await asyncio.sleep(2)  # the last deliveries
     sampler.cancel()
-    server_cpu = cpu_seconds(server.proc.pid) - cpu_before
-    bench_cpu = cpu_seconds(os.getpid()) - bench_before
-    for task in tasks:
+    await asyncio.gather(sampler, return_exceptions=True)
+    return Usage(sync_seconds, cpu_seconds(server.proc.pid) - cpu_before,
+                 cpu_seconds(os.getpid()) - bench_before, max(peak))  # fmt: skip
+
+
+async def measure(
+    db_url: str, emu: EmulatorProcess, server: ConsoleServer, log_dir: Path, options: Options
+) -> dict[str, Any]:
+    key = generate_key()
+    ids = await connect_world(db_url, emu, TokenCipher({KEY_ID: key}, KEY_ID), options.accounts)
+    member = await add_member(db_url)
+    idle_kb = rss_kb(server.proc.pid)
+    seen: dict[tuple[str, ...], list[float]] = defaultdict(list)
+    ready, tally = asyncio.Event(), Tally()
+    listener = asyncio.create_task(reference_listener(db_url, seen, ready))
+    await ready.wait()
+    tasks, open_seconds = await open_streams(server, member, tally, seen, options)
+    streams_kb = rss_kb(server.proc.pid)
+    usage = await sync_while_streaming(db_url, emu, key, log_dir, server, options)
+    for task in [*tasks, listener]:
         task.cancel()
-    await asyncio.gather(*tasks, sampler, return_exceptions=True)
-    listener.cancel()
-    await asyncio.gather(listener, return_exceptions=True)
+    await asyncio.gather(*tasks, listener, return_exceptions=True)
+    memory = {"idle": idle_kb, "streams_open": streams_kb, "peak": usage.peak_kb}
+    return summary(options, tally, seen, usage, memory) | {
+        "accounts": len(ids), "open_seconds": round(open_seconds, 2)}  # fmt: skip
+
+
+def summary(options: Options, tally: Tally, seen: dict[tuple[str, ...], list[float]],
+            usage: Usage, memory_kb: dict[str, int]) -> dict[str, Any]:  # fmt: skip
     notifications = sum(len(v) for v in seen.values())
+    quantiles = (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
     return {
-        "streams": options.streams,
-        "streams_opened": tally.opened,
+        "streams": options.streams, "streams_opened": tally.opened,
         "stream_failures": dict(Counter(tally.failed)),
-        "accounts": len(ids),
-        "open_seconds": round(open_seconds, 2),
-        "sync_seconds": round(sync_seconds, 1),
-        "notifications": notifications,
-        "deliveries": tally.deliveries,
-        "expected_deliveries": notifications * tally.opened,
-        "unmatched_deliveries": tally.unmatched,
-        "resyncs": tally.resyncs,
+        "sync_seconds": round(usage.sync_seconds, 1), "notifications": notifications,
+        "deliveries": tally.deliveries, "expected_deliveries": notifications * tally.opened,
+        "unmatched_deliveries": tally.unmatched, "resyncs": tally.resyncs,
         "timed_streams": len(range(0, options.streams, options.sample_every)),
         "timed_deliveries": len(tally.latencies_ms),
-        "latency_ms": {
-            q: percentile(tally.latencies_ms, v)
-            for q, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
-        },
-        "fanout_ms": {
-            "p50": percentile(tally.fanout_ms, 0.5),
-            "p95": percentile(tally.fanout_ms, 0.95),
-        },
-        "server_cpu_seconds": round(server_cpu, 1),
-        "bench_cpu_seconds": round(bench_cpu, 1),
+        "latency_ms": {q: percentile(tally.latencies_ms, v) for q, v in quantiles},
+        "fanout_ms": {q: percentile(tally.fanout_ms, v) for q, v in quantiles[:2]},
+        "mean_latency_ms": round(statistics.fmean(tally.latencies_ms or [0]), 1),
+        "server_cpu_seconds": round(usage.server_cpu, 1),
+        "server_cpu_us_per_delivery": round(usage.server_cpu * 1e6 / max(tally.deliveries, 1), 1),
+        "bench_cpu_seconds": round(usage.bench_cpu, 1),
         "load_average_1m_end": round(os.getloadavg()[0], 2),
-        "server_cpu_us_per_delivery": round(server_cpu * 1e6 / max(tally.deliveries, 1), 1),
-        "server_rss_mb": {
-            "idle": round(idle_kb / 1024, 1),
-            "streams_open": round(streams_kb / 1024, 1),
-            "peak": round(max(peak) / 1024, 1),
-        },
-        "mean_latency_ms": round(statistics.fmean(tally.latencies_ms), 1)
-        if tally.latencies_ms
-        else 0,
-    }
+        "server_rss_mb": {k: round(v / 1024, 1) for k, v in memory_kb.items()},
+    }  # fmt: skip
 
 
 def report(result: dict[str, Any], json_file: Path | None) -> None:

@@ -1,4 +1,4 @@
-"""``metasync serve``: the webhook, /tick and /healthz endpoint under uvicorn."""
+"""``metasync serve``: the webhook, /tick and /healthz endpoint and the console under uvicorn."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def serve(
     port: int | None = typer.Option(None, help="Listen port (default METASYNC_SERVE_PORT)."),
     log_level: str = typer.Option("info", help="Log level."),
 ) -> None:
-    """Serve Meta webhooks (GET/POST /webhooks/meta), POST /tick and GET /healthz."""
+    """Serve Meta webhooks (GET/POST /webhooks/meta), POST /tick, GET /healthz and /console."""
     settings = get_settings()
     configure_logging(log_level)
     app = create_app(settings, resolve_database_url(settings))
