@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from console_helpers import JWT_SECRET, OPERATOR_TOKEN, seed_world
 from live import Live, serve
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
@@ -66,6 +66,7 @@ def live(console_settings: Settings, database_url: str, world: dict[str, int]) -
 
 
 # --- the browser ------------------------------------------------------------------------------
+expect.set_options(timeout=15_000)  # a loaded CI machine: assertions wait up to 15 s
 CHROMIUM = Path("/usr/bin/chromium")
 HAVE_CHROMIUM = CHROMIUM.exists()
 OUTPUT = Path(os.environ.get("METASYNC_TEST_OUTPUT", Path(__file__).parents[2] / "test-output"))

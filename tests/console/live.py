@@ -88,5 +88,5 @@ async def read_events(response: httpx.Response) -> AsyncIterator[Sse]:
 
 
 async def next_event(events: AsyncIterator[Sse]) -> Sse:
-    """The next event, within 5 s."""
-    return await asyncio.wait_for(anext(events), 5.0)
+    """The next event, within 10 s."""
+    return await asyncio.wait_for(anext(events), 10.0)

@@ -113,7 +113,8 @@ async def test_the_accounts_page_works_by_keyboard_alone(
 ) -> None:
     page = await browser.new_page(viewport={"width": 1280, "height": 900})
     await page.goto(f"{live.url}/console")
-    await page.keyboard.type(OPERATOR_TOKEN)  # the token field has the focus
+    await expect(page.locator("#token")).to_be_focused()  # the sign-in page focuses it
+    await page.keyboard.type(OPERATOR_TOKEN)
     await page.keyboard.press("Enter")
     await page.wait_for_url(f"{live.url}/console")
 
