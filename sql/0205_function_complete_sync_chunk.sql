@@ -17,7 +17,6 @@ set search_path = ''
 as $$
 declare
   v_chunk meta_sync.sync_job_chunks;
-  v_tz    text;
 begin
   if coalesce(p_rows_written, 0) < 0 or coalesce(p_api_calls, 0) < 0 then
     raise exception 'rows written and api calls must not be negative' using errcode = '22023';
@@ -40,13 +39,7 @@ begin
   -- 3. Structure read: the structure is fresh as of when the read started (the next incremental
   --    structure chunk reads updated_since from it).
   if v_chunk.chunk_type = 'structure' then
-    select a.timezone_name into v_tz from meta_sync.meta_ad_accounts as a where a.id = v_chunk.account_id;
-    insert into meta_sync.data_freshness as f (account_id, dataset, fresh_through, synced_at)
-    values (v_chunk.account_id, 'structure', meta_sync.account_today(v_tz, v_chunk.started_at),
-            v_chunk.started_at)
-    on conflict (account_id, dataset) do update
-      set fresh_through = greatest(f.fresh_through, excluded.fresh_through),
-          synced_at = greatest(f.synced_at, excluded.synced_at);
+    perform meta_sync.record_structure_listing(v_chunk.account_id, v_chunk.started_at);
   end if;
 
   -- 4. The job: counts, progress, ETA, and its end when this was the last chunk.

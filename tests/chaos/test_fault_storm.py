@@ -24,6 +24,7 @@ from meta_emulator.auth import Token
 from metasync import tokens
 from metasync.bench.fleet_day import FAST_RETRY, seed_fleet
 from metasync.bench.workers import integrity, open_work
+from metasync.clock import SimulatedClock
 from metasync.crypto import TokenCipher, generate_key
 from metasync.graph import GraphClient
 from metasync.runner import Worker
@@ -107,7 +108,8 @@ async def rig(database_url: str, request: pytest.FixtureRequest) -> AsyncIterato
         graph = GraphClient.from_settings(http, settings, retry=FAST_RETRY)
         accounts = await seed_fleet(pool, emu, graph, cipher, getattr(request, "param", 4))
         r = Rig(emu, pool, None, cipher, database_url, accounts, transport)  # type: ignore[arg-type]
-        r.worker = Worker(settings, pool, http, cipher, r.now, "chaos", retry=FAST_RETRY)
+        clock = SimulatedClock(r.now)
+        r.worker = Worker(settings, pool, http, cipher, clock, "chaos", retry=FAST_RETRY)
         yield r
 
 

@@ -1,7 +1,7 @@
 """End-to-end harness: the emulator in process, a migrated database, a pool and Workers.
 
 Accounts are connected through the real APIs: ``tokens.store_connection`` for the encrypted
-token, ``onboarding.fetch_account_metadata`` + ``upsert_ad_account`` for the account rows and
+token, ``connections.fetch_account_metadata`` + ``upsert_ad_account`` for the account rows and
 ``start_account_onboarding`` for phase 1. Time is the emulator clock, passed as ``p_now``.
 """
 
@@ -19,9 +19,10 @@ from psycopg_pool import AsyncConnectionPool
 
 from meta_emulator import Emulator, EmulatorConfig
 from metasync import tokens
+from metasync.clock import SimulatedClock
+from metasync.connections import fetch_account_metadata, upsert_ad_account
 from metasync.crypto import TokenCipher
 from metasync.graph import GraphClient, RetryPolicy
-from metasync.onboarding import fetch_account_metadata, upsert_ad_account
 from metasync.runner import RunStats, Worker
 from metasync.settings import Settings
 
@@ -48,8 +49,8 @@ class Harness:
 
     def worker(self, name: str = "w1", **settings: Any) -> Worker:
         s = self.settings.model_copy(update=settings)
-        return Worker(s, self.pool, self.http, self.cipher, clock=self.emu.clock.now,
-                      worker_id=name, retry=FAST_RETRY, sleep=self.sleep)  # fmt: skip
+        clock = SimulatedClock(self.emu.clock.now, self.sleep)
+        return Worker(s, self.pool, self.http, self.cipher, clock, name, retry=FAST_RETRY)
 
     async def sleep(self, seconds: float) -> None:
         """Long waits (governor pacing, stops) pass on the emulator clock, so the tests never

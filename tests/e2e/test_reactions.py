@@ -8,6 +8,7 @@ from typing import Any
 
 from e2e_harness import Harness, assert_insights_equal
 
+from metasync.clock import SimulatedClock
 from metasync.db.queue import claim_sync_chunks
 from metasync.graph import PermissionDeniedError, ThrottledError
 from metasync.sync.context import ChunkContext
@@ -51,7 +52,9 @@ async def test_bad_request_fails_for_good_and_others_go_on(
 async def claimed_context(h: Harness) -> ChunkContext:
     async with h.pool.connection() as conn:
         (chunk,) = await claim_sync_chunks(conn, "w-react", 1, 60, h.emu.clock.now())
-    return ChunkContext(chunk, h.worker().graph, h.pool, h.settings, h.emu.clock.now)
+    return ChunkContext(
+        chunk, h.worker().graph, h.pool, h.settings, SimulatedClock(h.emu.clock.now)
+    )
 
 
 async def test_permission_denied_fails_for_good_with_a_clear_message(

@@ -11,6 +11,7 @@ from typing import Any
 
 from e2e_harness import FAST_RETRY, Harness, assert_entities_equal
 
+from metasync.clock import SimulatedClock
 from metasync.db.queue import ClaimedChunk
 from metasync.graph import GraphClient
 from metasync.sync.context import CallCounter, ChunkContext, counting_graph
@@ -57,7 +58,7 @@ def context(h: Harness, counter: CallCounter) -> ChunkContext:
     chunk = ClaimedChunk(0, uuid.uuid4(), 0, ACCOUNT, None, "UTC", "USD", "recent_window",
                          "insights", None, None, None, None)  # fmt: skip
     graph = GraphClient.from_settings(h.http, h.settings, retry=FAST_RETRY)
-    ctx = ChunkContext(chunk, graph, h.pool, h.settings, h.emu.clock.now, counter)
+    ctx = ChunkContext(chunk, graph, h.pool, h.settings, SimulatedClock(h.emu.clock.now), counter)
     ctx.graph = counting_graph(graph, h.http, h.emu.credentials["access_token"], counter, None, ())
     return ctx
 
@@ -96,6 +97,9 @@ async def test_parents_ride_on_their_childrens_by_id_reads(
             ' raw = raw || \'{"effective_status": "ACTIVE"}\' where id = any(%s) returning id',
             sorted(unlisted[edge]),
         )
+    await h.fetch(  # the next scheduled run lists the structure (default: once a day)
+        "update meta_sync.meta_sync_config set structure_refresh_minutes = 60 returning tier"
+    )
     before = h.emu.stats["calls"]
     h.emu.advance(timedelta(hours=6))
     await h.drain()

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 
 from metasync.db.errors import InvalidArgumentError
+from metasync.db.writers import measure_upsert_vs_copy, upsert_rows
 from metasync.sync.mapping import InsightDailyRow, map_ad, map_campaign
-from metasync.sync.writers import measure_upsert_vs_copy, upsert_rows
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 ACT = "act_555"

@@ -17,25 +17,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
 import psycopg
-from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 from rich.console import Console
 
+from metasync.clock import SYSTEM_CLOCK
+from metasync.connections import AppCredentials, connect
 from metasync.crypto import TokenCipher, generate_key
+from metasync.db import databases
 from metasync.demo_support import EmulatorServer, print_phase_times, print_status
 from metasync.graph import GraphClient
 from metasync.logging import configure_logging
-from metasync.onboarding import AppCredentials, connect
 from metasync.postgres.connect import embedded_cluster
 from metasync.postgres.migrate import migrate
 from metasync.progress import ProgressBoard
@@ -103,12 +103,9 @@ def fresh_database(settings: Settings) -> Iterator[str]:
     cluster = embedded_cluster(settings)
     cluster.ensure_running()
     with psycopg.connect(cluster.url_for("postgres"), autocommit=True) as admin:
-        row = admin.execute("select pg_try_advisory_lock(%s)", (DEMO_LOCK,)).fetchone()
-        if row is None or not row[0]:
+        if not databases.try_advisory_lock(admin, DEMO_LOCK):
             raise DemoBusyError(f"another demo is running on this cluster ({cluster.url})")
-        name = sql.Identifier(DEMO_DATABASE)
-        admin.execute(sql.SQL("drop database if exists {} with (force)").format(name))
-        admin.execute(sql.SQL("create database {}").format(name))
+        databases.recreate_database(admin, DEMO_DATABASE)
         url = cluster.url_for(DEMO_DATABASE)
         migrate(url)
         yield url
@@ -159,13 +156,11 @@ async def onboard_and_sync(
             f"connected {len(result.accounts)} accounts ({result.token.token_type} token, "
             f"stored encrypted); phase 1 enqueued"
         )
-        started, finished = time.monotonic(), False
+        started, finished = SYSTEM_CLOCK.monotonic(), False
         stop = asyncio.Event()
         workers = [
             asyncio.create_task(
-                Worker(settings, pool, http, cipher, lambda: datetime.now(UTC), f"demo-{i}").run(
-                    stop
-                )
+                Worker(settings, pool, http, cipher, SYSTEM_CLOCK, f"demo-{i}").run(stop)
             )
             for i in range(options.workers)
         ]
@@ -180,7 +175,7 @@ async def onboard_and_sync(
             stop.set()
             await asyncio.gather(*workers, return_exceptions=True)
         ids = [a.id for a in result.accounts]
-        return SyncOutcome(ids, time.monotonic() - started, finished)
+        return SyncOutcome(ids, SYSTEM_CLOCK.monotonic() - started, finished)
 
 
 async def verify(url: str, emu: Emulator, accounts: list[str]) -> Comparison:
@@ -199,7 +194,7 @@ async def report(url: str, console: Console) -> None:
 def run_demo(base: Settings, options: DemoOptions, console: Console | None = None) -> int:
     """The demo; returns the exit code (0 = database equals the emulator's truth, 2 = busy)."""
     console = console or Console()
-    began = time.monotonic()
+    began = SYSTEM_CLOCK.monotonic()
     console.rule("meta-sync demo")
     try:
         with fresh_database(base) as url:
@@ -222,7 +217,7 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
 
 
 def print_outcome(console: Console, began: float, comparison: Comparison) -> None:
-    console.print(f"demo {time.monotonic() - began:.1f} s")
+    console.print(f"demo {SYSTEM_CLOCK.monotonic() - began:.1f} s")
     for line in comparison.differences[:20]:
         console.print(f"[red]  {line}[/red]")
     style = "green" if comparison.ok else "red"
@@ -234,7 +229,7 @@ def sync_and_verify(
 ) -> tuple[Comparison, bool]:
     """Serve the demo world, sync it into ``url``, report, compare with the truth; (comparison,
     whether the sync finished in time)."""
-    emu, accounts = build_emulator(options, datetime.now(UTC).replace(microsecond=0))
+    emu, accounts = build_emulator(options, SYSTEM_CLOCK.now().replace(microsecond=0))
     with EmulatorServer(emu) as server:
         console.print(
             f"Meta emulator: {server.url} ({len(accounts)} accounts, ~{options.latency_ms:.0f} ms"

@@ -9,16 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 import uvicorn
-from psycopg.rows import dict_row
 from rich.console import Console
 from rich.table import Table
 
 from metasync.commands.admin import fetch_status, status_table
+from metasync.db import status
 
 if TYPE_CHECKING:
     from meta_emulator import Emulator
 
-PHASE_TITLES = {"recent_window": "phase 1 (90 days)", "historical_backfill": "phase 2 (history)"}
+PHASE_TITLES = {
+    "recent_window": "phase 1 ({days} days)",  # days: sync_planner_settings.phase_1_days
+    "historical_backfill": "phase 2 (history)",
+}
 
 
 def free_port() -> int:
@@ -57,26 +60,18 @@ class EmulatorServer:
 
 async def phase_times(conn: psycopg.AsyncConnection[Any]) -> list[dict[str, Any]]:
     """Per phase: jobs, wall seconds (first start to last completion), rows, calls."""
-    async with conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(
-            "select sync_phase::text as phase, count(*) as jobs,"
-            " count(*) filter (where status <> 'completed') as not_completed,"
-            " extract(epoch from max(completed_at) - min(coalesce(started_at, created_at)))"
-            "   as seconds,"
-            " sum(insight_rows_written) as rows, sum(api_calls) as calls"
-            " from meta_sync.sync_jobs group by 1 order by min(created_at)"
-        )
-        return await cur.fetchall()
+    return await status.phase_totals(conn)
 
 
 async def print_phase_times(conn: psycopg.AsyncConnection[Any], console: Console) -> None:
     table = Table(title="sync jobs by phase")
     for name in ("phase", "jobs", "not completed", "wall s", "insight rows", "calls"):
         table.add_column(name, justify="left" if name == "phase" else "right")
+    days = await status.phase_1_days(conn)
     for row in await phase_times(conn):
         seconds = row["seconds"]
         table.add_row(
-            PHASE_TITLES.get(row["phase"], row["phase"]), str(row["jobs"]),
+            PHASE_TITLES.get(row["phase"], row["phase"]).format(days=days), str(row["jobs"]),
             str(row["not_completed"]),
             f"{float(seconds):.1f}" if seconds is not None else "-",
             f"{int(row['rows'] or 0):,}", f"{int(row['calls'] or 0):,}",

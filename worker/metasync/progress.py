@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
+
+from metasync.clock import SYSTEM_CLOCK
 
 FINAL = frozenset({"completed", "completed_with_errors", "failed", "cancelled"})
 ENTITY_KEYS = ("campaigns_synced", "adsets_synced", "ads_synced", "creatives_synced")
@@ -88,7 +90,7 @@ def eta_text(job: JobState, now: datetime | None = None) -> str:
         return {"completed": "done", "completed_with_errors": "errors"}.get(job.status, job.status)
     if job.eta is None:
         return "-"
-    seconds = max(0, int((job.eta - (now or datetime.now(UTC))).total_seconds()))
+    seconds = max(0, int((job.eta - (now or SYSTEM_CLOCK.now())).total_seconds()))
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
@@ -120,7 +122,7 @@ class ProgressBoard:
 
     def note(self, message: str) -> None:
         """A line above the bars (connection lost, reconnected)."""
-        stamp = f"[dim]{datetime.now(UTC):%H:%M:%S}[/dim]"
+        stamp = f"[dim]{SYSTEM_CLOCK.now():%H:%M:%S}[/dim]"
         self.progress.console.print(f"{stamp} {message}", soft_wrap=True)
 
     def __enter__(self) -> ProgressBoard:

@@ -4,7 +4,9 @@
 bounded pass (``metasync run --once``). Both requeue expired leases, claim up to the free
 capacity (a global limit and a per-account limit), heartbeat the leases in the background and,
 when idle, call ``enqueue_due_syncs``. The daemon then waits for ``NOTIFY meta_sync_wake`` or
-the poll interval. Every SQL call gets ``p_now`` from the injected clock.
+the poll interval. Every SQL call gets the clock's ``db_now()`` as ``p_now``: with the
+:class:`~metasync.clock.SystemClock` none at all, so leases, ``run_after`` and requeues follow
+the database's clock, never this host's.
 """
 
 from __future__ import annotations
@@ -14,11 +16,8 @@ import contextlib
 import logging
 import os
 import socket
-import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -26,7 +25,9 @@ import httpx
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from metasync.clock import SYSTEM_CLOCK, Clock
 from metasync.crypto import TokenCipher
+from metasync.db import notify, scheduling
 from metasync.db.queue import (
     ClaimedChunk,
     claim_sync_chunks,
@@ -42,12 +43,7 @@ from metasync.sync.tokencache import TokenCache
 from metasync.sync.usage import PostgresUsageStore
 
 log = logging.getLogger("metasync.worker")
-WAKE_CHANNEL = "meta_sync_wake"
 DB_DOWN = (psycopg.OperationalError, PoolTimeout)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -75,22 +71,24 @@ class Worker:
         pool: AsyncConnectionPool[Any],
         http: httpx.AsyncClient,
         cipher: TokenCipher,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
         worker_id: str | None = None,
         *,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        """``retry`` and ``sleep`` (pacing and retry waits) are for tests that drive time."""
+        """``clock`` (a :class:`~metasync.clock.SimulatedClock`) and ``retry`` are for tests that
+        drive time."""
         self.settings, self.pool, self.http, self.cipher, self.clock = (
             settings, pool, http, cipher, clock,
         )  # fmt: skip
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:6]}"
-        self.governor = Governor(PostgresUsageStore(pool, clock), clock=clock, sleep=sleep)
-        self.graph = GraphClient.from_settings(
-            http, settings, governor=self.governor, retry=retry, sleep=sleep
+        self.governor = Governor(
+            PostgresUsageStore(pool, clock), clock=clock.now, sleep=clock.sleep
         )
-        self.tokens = TokenCache(pool, cipher, settings.token_cache_seconds)
+        self.graph = GraphClient.from_settings(
+            http, settings, governor=self.governor, retry=retry, sleep=clock.sleep
+        )
+        self.tokens = TokenCache(pool, cipher, settings.token_cache_seconds, clock)
         self.dead = self.tokens.dead
         self._locks: dict[str, asyncio.Lock] = {}
         self._running: dict[asyncio.Task[ChunkOutcome], ClaimedChunk] = {}
@@ -102,7 +100,8 @@ class Worker:
 
     async def run_once(self, max_seconds: float) -> RunStats:
         """One bounded pass: work until nothing is claimable (after one enqueue) or time is up."""
-        return await self._loop(asyncio.Event(), time.monotonic() + max_seconds, daemon=False)
+        deadline = self.clock.monotonic() + max_seconds
+        return await self._loop(asyncio.Event(), deadline, daemon=False)
 
     # --- the loop ------------------------------------------------------------------------
     async def _loop(self, stop: asyncio.Event, deadline: float | None, daemon: bool) -> RunStats:
@@ -119,7 +118,7 @@ class Worker:
         self, stop: asyncio.Event, deadline: float | None, daemon: bool, stats: RunStats
     ) -> None:
         idle_enqueued = False
-        while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+        while not stop.is_set() and (deadline is None or self.clock.monotonic() < deadline):
             try:
                 action = await self._step(stop, deadline, daemon, stats, idle_enqueued)
             except DB_DOWN as exc:  # Postgres restarting or unreachable: wait, then go on
@@ -159,7 +158,7 @@ class Worker:
         free = self.settings.worker_concurrency - len(self._running)
         if free <= 0:
             return 0
-        now = self.clock()
+        now = self.clock.db_now()
         async with self.pool.connection() as conn:
             await requeue_expired_leases(conn, now)
             claimed = await claim_sync_chunks(
@@ -177,7 +176,7 @@ class Worker:
     ) -> None:
         timeout = self.settings.poll_interval_seconds
         if deadline is not None:
-            timeout = max(0.0, min(timeout, deadline - time.monotonic()))
+            timeout = max(0.0, min(timeout, deadline - self.clock.monotonic()))
         stopper = asyncio.create_task(stop.wait())
         try:
             done, _ = await asyncio.wait(
@@ -220,10 +219,7 @@ class Worker:
     # --- around the loop -----------------------------------------------------------------
     async def _enqueue(self, stats: RunStats) -> int:
         async with self.pool.connection() as conn:
-            cur = await conn.execute(
-                "select * from meta_sync.enqueue_due_syncs(p_now => %s)", (self.clock(),)
-            )
-            jobs = len(await cur.fetchall())
+            jobs = len(await scheduling.enqueue_due_syncs(conn, now=self.clock.db_now()))
         stats.enqueued_jobs += jobs
         return jobs
 
@@ -232,7 +228,7 @@ class Worker:
         timeout = self.settings.poll_interval_seconds
         async with self.pool.connection() as conn:
             await conn.set_autocommit(True)
-            await conn.execute(f"listen {WAKE_CHANNEL}")
+            await notify.listen(conn, notify.WAKE_CHANNEL)
             try:
                 waiter = asyncio.create_task(_first_notify(conn, timeout))
                 stopper = asyncio.create_task(stop.wait())
@@ -242,7 +238,7 @@ class Worker:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
             finally:
-                await conn.execute(f"unlisten {WAKE_CHANNEL}")
+                await notify.unlisten(conn, notify.WAKE_CHANNEL)
                 await conn.set_autocommit(False)
 
     async def _heartbeat_forever(self) -> None:
@@ -258,7 +254,7 @@ class Worker:
             return
         async with self.pool.connection() as conn:
             kept = set(await heartbeat_sync_chunks(
-                conn, self.worker_id, list(held), self.settings.lease_seconds, self.clock()
+                conn, self.worker_id, list(held), self.settings.lease_seconds, self.clock.db_now()
             ))  # fmt: skip
         for chunk_id, task in held.items():
             # A chunk that ended while the heartbeat ran is not kept either: not a lost lease.
@@ -280,7 +276,7 @@ class Worker:
         self._running.clear()
         try:
             async with self.pool.connection() as conn:
-                released = await release_sync_chunks(conn, self.worker_id, ids, self.clock())
+                released = await release_sync_chunks(conn, self.worker_id, ids, self.clock.db_now())
         except DB_DOWN as exc:  # their leases expire and another worker takes them
             log.warning("could not release chunks", extra={"error": type(exc).__name__})
             return

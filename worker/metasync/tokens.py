@@ -1,4 +1,5 @@
-"""Token storage in ``meta_sync.meta_connections``: ciphertext in the database, plaintext in memory.
+"""Token storage in ``meta_sync.meta_connections``: ciphertext in the database, plaintext in memory
+(the rows themselves through :mod:`metasync.db.connections`).
 
 Every decrypted or stored token is registered with the log redactor, so it cannot reach a log.
 Rotation (``rotate_keys``) re-encrypts rows in small transactions with ``FOR UPDATE SKIP
@@ -17,6 +18,7 @@ from uuid import UUID, uuid4
 import psycopg
 
 from metasync.crypto import TokenCipher, TokenCipherError
+from metasync.db import connections
 from metasync.db.errors import NotFoundError
 from metasync.redaction import redact, register_secret
 
@@ -48,24 +50,11 @@ async def store_connection(
     register_secret(token)
     connection_id = uuid4()
     sealed = cipher.encrypt(token, organization_id=organization_id, connection_id=connection_id)
-    await conn.execute(
-        """
-        insert into meta_sync.meta_connections
-          (id, organization_id, label, token_ciphertext, token_key_id, token_type, scopes,
-           expires_at)
-        values (%s, %s, %s, %s, %s, %s, %s, %s)
-        """,
-        (
-            connection_id,
-            organization_id,
-            label,
-            sealed.ciphertext,
-            sealed.key_id,
-            token_type,
-            list(scopes),
-            expires_at,
-        ),
-    )
+    await connections.insert_connection(
+        conn,
+        connections.NewConnection(connection_id, organization_id, label, sealed.ciphertext,
+                                  sealed.key_id, token_type, scopes, expires_at),
+    )  # fmt: skip
     return connection_id
 
 
@@ -73,20 +62,13 @@ async def load_token(
     conn: psycopg.AsyncConnection[Any], cipher: TokenCipher, connection_id: UUID
 ) -> str:
     """The decrypted token of a connection (in memory only). NotFoundError when no such row."""
-    cur = await conn.execute(
-        """
-        select organization_id, token_ciphertext, token_key_id
-        from meta_sync.meta_connections where id = %s
-        """,
-        (connection_id,),
-    )
-    row = await cur.fetchone()
+    row = await connections.sealed_token(conn, connection_id)
     if row is None:
         raise NotFoundError(f"no meta connection {connection_id}")
-    organization_id, ciphertext, key_id = row
     token = cipher.decrypt(
-        ciphertext, key_id, organization_id=organization_id, connection_id=connection_id
-    )
+        row.ciphertext, row.key_id, organization_id=row.organization_id,
+        connection_id=connection_id,
+    )  # fmt: skip
     register_secret(token)
     return token
 
@@ -103,45 +85,23 @@ async def replace_token(
     """A new token for an existing connection (re-authorisation): encrypted, status active."""
     register_secret(token)
     async with conn.transaction():
-        cur = await conn.execute(
-            "select organization_id from meta_sync.meta_connections where id = %s for update",
-            (connection_id,),
-        )
-        row = await cur.fetchone()
-        if row is None:
+        organization_id = await connections.lock_connection(conn, connection_id)
+        if organization_id is None:
             raise NotFoundError(f"no meta connection {connection_id}")
-        sealed = cipher.encrypt(token, organization_id=row[0], connection_id=connection_id)
-        await conn.execute(
-            """
-            update meta_sync.meta_connections
-            set token_ciphertext = %s, token_key_id = %s, expires_at = %s,
-                scopes = coalesce(%s, scopes), status = 'active', last_error = null,
-                updated_at = coalesce(%s, now())
-            where id = %s
-            """,
-            (
-                sealed.ciphertext,
-                sealed.key_id,
-                expires_at,
-                None if scopes is None else list(scopes),
-                now,
-                connection_id,
-            ),
+        sealed = cipher.encrypt(token, organization_id=organization_id, connection_id=connection_id)
+        await connections.replace_sealed_token(
+            conn, connection_id, sealed.ciphertext, sealed.key_id, expires_at, scopes, now
         )
 
 
 async def mark_connection_expired(
-    conn: psycopg.AsyncConnection[Any], connection_id: UUID, reason: str, now: datetime
+    conn: psycopg.AsyncConnection[Any],
+    connection_id: UUID,
+    reason: str,
+    now: datetime | None = None,
 ) -> None:
     """Status ``expired`` with the (redacted) reason; the token is no longer used."""
-    await conn.execute(
-        """
-        update meta_sync.meta_connections
-        set status = 'expired', last_error = %s, updated_at = %s
-        where id = %s
-        """,
-        (redact(reason), now, connection_id),
-    )
+    await connections.mark_connection_expired(conn, connection_id, redact(reason), now)
 
 
 @dataclass
@@ -178,44 +138,31 @@ async def _rotate_batch(
 ) -> bool:
     """One transaction of at most ``batch_size`` rows; False when nothing was left to do."""
     async with conn.transaction():
-        cur = await conn.execute(
-            """
-            select id, organization_id, token_ciphertext, token_key_id
-            from meta_sync.meta_connections
-            where token_key_id <> %s and id <> all(%s)
-            order by id
-            limit %s
-            for update skip locked
-            """,
-            (state.to_key_id, list(state.failed), batch_size),
+        rows = await connections.lock_rotation_batch(
+            conn, state.to_key_id, list(state.failed), batch_size
         )
-        rows = await cur.fetchall()
-        for connection_id, organization_id, ciphertext, key_id in rows:
+        for row in rows:
             try:
                 token = cipher.decrypt(
-                    ciphertext, key_id, organization_id=organization_id, connection_id=connection_id
-                )
+                    row.ciphertext, row.key_id, organization_id=row.organization_id,
+                    connection_id=row.connection_id,
+                )  # fmt: skip
             except TokenCipherError as exc:
-                state.failed[connection_id] = str(exc)
+                state.failed[row.connection_id] = str(exc)
                 log.error(
                     "token rotation failed",
-                    extra={"connection_id": str(connection_id), "error": str(exc)},
+                    extra={"connection_id": str(row.connection_id), "error": str(exc)},
                 )
                 continue
             register_secret(token)
             sealed = cipher.encrypt(
                 token,
-                organization_id=organization_id,
-                connection_id=connection_id,
+                organization_id=row.organization_id,
+                connection_id=row.connection_id,
                 key_id=state.to_key_id,
             )
-            await conn.execute(
-                """
-                update meta_sync.meta_connections
-                set token_ciphertext = %s, token_key_id = %s
-                where id = %s and token_key_id = %s
-                """,
-                (sealed.ciphertext, sealed.key_id, connection_id, key_id),
+            await connections.reseal_token(
+                conn, row.connection_id, sealed.ciphertext, sealed.key_id, row.key_id
             )
             state.rotated += 1
     return bool(rows)

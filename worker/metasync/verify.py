@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 import psycopg
-from psycopg.rows import dict_row
+
+from metasync.db import entities, insights, status
 
 ENTITY_TABLES = {
     "campaigns": ("meta_campaigns", ("name", "status", "effective_status")),
@@ -84,12 +85,7 @@ async def synced_ranges(
     conn: psycopg.AsyncConnection[Any], account_id: str
 ) -> list[tuple[date, date]]:
     """The date ranges of the account's completed insight jobs."""
-    cur = await conn.execute(
-        "select date_since, date_until from meta_sync.sync_jobs where account_id = %s"
-        " and status = 'completed' and date_since is not null order by date_since",
-        (account_id,),
-    )
-    return [(row[0], row[1]) for row in await cur.fetchall()]
+    return await status.completed_ranges(conn, account_id)
 
 
 async def compare_insights(
@@ -100,15 +96,8 @@ async def compare_insights(
             (str(r["ad_id"]), str(r["date_start"])): r
             for r in truth.truth_insights(account_id, since, until)
         }
-        async with conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(
-                "select ad_id, date::text as date_start, impressions, clicks, spend, reach,"
-                " actions, action_values from meta_sync.meta_insights_daily"
-                " where account_id = %s and date between %s and %s"
-                " and attribution_setting = 'default' and breakdown_key = ''",
-                (account_id, since, until),
-            )
-            stored = {(str(r["ad_id"]), str(r["date_start"])): r for r in await cur.fetchall()}
+        found = await insights.daily_metrics(conn, account_id, since, until)
+        stored = {(str(r["ad_id"]), str(r["date_start"])): r for r in found}
         result.rows_compared += len(expected.keys() | stored.keys())
         for key in sorted(expected.keys() | stored.keys()):
             label = f"{account_id} ad {key[0]} {key[1]}"
@@ -136,12 +125,8 @@ async def compare_entities(
     expected_all = truth.truth_entities(account_id)
     for kind, (table, columns) in ENTITY_TABLES.items():
         expected = {str(o["id"]): o for o in expected_all.get(kind, [])}
-        async with conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(
-                f"select id, {', '.join(columns)} from meta_sync.{table} where account_id = %s",
-                (account_id,),
-            )
-            stored = {str(r["id"]): r for r in await cur.fetchall()}
+        found = await entities.entity_rows(conn, table, columns, account_id)
+        stored = {str(r["id"]): r for r in found}
         result.entities_compared += len(expected.keys() | stored.keys())
         for oid in sorted(expected.keys() | stored.keys()):
             if oid not in stored and expected[oid].get("effective_status") == "DELETED":

@@ -17,11 +17,10 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from psycopg.rows import dict_row
 
+from metasync.clock import SYSTEM_CLOCK, Clock
+from metasync.db import accounts, notify, status
 from metasync.progress import JobState, ProgressBoard, job_id_of
-
-CHANNEL = "meta_sync_progress"
 
 
 @dataclass(frozen=True)
@@ -42,28 +41,19 @@ class JobSelection:
 
 
 async def organization_ids(conn: psycopg.AsyncConnection[Any], name: str) -> frozenset[UUID]:
-    cur = await conn.execute("select id from meta_sync.organizations where name = %s", (name,))
-    return frozenset(UUID(str(row[0])) for row in await cur.fetchall())
+    return await accounts.organizations_named(conn, name)
 
 
 async def load_jobs(
     conn: psycopg.AsyncConnection[Any], selection: JobSelection, *, open_only: bool
 ) -> list[dict[str, Any]]:
     """The selected rows of ``sync_job_progress`` (ids given: those; else open jobs)."""
-    where: list[str] = ["true"]
-    args: list[Any] = []
-    if selection.job_ids:
-        where.append("job_id = any(%s)")
-        args.append(sorted(selection.job_ids))
-    elif open_only:
-        where.append("status in ('pending', 'in_progress')")
-    if selection.organization_ids is not None:
-        where.append("organization_id = any(%s)")
-        args.append(sorted(selection.organization_ids))
-    query = f"select * from meta_sync.sync_job_progress where {' and '.join(where)} order by job_id"
-    async with conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(query, args)
-        return await cur.fetchall()
+    return await status.job_progress(
+        conn,
+        job_ids=selection.job_ids,
+        organization_ids=selection.organization_ids,
+        open_only=open_only,
+    )
 
 
 def done(board: ProgressBoard, selection: JobSelection) -> bool:
@@ -132,7 +122,7 @@ async def _watch_session(
     """One pair of connections: LISTEN, (re)load the state, apply notifications until done."""
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
     async with conn:
-        await conn.execute(f"listen {CHANNEL}")
+        await notify.listen(conn, notify.PROGRESS_CHANNEL)
         _apply_rows(board, selection, await load_jobs(conn, selection, open_only=True))
         seen = frozenset(board.jobs) | selection.job_ids
         if link.ever and seen:  # what changed while disconnected: notifications are not replayed
@@ -167,10 +157,10 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-async def _stopped(stop: asyncio.Event | None, seconds: float) -> bool:
+async def _stopped(stop: asyncio.Event | None, seconds: float, clock: Clock = SYSTEM_CLOCK) -> bool:
     """Sleep ``seconds``, or less when ``stop`` is set meanwhile; whether it is set."""
     if stop is None:
-        await asyncio.sleep(seconds)
+        await clock.sleep(seconds)
         return False
     try:
         await asyncio.wait_for(stop.wait(), seconds)

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from meta_emulator import Emulator
 from metasync.cli import app
+from metasync.connections import AppCredentials, refresh_expiring_tokens
 from metasync.crypto import TokenCipher
 from metasync.graph import GraphClient
-from metasync.onboarding import AppCredentials, refresh_expiring_tokens
 from metasync.tokens import load_token
 
 runner = CliRunner()

@@ -4,36 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from metasync.sync.insights import (
-    InsightsPlan,
-    months_back,
-    plan_range,
-    query_params,
-    use_async,
-)
+from metasync.db.insights import InsightsWindow
+from metasync.sync.insights import InsightsPlan, plan_range, query_params, use_async
 from metasync.sync.structure import LISTED_STATUSES, edge_requests, unlisted
 
 TODAY = date(2026, 3, 10)
+# What insights_window reads from the database for TODAY (37 months back: 2023-02-10).
+WINDOW = InsightsWindow(TODAY, date(2023, 2, 10))
 
 
 def test_range_never_ends_after_today() -> None:
-    plan = plan_range(date(2026, 3, 1), date(2026, 3, 20), TODAY, None)
+    plan = plan_range(date(2026, 3, 1), date(2026, 3, 20), WINDOW, None)
     assert plan == InsightsPlan(date(2026, 3, 1), TODAY, None)
-    assert plan_range(date(2026, 3, 11), date(2026, 3, 12), TODAY, None) is None
+    assert plan_range(date(2026, 3, 11), date(2026, 3, 12), WINDOW, None) is None
 
 
-def test_range_clamped_to_37_months_with_margin() -> None:
-    plan = plan_range(date(2020, 1, 1), date(2023, 6, 30), TODAY, None)
+def test_range_clamped_to_the_history_window_with_margin() -> None:
+    plan = plan_range(date(2020, 1, 1), date(2023, 6, 30), WINDOW, None)
     assert plan is not None and plan.since == date(2023, 2, 11)
-    assert plan_range(date(2020, 1, 1), date(2022, 1, 1), TODAY, None) is None
-    wider = plan_range(date(2020, 1, 1), date(2023, 6, 30), TODAY, None, margin=4)
+    assert plan_range(date(2020, 1, 1), date(2022, 1, 1), WINDOW, None) is None
+    wider = plan_range(date(2020, 1, 1), date(2023, 6, 30), WINDOW, None, margin=4)
     assert wider is not None and wider.since == date(2023, 2, 14)
-
-
-def test_months_back_end_of_month() -> None:
-    assert months_back(date(2026, 3, 31), 1) == date(2026, 2, 28)
-    assert months_back(date(2024, 3, 31), 1) == date(2024, 2, 29)
-    assert months_back(date(2026, 3, 10), 37) == date(2023, 2, 10)
 
 
 def test_query_is_one_account_level_daily_ad_query() -> None:

@@ -4,12 +4,12 @@ read once more on its own (a parent Meta purged must not cost the child)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any, cast
 
 import httpx
 from graph_fakes import batch_items, error, make_client, reply
 
+from metasync.clock import SYSTEM_CLOCK
 from metasync.settings import Settings
 from metasync.sync.context import ChunkContext
 from metasync.sync.structure import read_unlisted
@@ -27,7 +27,7 @@ def item(body: dict[str, Any], status: int = 200) -> dict[str, Any]:
 def context(graph: Any) -> ChunkContext:
     chunk = cast(Any, type("Chunk", (), {"account_id": "act_1"})())
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    return ChunkContext(chunk, graph, cast(Any, None), settings, lambda: datetime.now(UTC))
+    return ChunkContext(chunk, graph, cast(Any, None), settings, SYSTEM_CLOCK)
 
 
 def meta(purged_parent: bool) -> Any:

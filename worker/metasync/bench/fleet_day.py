@@ -31,11 +31,15 @@ from pydantic import SecretStr
 
 from metasync import tokens
 from metasync.bench._common import Report, throwaway_database
+from metasync.clock import SimulatedClock
+from metasync.connections import fetch_account_metadata, upsert_ad_account
 from metasync.crypto import TokenCipher, generate_key
+from metasync.db.accounts import create_organization
+from metasync.db.scheduling import enqueue_due_syncs
 from metasync.graph import GraphClient, RetryPolicy
-from metasync.onboarding import fetch_account_metadata, upsert_ad_account
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
+from metasync.verify import compare_with_truth
 
 if TYPE_CHECKING:
     from meta_emulator import Emulator
@@ -61,15 +65,32 @@ async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: Graph
     for i in range(0, len(ids), 50):
         metadata += await fetch_account_metadata(graph, token, ids[i : i + 50])
     async with pool.connection() as conn, conn.transaction():
-        cur = await conn.execute("insert into meta_sync.organizations (name) values ('fleet')"
-                                 " returning id")  # fmt: skip
-        row = await cur.fetchone()
-        assert row is not None
-        connection = await tokens.store_connection(conn, cipher, row[0], token, "system_user")
+        org = await create_organization(conn, "fleet")
+        connection = await tokens.store_connection(conn, cipher, org, token, "system_user")
         for index, account in enumerate(metadata):
-            await upsert_ad_account(conn, account, organization_id=row[0],
+            await upsert_ad_account(conn, account, organization_id=org,
                                     connection_id=connection, tier=tier_of(index))  # fmt: skip
     return [a.id for a in metadata]
+
+
+SETTLED = """
+select id, account_id from meta_sync.sync_jobs
+where sync_phase = 'settle' and status = 'completed' and id > %s order by id
+"""
+
+
+async def check_settled(pool: AsyncConnectionPool[Any], emu: Emulator, after: int,
+                        differences: list[str], checked: list[str]) -> int:  # fmt: skip
+    """Compare every account whose settle job completed since job ``after`` with the truth;
+    returns the newest settle job id seen."""
+    async with pool.connection() as conn:
+        rows = await (await conn.execute(SETTLED, (after,))).fetchall()
+        if rows:
+            accounts = sorted({r[1] for r in rows})
+            result = await compare_with_truth(conn, emu, accounts)
+            differences.extend(result.differences)
+            checked.extend(accounts)
+    return max((int(r[0]) for r in rows), default=after)
 
 
 async def drain(worker: Worker) -> int:
@@ -147,18 +168,22 @@ async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> 
     ):  # fmt: skip
         graph = GraphClient.from_settings(http, settings, retry=FAST_RETRY)
         await seed_fleet(pool, emu, graph, cipher, accounts)
-        worker = Worker(settings, pool, http, cipher, emu.clock.now, "fleet", retry=FAST_RETRY)
+        clock = SimulatedClock(emu.clock.now)
+        worker = Worker(settings, pool, http, cipher, clock, "fleet", retry=FAST_RETRY)
         began = time.monotonic()
         await drain(worker)
         onboarding_s, onboarding_calls = time.monotonic() - began, emu.stats["calls"]
         kinds_before = dict(emu.stats["by_kind"])
         began = time.monotonic()
+        differences: list[str] = []
+        checked: list[str] = []
+        settled = await check_settled(pool, emu, 0, [], [])  # onboarding enqueues no settle
         for _ in range(hours * 4):
             emu.advance(STEP)
             async with pool.connection() as conn:
-                await conn.execute("select meta_sync.enqueue_due_syncs(p_limit => 10000,"
-                                   " p_now => %s)", (emu.clock.now(),))  # fmt: skip
+                await enqueue_due_syncs(conn, 10000, clock.db_now())
             await drain(worker)
+            settled = await check_settled(pool, emu, settled, differences, checked)
         day_s, stats = time.monotonic() - began, emu.stats
         late, worst = await freshness(pool, START, emu.clock.now())
         reread = await reread_28_days_calls(pool, emu, settings.insights_page_size)
@@ -168,6 +193,8 @@ async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> 
     report.add("onboarding: wall s", round(onboarding_s, 1))
     report.add(f"simulated {hours} h: wall s", round(day_s, 1), f"{hours * 4} steps of 15 min")
     report.add("freshness violations", len(late), "interval + 15 min; must be 0")
+    report.add("ground-truth differences", len(differences),
+               f"{len(checked)} settles, each account compared right after it")  # fmt: skip
     for tier in ("high", "medium", "low"):
         report.add(f"worst gap, {tier} (min)", round(worst.get(tier, 0.0), 1),
                    "interval + 15 allowed")  # fmt: skip
@@ -184,8 +211,12 @@ async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> 
                        window_by_kind={k: v - kinds_before.get(k, 0)
                                        for k, v in stats["by_kind"].items()}, violations=late[:50],
                        worst_gap_minutes=worst,
-                       reread_28_days_calls=reread)  # fmt: skip
+                       reread_28_days_calls=reread,
+                       calls_ratio=day_calls / reread if reread else 0.0,
+                       ground_truth_differences=len(differences), settles_compared=len(checked),
+                       differences=differences[:50])  # fmt: skip
     report.check(not late, f"{len(late)} accounts synced later than interval + 15 min")
+    report.check(not differences, f"{len(differences)} differences with ground truth after settles")
 
 
 def fleet_day(

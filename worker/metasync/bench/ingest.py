@@ -5,7 +5,7 @@ a worker writes per chunk. In the same run, on a throwaway database:
 
 1. plain COPY of every batch into ``meta_insights_daily`` (one transaction per batch), timed;
    then the table is truncated;
-2. ``metasync.sync.writers.upsert_rows`` of the same batches into the empty table (COPY into a
+2. ``metasync.db.writers.upsert_rows`` of the same batches into the empty table (COPY into a
    temp stage + one ``insert ... on conflict do update ... where distinct``), timed;
 3. the same upsert again over the full table: rows changed must be 0 and the count unchanged.
 
@@ -30,9 +30,9 @@ import typer
 from psycopg import sql
 
 from metasync.bench._common import Report, median, postgres_version, throwaway_database
+from metasync.db.writers import INSIGHTS, copy_values, upsert_rows
 from metasync.settings import get_settings
 from metasync.sync.mapping import InsightDailyRow
-from metasync.sync.writers import INSIGHTS, copy_values, upsert_rows
 
 ACCOUNTS = 10
 FIRST_DAY = date(2024, 1, 1)

@@ -30,8 +30,10 @@ from pydantic import SecretStr
 from metasync.bench._common import Report, throwaway_database
 from metasync.bench.onboarding import onboard, verify
 from metasync.bench.workers import EmulatorProcess
+from metasync.clock import SYSTEM_CLOCK
 from metasync.commands.sync import request_manual_sync
 from metasync.crypto import TokenCipher, generate_key
+from metasync.db import queue
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
 
@@ -73,12 +75,8 @@ async def planned_chunks(url: str, account_id: str, since: date, until: date) ->
     """Insights chunks and days the planner makes for a manual range (rolled back)."""
     conn = await psycopg.AsyncConnection.connect(url)
     async with conn:
-        cur = await conn.execute(
-            "select meta_sync.request_manual_sync(%s, %s, %s, 'bench')", (account_id, since, until)
-        )
-        row = await cur.fetchone()
-        assert row is not None
-        planned = await (await conn.execute(PLANNED, (row[0],))).fetchone()
+        job_id = await queue.request_manual_sync(conn, account_id, since, until, "bench")
+        planned = await (await conn.execute(PLANNED, (job_id,))).fetchone()
         await conn.rollback()
     assert planned is not None
     return int(planned[0]), int(planned[1])
@@ -99,7 +97,7 @@ async def run_until_final(
     pool = AsyncConnectionPool(url, min_size=2, max_size=24, open=False,
                                kwargs={"autocommit": True})  # fmt: skip
     async with pool, httpx.AsyncClient(timeout=120) as http:
-        worker = Worker(settings, pool, http, cipher, lambda: datetime.now(UTC), "bench-manual")
+        worker = Worker(settings, pool, http, cipher, SYSTEM_CLOCK, "bench-manual")
         task = asyncio.create_task(worker.run(stop))
         try:
             while (await job_cost(url, "id = %s", job_id)).status in ("pending", "in_progress"):

@@ -16,7 +16,6 @@ import math
 import tempfile
 import time
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,11 +28,12 @@ from pydantic import SecretStr
 
 from metasync.bench._common import Report, throwaway_database
 from metasync.bench.workers import EmulatorProcess, connect_world
+from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher, generate_key
+from metasync.db.writers import measure_upsert_vs_copy
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
 from metasync.sync.mapping import InsightDailyRow
-from metasync.sync.writers import measure_upsert_vs_copy
 from metasync.verify import compare_with_truth
 
 INSIGHT_KINDS = ("insights", "insights_async", "report_poll")
@@ -117,7 +117,7 @@ async def onboard(
     pool = AsyncConnectionPool(url, min_size=2, max_size=24, open=False,
                                kwargs={"autocommit": True})  # fmt: skip
     async with pool, httpx.AsyncClient(timeout=120) as http:
-        worker = Worker(settings, pool, http, cipher, lambda: datetime.now(UTC), "bench-1")
+        worker = Worker(settings, pool, http, cipher, SYSTEM_CLOCK, "bench-1")
         task = asyncio.create_task(worker.run(stop))
         try:
             await wait_phases(url, timeline, limit_s)
@@ -141,7 +141,7 @@ async def measure_writes(url: str) -> Any:
     rows = await insight_rows(url)
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
     async with conn:
-        return await measure_upsert_vs_copy(conn, rows, datetime.now(UTC))
+        return await measure_upsert_vs_copy(conn, rows)
 
 
 async def verify(url: str, emu: EmulatorProcess, accounts: list[str]) -> Any:

@@ -27,9 +27,9 @@ import typer
 from pydantic import SecretStr
 
 from metasync.bench._common import Report, free_port, median, throwaway_database, url_as_uri
+from metasync.connections import connect
 from metasync.crypto import TokenCipher, generate_key
 from metasync.graph import GraphClient
-from metasync.onboarding import connect
 from metasync.settings import Settings, get_settings
 from metasync.verify import TruthSource, compare_with_truth, merge_ranges, synced_ranges
 

@@ -17,13 +17,12 @@ from uuid import UUID
 
 import psycopg
 import typer
-from psycopg.rows import dict_row
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from metasync.db import scheduling
-from metasync.db.errors import MetaSyncDatabaseError, translated
+from metasync.db import accounts, scheduling, status
+from metasync.db.errors import MetaSyncDatabaseError
 from metasync.postgres.connect import resolve_database_url
 from metasync.settings import get_settings
 
@@ -70,17 +69,9 @@ def check_tier(tier: str) -> None:
 
 # --- status ------------------------------------------------------------------------------------
 
-STATUS_SQL = """
-select * from meta_sync.meta_sync_status
-where %(org)s::text is null or organization_name = %(org)s or organization_id::text = %(org)s
-order by organization_name, tier, next_sync_at nulls last, account_id
-"""
-
 
 async def fetch_status(conn: psycopg.AsyncConnection[Any], org: str | None) -> list[dict[str, Any]]:
-    async with translated(), conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(STATUS_SQL, {"org": org})
-        return await cur.fetchall()
+    return await status.account_status(conn, org)
 
 
 def _cell(value: Any, *, short: bool = False) -> str:
@@ -168,45 +159,22 @@ async def ensure_organization(conn: psycopg.AsyncConnection[Any], org: str) -> U
         by_id: UUID | None = UUID(org)
     except ValueError:
         by_id = None
-    async with conn.cursor() as cur:
-        if by_id is not None:
-            await cur.execute("select id from meta_sync.organizations where id = %s", (by_id,))
-            row = await cur.fetchone()
-            if row is None:
-                raise fail(f"no organization with id {org}")
-            return UUID(str(row[0]))
-        await cur.execute(
-            "select id from meta_sync.organizations where name = %s order by created_at limit 1",
-            (org,),
-        )
-        row = await cur.fetchone()
-        if row is None:
-            await cur.execute(
-                "insert into meta_sync.organizations (name) values (%s) returning id", (org,)
-            )
-            row = await cur.fetchone()
-        assert row is not None
-        return UUID(str(row[0]))
-
-
-INSERT_ACCOUNT = """
-insert into meta_sync.meta_ad_accounts
-  (id, organization_id, connection_id, name, currency, timezone_name, created_time,
-   meta_sync_priority)
-values (%(id)s, %(org)s,
-        (select c.id from meta_sync.meta_connections c
-         where c.organization_id = %(org)s and c.status = 'active' order by c.created_at limit 1),
-        %(name)s, %(currency)s, %(tz)s, %(created)s, %(tier)s::meta_sync.sync_tier)
-"""
+    if by_id is not None:
+        if not await accounts.organization_exists(conn, by_id):
+            raise fail(f"no organization with id {org}")
+        return by_id
+    return await accounts.ensure_organization(conn, org)
 
 
 async def add_account(
     conn: psycopg.AsyncConnection[Any], org: str, values: dict[str, Any]
 ) -> tuple[UUID, int]:
-    async with translated():
-        org_id = await ensure_organization(conn, org)
-        await conn.execute(INSERT_ACCOUNT, {**values, "org": org_id})
-        job_id = await scheduling.start_account_onboarding(conn, values["id"])
+    org_id = await ensure_organization(conn, org)
+    row = accounts.AccountRow(
+        values["id"], values["name"], values["currency"], values["tz"], values["created"]
+    )
+    await accounts.insert_ad_account(conn, row, organization_id=org_id, tier=values["tier"])
+    job_id = await scheduling.start_account_onboarding(conn, values["id"])
     return org_id, job_id
 
 

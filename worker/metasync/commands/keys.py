@@ -24,6 +24,7 @@ from metasync.crypto import (
     generate_key,
     new_key_id,
 )
+from metasync.db import connections
 from metasync.postgres.connect import resolve_database_url
 from metasync.settings import get_settings
 from metasync.tokens import TokenRotationError, rotate_keys
@@ -72,9 +73,5 @@ def rotate_command(
 async def _rotate(url: str, cipher: TokenCipher, to: str | None, batch: int) -> tuple[int, int]:
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
         rotated = await rotate_keys(conn, cipher, to, batch)
-        cur = await conn.execute(
-            "select count(*) from meta_sync.meta_connections where token_key_id <> %s",
-            (to or cipher.current_key_id,),
-        )
-        row = await cur.fetchone()
-    return rotated, int(row[0]) if row else 0
+        left = await connections.count_not_under_key(conn, to or cipher.current_key_id)
+    return rotated, left

@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 import httpx
@@ -22,10 +22,11 @@ import typer
 from psycopg_pool import AsyncConnectionPool
 from rich.console import Console
 
+from metasync.clock import SYSTEM_CLOCK
+from metasync.connections import AppCredentials, refresh_expiring_tokens
 from metasync.crypto import TokenCipher
 from metasync.graph import GraphClient
 from metasync.logging import configure_logging
-from metasync.onboarding import AppCredentials, refresh_expiring_tokens
 from metasync.postgres.connect import resolve_database_url
 from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
@@ -34,10 +35,6 @@ log = logging.getLogger("metasync.run")
 console = Console(stderr=True)
 REFRESH_EVERY = timedelta(hours=6)
 REFRESH_WITHIN = timedelta(days=7)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def worker_id() -> str:
@@ -89,7 +86,7 @@ async def run_worker(
                                kwargs={"autocommit": True})  # fmt: skip
     limits = httpx.Limits(max_connections=size * 2)
     async with pool, httpx.AsyncClient(transport=transport, limits=limits) as http:
-        worker = Worker(settings, pool, http, cipher, utcnow, worker_id())
+        worker = Worker(settings, pool, http, cipher, SYSTEM_CLOCK, worker_id())
         refresher = asyncio.create_task(refresh_tokens_forever(settings, pool, http, cipher, stop))
         try:
             if once:

@@ -13,10 +13,12 @@ import psycopg
 import typer
 from rich.console import Console
 
+from metasync.clock import SYSTEM_CLOCK
+from metasync.connections import AppCredentials, ConnectError, ConnectResult, connect
 from metasync.crypto import TokenCipher, TokenCipherError
+from metasync.db import queue, scheduling
 from metasync.db.errors import MetaSyncDatabaseError, translated
 from metasync.graph import GraphClient, GraphError
-from metasync.onboarding import AppCredentials, ConnectError, ConnectResult, connect
 from metasync.postgres.connect import resolve_database_url
 from metasync.redaction import register_secret
 from metasync.settings import Settings, get_settings
@@ -129,14 +131,8 @@ async def request_manual_sync(
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
     async with conn, translated():
         since, until = await _default_range(conn, account_id, since, until)
-        cur = await conn.execute(
-            "select meta_sync.request_manual_sync(p_account_id => %s, p_since => %s,"
-            " p_until => %s, p_requested_by => 'cli')",
-            (account_id, since, until),
-        )
-        row = await cur.fetchone()
-    assert row is not None
-    return int(row[0]), since, until
+        job_id = await queue.request_manual_sync(conn, account_id, since, until, "cli")
+    return job_id, since, until
 
 
 async def _default_range(
@@ -145,18 +141,12 @@ async def _default_range(
     """Missing ends: ``until`` = today in the account's zone, ``since`` = until - tier window."""
     if since is not None and until is not None:
         return since, until
-    cur = await conn.execute(
-        "select (now() at time zone a.timezone_name)::date, c.date_range_days"
-        " from meta_sync.meta_ad_accounts a join meta_sync.meta_sync_config c"
-        " on c.tier = a.meta_sync_priority where a.id = %s",
-        (account_id,),
-    )
-    row = await cur.fetchone()
-    if row is None:
-        return since or date.today(), until or date.today()  # the SQL names the real problem
-    today, days = row
-    end = until or today
-    return since or date.fromordinal(end.toordinal() - days + 1), end
+    window = await scheduling.tier_window(conn, account_id)
+    if window is None:
+        today = SYSTEM_CLOCK.now().date()
+        return since or today, until or today  # the SQL names the real problem
+    end = until or window.today
+    return since or date.fromordinal(end.toordinal() - window.date_range_days + 1), end
 
 
 def sync_command(

@@ -27,8 +27,9 @@ from typing import Any
 
 import psycopg
 
+from metasync.db import notify
+
 log = logging.getLogger(__name__)
-CHANNEL = "meta_sync_progress"
 BUFFER = 5000
 QUEUE = 1000
 RECHECK_SECONDS = 60.0  # a user's organisations are asked again this often
@@ -140,7 +141,7 @@ class Hub:
                 try:
                     conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
                     async with conn:
-                        await conn.execute(f"listen {CHANNEL}")
+                        await notify.listen(conn, notify.PROGRESS_CHANNEL)
                         if not first:
                             self._mark_gap()
                         first = False

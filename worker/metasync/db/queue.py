@@ -2,7 +2,7 @@
 
 Every function takes an ``AsyncConnection`` (the caller owns the transaction:
 ``complete_sync_chunk`` is meant to run in the same transaction as the chunk's writes) and
-passes ``now`` as ``p_now``.
+passes ``now`` as ``p_now`` (``None``: the database's ``now()``).
 SQL refusals arrive as :mod:`metasync.db.errors` exceptions; a lost lease is
 :class:`~metasync.db.errors.LeaseLostError`.
 """
@@ -63,41 +63,6 @@ class ClaimedChunk:
             updated_since=row.get("updated_since"),
             retry_count=int(row.get("retry_count") or 0),
             organization_id=row.get("organization_id"),
-        )
-
-
-@dataclass(frozen=True)
-class RateLimitRow:
-    """One row of ``meta_rate_limit_state`` as ``get_rate_limit_state`` returns it."""
-
-    scope_type: str
-    scope_id: str
-    usage_type: str
-    call_count_pct: float | None
-    total_cputime_pct: float | None
-    total_time_pct: float | None
-    estimated_regain_minutes: int | None
-    blocked_until: datetime | None
-    last_throttle_code: int | None
-    observed_at: datetime
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> RateLimitRow:
-        def pct(key: str) -> float | None:
-            value = row.get(key)
-            return float(value) if value is not None else None
-
-        return cls(
-            scope_type=str(row["scope_type"]),
-            scope_id=str(row["scope_id"]),
-            usage_type=str(row.get("usage_type") or ""),
-            call_count_pct=pct("call_count_pct"),
-            total_cputime_pct=pct("total_cputime_pct"),
-            total_time_pct=pct("total_time_pct"),
-            estimated_regain_minutes=row.get("estimated_regain_minutes"),
-            blocked_until=row.get("blocked_until"),
-            last_throttle_code=row.get("last_throttle_code"),
-            observed_at=row["observed_at"],
         )
 
 
@@ -260,21 +225,19 @@ async def requeue_expired_leases(conn: Conn, now: datetime | None = None) -> int
     return int(value or 0)
 
 
-async def record_rate_limit_state(conn: Conn, now: datetime | None = None, **fields: Any) -> None:
-    """Upsert one scope's usage; ``fields`` are the SQL parameters without the ``p_`` prefix."""
-    names = sorted(fields)
-    args = ", ".join(f"p_{n} => %({n})s" for n in names)
-    await _rows(
+async def request_manual_sync(
+    conn: Conn,
+    account_id: str,
+    since: date,
+    until: date,
+    requested_by: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """A manual job over ``since`` .. ``until``; its id."""
+    value = await _scalar(
         conn,
-        f"select meta_sync.record_rate_limit_state({args}, p_now => coalesce(%(now)s, now()))",
-        {**fields, "now": now},
+        "select meta_sync.request_manual_sync(p_account_id => %(a)s, p_since => %(s)s,"
+        " p_until => %(u)s, p_requested_by => %(by)s, p_now => coalesce(%(now)s, now()))",
+        {"a": account_id, "s": since, "u": until, "by": requested_by, "now": now},
     )
-
-
-async def get_rate_limit_state(conn: Conn, now: datetime | None = None) -> list[RateLimitRow]:
-    rows = await _rows(
-        conn,
-        "select * from meta_sync.get_rate_limit_state(p_now => coalesce(%(now)s, now()))",
-        {"now": now},
-    )
-    return [RateLimitRow.from_row(r) for r in rows]
+    return int(value)

@@ -96,11 +96,15 @@ async def update_meta_sync_status(
     regain_at: datetime | None = None,
     fresh_through: date | None = None,
     now: datetime | None = None,
+    *,
+    regain_in: timedelta | None = None,
 ) -> datetime | None:
-    """Record a sync outcome; returns the account's new ``next_sync_at``."""
+    """Record a sync outcome; returns the account's new ``next_sync_at``. The backoff ends at
+    ``regain_at``, or ``regain_in`` after now (the database's clock unless ``now`` is given)."""
     sql = (
         "select meta_sync.update_meta_sync_status(%(account)s, %(outcome)s, %(error)s, "
-        f"%(regain)s::timestamptz, %(fresh)s::date, {_NOW})"
+        f"coalesce(%(regain)s::timestamptz, {_NOW} + %(regain_in)s::interval), %(fresh)s::date,"
+        f" {_NOW})"
     )
     result: datetime | None = await _scalar(
         conn,
@@ -110,6 +114,7 @@ async def update_meta_sync_status(
             "outcome": outcome,
             "error": error,
             "regain": regain_at,
+            "regain_in": regain_in,
             "fresh": fresh_through,
             "now": now,
         },
@@ -150,3 +155,24 @@ async def enqueue_due_syncs(
         await cur.execute(sql.encode(), {"limit": limit, "now": now})
         rows = await cur.fetchall()
     return [EnqueuedJob(int(r["job_id"]), str(r["account_id"]), str(r["sync_phase"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class TierWindow:
+    """An account's "today" (its time zone, the database's clock) and its tier's re-read days."""
+
+    today: date
+    date_range_days: int
+
+
+async def tier_window(conn: Conn, account_id: str) -> TierWindow | None:
+    """None when there is no such account."""
+    sql = (
+        "select (now() at time zone a.timezone_name)::date, c.date_range_days"
+        " from meta_sync.meta_ad_accounts a join meta_sync.meta_sync_config c"
+        " on c.tier = a.meta_sync_priority where a.id = %(account)s"
+    )
+    async with translated(), conn.cursor() as cur:
+        await cur.execute(sql.encode(), {"account": account_id})
+        row = await cur.fetchone()
+    return None if row is None else TierWindow(row[0], int(row[1]))

@@ -7,10 +7,8 @@ retried only when transient. Throttles are never retried here: the governor stop
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +23,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from metasync.clock import SYSTEM_CLOCK
 from metasync.graph.encoding import account_of, appsecret_proof, encode_params, use_case_of
 from metasync.graph.errors import (
     GraphError,
@@ -78,7 +77,7 @@ class GraphClient:
         governor: Governor | None = None,
         retry: RetryPolicy | None = None,
         timeout: float | httpx.Timeout = 60.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = SYSTEM_CLOCK.sleep,
     ) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
@@ -246,7 +245,7 @@ class GraphClient:
         if self.governor is not None:
             await self.governor.before_call(call.account_id, call.use_case)
         params = call.params | self.auth_params(access_token)
-        started = time.monotonic()
+        started = SYSTEM_CLOCK.monotonic()
         try:
             if call.method == "GET":
                 response = await self.http.get(call.url, params=params, timeout=self.timeout)
@@ -254,7 +253,7 @@ class GraphClient:
                 response = await self.http.post(call.url, data=params, timeout=self.timeout)
         except httpx.RequestError as exc:
             raise graph_error_from_transport(exc) from None
-        await self._after_response(call, response, time.monotonic() - started)
+        await self._after_response(call, response, SYSTEM_CLOCK.monotonic() - started)
         return response.json()
 
     async def _after_response(self, call: _Call, response: httpx.Response, elapsed: float) -> None:

@@ -7,12 +7,12 @@ reaching Meta: the first throttle signal is the last one.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from metasync.clock import SYSTEM_CLOCK
 from metasync.graph.errors import GovernorBlockedError, ThrottledError
 from metasync.graph.ratelimit import (
     GovernorPolicy,
@@ -26,10 +26,6 @@ from metasync.graph.ratelimit import (
 )
 
 log = logging.getLogger("metasync.graph.governor")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -47,8 +43,8 @@ class Governor:
         policy: GovernorPolicy | None = None,
         *,
         max_wait_seconds: float = 30.0,
-        clock: Callable[[], datetime] = utcnow,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], datetime] = SYSTEM_CLOCK.now,
+        sleep: Callable[[float], Awaitable[None]] = SYSTEM_CLOCK.sleep,
     ) -> None:
         self.store = store
         self.policy = policy or GovernorPolicy()

@@ -12,11 +12,11 @@ tests never sleep for real.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from metasync.clock import SYSTEM_CLOCK
 from metasync.graph.batch import BatchItem, BatchRequest, execute_batch
 from metasync.graph.client import GraphClient
 from metasync.graph.errors import (
@@ -104,7 +104,7 @@ async def poll_report_runs(
     *,
     access_token: str | None = None,
     policy: PollPolicy | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] = SYSTEM_CLOCK.monotonic,
     sleep: Callable[[float], Awaitable[None]] | None = None,
     account_id: str | None = None,
 ) -> dict[str, ReportRun | GraphError]:
@@ -188,7 +188,7 @@ async def run_report(
     *,
     access_token: str | None = None,
     policy: PollPolicy | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] = SYSTEM_CLOCK.monotonic,
     sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> list[dict[str, Any]]:
     """Start one run, wait for it and return every row; raises the run's error."""

@@ -17,6 +17,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
+from metasync.db import databases
+
 DATABASE_NAME = "metasync"
 SUPERUSER = "postgres"
 _SERVICE_USERS = ("postgres", "metasync")
@@ -52,7 +56,7 @@ class EmbeddedPostgres:
             self._initdb(bindir)
         if not self.is_running():
             self._start(bindir)
-        self._ensure_database(bindir)
+        self._ensure_database()
         return self.url
 
     def is_running(self) -> bool:
@@ -137,35 +141,10 @@ class EmbeddedPostgres:
                 f" {result.stderr.strip() or result.stdout.strip()} (log: {self.log_file})"
             )
 
-    def _ensure_database(self, bindir: Path) -> None:
-        check = self._run(
-            [
-                str(bindir / "psql"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                SUPERUSER,
-                "-d",
-                "postgres",
-                "-tAc",
-                f"select 1 from pg_database where datname = '{self.database}'",
-            ]
-        )
-        if check.stdout.strip() != "1":
-            self._run(
-                [
-                    str(bindir / "createdb"),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(self.port),
-                    "-U",
-                    SUPERUSER,
-                    self.database,
-                ]
-            )
+    def _ensure_database(self) -> None:
+        with psycopg.connect(self.url_for("postgres"), autocommit=True) as conn:
+            if not databases.database_exists(conn, self.database):
+                databases.create_database(conn, self.database)
 
     # --- running as an unprivileged user --------------------------------------------------
     def _hand_over(self, path: Path) -> None:

@@ -24,10 +24,8 @@ from dataclasses import dataclass, field
 import psycopg
 
 from metasync import schema
+from metasync.db import migrations as history
 from metasync.schema import Migration
-
-_LOCK_KEY = 0x6D657461  # "meta": one lock for every migrate run on this database
-_HISTORY = "supabase_migrations.schema_migrations"
 
 
 class MigrationError(RuntimeError):
@@ -86,7 +84,7 @@ def migrate(
     if target is not None and target not in {m.version for m in migrations}:
         raise MigrationRefused(f"no migration has version {target}")
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("select pg_advisory_lock(%s)", (_LOCK_KEY,))
+        history.lock(conn)
         try:
             report = _compare(_read_history(conn), migrations)
             refusal = report.refusal()
@@ -100,7 +98,7 @@ def migrate(
                 _apply(conn, migration)
             return pending
         finally:
-            conn.execute("select pg_advisory_unlock(%s)", (_LOCK_KEY,))
+            history.unlock(conn)
 
 
 def _available(available: Sequence[Migration] | None) -> list[Migration]:
@@ -131,42 +129,24 @@ def _compare(history: list[AppliedMigration], migrations: list[Migration]) -> Mi
 
 
 def _read_history(conn: psycopg.Connection) -> list[AppliedMigration]:
-    exists = conn.execute("select to_regclass(%s) is not null", (_HISTORY,)).fetchone()
-    if not exists or not exists[0]:
-        return []
-    has_checksum = conn.execute(
-        "select exists (select 1 from information_schema.columns where table_schema ="
-        " 'supabase_migrations' and table_name = 'schema_migrations' and column_name = 'checksum')"
-    ).fetchone()
-    checksum_column = "checksum" if has_checksum and has_checksum[0] else "null::text"
-    rows = conn.execute(
-        f"select version, coalesce(name, ''), {checksum_column} from {_HISTORY} order by version"
-    ).fetchall()
-    return [AppliedMigration(version, name, digest) for version, name, digest in rows]
+    return [AppliedMigration(*row) for row in history.history(conn)]
 
 
 def _apply_compat(conn: psycopg.Connection) -> None:
     with conn.transaction():
-        conn.execute(schema.compat_sql())
+        history.run_script(conn, schema.compat_sql())
 
 
 def _ensure_history_table(conn: psycopg.Connection) -> None:
-    with conn.transaction():
-        conn.execute("create schema if not exists supabase_migrations")
-        conn.execute(f"create table if not exists {_HISTORY} (version text not null primary key)")
-        conn.execute(f"alter table {_HISTORY} add column if not exists statements text[]")
-        conn.execute(f"alter table {_HISTORY} add column if not exists name text")
-        conn.execute(f"alter table {_HISTORY} add column if not exists checksum text")
+    history.ensure_history_table(conn)
 
 
 def _apply(conn: psycopg.Connection, migration: Migration) -> None:
     try:
         with conn.transaction():
-            conn.execute(migration.text)
-            conn.execute(
-                f"insert into {_HISTORY} (version, name, statements, checksum)"
-                " values (%s, %s, %s, %s)",
-                (migration.version, migration.name, [migration.text], migration.checksum),
+            history.run_script(conn, migration.text)
+            history.record(
+                conn, migration.version, migration.name, migration.text, migration.checksum
             )
     except psycopg.Error as exc:
         raise MigrationError(

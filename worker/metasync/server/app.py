@@ -13,14 +13,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from metasync.clock import SYSTEM_CLOCK
 from metasync.console import console_routes, make_console
+from metasync.db import status
 from metasync.redaction import register_settings_secrets
 from metasync.server.context import ServerContext
 from metasync.server.database import Database, Pool
@@ -37,7 +39,7 @@ async def healthz(request: Request) -> Response:
     try:
         async with asyncio.timeout(5):
             async with context.db.connection() as conn:
-                await conn.execute("select 1")
+                await status.ping(conn)
     except Exception as exc:
         log.warning("healthz: database unreachable", extra={"error": str(exc)})
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
@@ -51,16 +53,12 @@ async def _sweep(context: ServerContext, every: float) -> None:
         await asyncio.sleep(every)
 
 
-def _wall_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 def create_app(
     settings: Settings,
     pool_or_url: Pool | str,
     *,
     sweep_seconds: float | None = SWEEP_SECONDS,
-    clock: Callable[[], datetime] = _wall_clock,
+    clock: Callable[[], datetime] = SYSTEM_CLOCK.now,
 ) -> Starlette:
     """The app; a URL gets an owned pool opened on startup (or first use) and closed on shutdown.
 

@@ -6,8 +6,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from metasync.clock import SYSTEM_CLOCK
 from metasync.server.database import Database
 from metasync.server.processing import PassResult, process_pending_webhook_events
 from metasync.settings import Settings
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 class ServerContext:
     settings: Settings
     db: Database
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    clock: Callable[[], datetime] = SYSTEM_CLOCK.now
     _pass_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def process_pending(self) -> PassResult | None:

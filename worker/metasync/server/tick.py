@@ -16,11 +16,12 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from metasync.db import notify, scheduling
+from metasync.db.errors import MetaSyncDatabaseError
 from metasync.server.context import ServerContext
 from metasync.server.signatures import bearer_token, token_matches
 
 log = logging.getLogger(__name__)
-WAKE_CHANNEL = "meta_sync_wake"
 
 
 async def tick(request: Request) -> Response:
@@ -34,7 +35,7 @@ async def tick(request: Request) -> Response:
                             headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
     try:
         enqueued = await enqueue_and_wake(context)
-    except psycopg.Error as exc:
+    except (psycopg.Error, MetaSyncDatabaseError) as exc:
         log.error("tick failed", extra={"sqlstate": exc.sqlstate, "error": str(exc)})
         return JSONResponse({"error": "database error", "sqlstate": exc.sqlstate}, status_code=503)
     return JSONResponse({"enqueued": enqueued}, background=BackgroundTask(context.process_pending))
@@ -43,8 +44,7 @@ async def tick(request: Request) -> Response:
 async def enqueue_and_wake(context: ServerContext) -> int:
     """Run enqueue_due_syncs and notify ``meta_sync_wake`` in one transaction; jobs enqueued."""
     async with context.db.connection() as conn, conn.transaction():
-        cur = await conn.execute("select * from meta_sync.enqueue_due_syncs()")
-        enqueued = len(await cur.fetchall())
-        await conn.execute("select pg_notify(%s, '')", (WAKE_CHANNEL,))
+        enqueued = len(await scheduling.enqueue_due_syncs(conn))
+        await notify.wake_workers(conn)
     log.info("tick", extra={"enqueued": enqueued})
     return enqueued

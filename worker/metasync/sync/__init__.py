@@ -1,9 +1,8 @@
-"""The sync engine: Meta JSON -> rows, writers, and the executors of claimed chunks.
+"""The sync engine: Meta JSON -> rows and the executors of claimed chunks (the writes are
+:mod:`metasync.db.writers`).
 
     mapping     pure: Meta JSON -> CampaignRow, AdSetRow, AdRow, CreativeRow, InsightDailyRow
                 (conversions/revenue by campaign objective, one canonical action type each)
-    writers     upsert_rows (COPY into a temp table + ONE insert ... on conflict ... where
-                changed), measure_upsert_vs_copy (the upsert's throughput vs a plain COPY)
     structure   structure chunks: each edge listed once, first pages of all four in one call
                 (field expansion), unlisted stored objects read by id
     insights    insights chunks: one account-level level=ad daily query (GET or report run)

@@ -1,20 +1,19 @@
 """What one chunk run needs: the claimed chunk, a Graph client bound to its token that counts
-calls, the pool, the injected clock, and the account's "today"."""
+calls, the pool and the worker's clock (whose ``db_now()`` every SQL call of the chunk gets)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any, cast
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import httpx
 from psycopg_pool import AsyncConnectionPool
 
+from metasync.clock import Clock
 from metasync.db.queue import ClaimedChunk
 from metasync.graph import GraphClient, TokenDeadError
 from metasync.settings import Settings
@@ -71,17 +70,13 @@ class ChunkContext:
     graph: GraphClient
     pool: AsyncConnectionPool[Any]
     settings: Settings
-    clock: Callable[[], datetime]
+    clock: Clock
     counter: CallCounter = field(default_factory=CallCounter)
     entity_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # per account, per worker
 
     @property
     def account_id(self) -> str:
         return self.chunk.account_id
-
-    def today(self) -> date:
-        """The account's calendar date now: no range ends after it."""
-        return self.clock().astimezone(ZoneInfo(self.chunk.timezone_name)).date()
 
 
 def counting_graph(

@@ -24,13 +24,16 @@ from __future__ import annotations
 import logging
 from collections.abc import MutableSet
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from metasync import tokens
+from metasync.db.entities import campaign_ids
 from metasync.db.errors import LeaseLostError, WrongStateError
+from metasync.db.insights import insights_window
 from metasync.db.queue import fail_sync_chunk, release_sync_chunks, split_sync_chunk
+from metasync.db.scheduling import update_meta_sync_status
 from metasync.graph import (
     BadRequestError,
     DateRangeTooOldError,
@@ -68,11 +71,13 @@ async def run_chunk(ctx: ChunkContext) -> int:
 async def run_insights(ctx: ChunkContext) -> int:
     c = ctx.chunk
     assert c.date_since is not None and c.date_until is not None
-    plan = plan_range(c.date_since, c.date_until, ctx.today(), c.campaign_ids)
+    async with ctx.pool.connection() as conn:
+        window = await insights_window(conn, c.timezone_name, ctx.clock.db_now())
+    plan = plan_range(c.date_since, c.date_until, window, c.campaign_ids)
     try:
         return await run_insights_chunk(ctx, plan)
     except DateRangeTooOldError:
-        wider = plan_range(c.date_since, c.date_until, ctx.today(), c.campaign_ids, margin=4)
+        wider = plan_range(c.date_since, c.date_until, window, c.campaign_ids, margin=4)
         return await run_insights_chunk(ctx, wider)
 
 
@@ -113,10 +118,12 @@ async def react(
 
 
 async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> ChunkOutcome:
-    now = ctx.clock()
-    regain = now + timedelta(seconds=exc.retry_after or DEFAULT_THROTTLE_SECONDS)
+    now = ctx.clock.db_now()
+    regain_in = timedelta(seconds=exc.retry_after or DEFAULT_THROTTLE_SECONDS)
     async with ctx.pool.connection() as conn, conn.transaction():
-        await update_meta_sync_status(conn, ctx.account_id, "rate_limited", str(exc), regain, now)
+        await update_meta_sync_status(
+            conn, ctx.account_id, "rate_limited", str(exc), now=now, regain_in=regain_in
+        )
         await release_sync_chunks(
             conn, worker, [ctx.chunk.chunk_id], now, api_calls=ctx.counter.calls
         )
@@ -126,7 +133,7 @@ async def on_throttled(ctx: ChunkContext, exc: ThrottledError, worker: str) -> C
 async def on_token_dead(
     ctx: ChunkContext, exc: TokenDeadError, worker: str, dead: MutableSet[UUID]
 ) -> ChunkOutcome:
-    now, connection = ctx.clock(), ctx.chunk.connection_id
+    now, connection = ctx.clock.db_now(), ctx.chunk.connection_id
     if connection is not None:
         dead.add(connection)
     async with ctx.pool.connection() as conn, conn.transaction():
@@ -139,7 +146,7 @@ async def on_token_dead(
 
 
 async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> ChunkOutcome:
-    c, now = ctx.chunk, ctx.clock()
+    c, now = ctx.chunk, ctx.clock.db_now()
     one_day = c.date_since == c.date_until
     ids = None if c.campaign_ids or not one_day else await account_campaign_ids(ctx)
     try:
@@ -155,27 +162,14 @@ async def on_too_much_data(ctx: ChunkContext, exc: TooMuchDataError) -> ChunkOut
 
 async def account_campaign_ids(ctx: ChunkContext) -> list[str]:
     async with ctx.pool.connection() as conn:
-        cur = await conn.execute(
-            "select id from meta_sync.meta_campaigns where account_id = %s order by id",
-            (ctx.account_id,),
-        )
-        return [str(r[0]) for r in await cur.fetchall()]
-
-
-async def update_meta_sync_status(
-    conn: Any, account_id: str, outcome: str, error: str | None, regain: datetime | None,
-    now: datetime,
-) -> None:  # fmt: skip
-    await conn.execute(
-        "select meta_sync.update_meta_sync_status(p_account_id => %s, p_outcome => %s,"
-        " p_error => %s, p_regain_at => %s, p_now => %s)",
-        (account_id, outcome, error, regain, now),
-    )
+        return await campaign_ids(conn, ctx.account_id)
 
 
 async def _account_error(ctx: ChunkContext, message: str) -> None:
     async with ctx.pool.connection() as conn:
-        await update_meta_sync_status(conn, ctx.account_id, "error", message, None, ctx.clock())
+        await update_meta_sync_status(
+            conn, ctx.account_id, "error", message, now=ctx.clock.db_now()
+        )
 
 
 async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> ChunkOutcome:
@@ -185,7 +179,7 @@ async def _fail(ctx: ChunkContext, error: str, *, retryable: bool) -> ChunkOutco
             ctx.chunk,
             error,
             retryable=retryable,
-            now=ctx.clock(),
+            now=ctx.clock.db_now(),
             api_calls=ctx.counter.calls,
         )
     return ChunkOutcome("retry" if retryable else "failed", 0, ctx.counter.calls, error)

@@ -1,6 +1,8 @@
 """Insights chunks: ONE account-level query per chunk (``level=ad``, ``time_increment=1``).
 
-The range is the chunk's, clamped to the account's "today" and to Meta's 37 months. Deleted and
+The range is the chunk's, clamped to the account's "today" and to the history Meta serves
+(``sync_planner_settings.history_limit_months``, both read from the database:
+:func:`metasync.db.insights.insights_window`). Deleted and
 archived ads are included through the ``ad.effective_status`` filter; a split chunk adds a
 ``campaign.id`` filter. Small chunks (estimated ad-days below ``insights_async_min_rows``) are a
 paged GET, larger ones an async report run. Objects the rows name that the database does not
@@ -15,19 +17,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from metasync.db import entities
+from metasync.db.insights import InsightsWindow
 from metasync.db.queue import complete_sync_chunk
+from metasync.db.structure import structure_listing_is_current
+from metasync.db.writers import upsert_rows
 from metasync.graph import PollPolicy, ReportRunFailedError, run_report
 from metasync.graph.fields import INSIGHTS_FIELDS
 from metasync.sync.context import ChunkContext
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative, map_insights
-from metasync.sync.structure import read_by_ids, read_unlisted
-from metasync.sync.writers import upsert_rows
+from metasync.sync.structure import list_structure, read_by_ids, read_unlisted
 
 AD_STATUSES = (
     "ACTIVE", "PAUSED", "DELETED", "ARCHIVED", "IN_PROCESS", "WITH_ISSUES", "CAMPAIGN_PAUSED",
     "ADSET_PAUSED", "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO",
 )  # fmt: skip
-MAX_MONTHS_BACK = 37
 
 
 @dataclass(frozen=True)
@@ -41,20 +45,17 @@ class InsightsPlan:
         return (self.until - self.since).days + 1
 
 
-def months_back(day: date, months: int) -> date:
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = [31, 29 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 28, 31, 30, 31, 30, 31, 31,
-            30, 31, 30, 31][m]  # fmt: skip
-    return date(y, m + 1, min(day.day, last))
-
-
 def plan_range(
-    since: date, until: date, today: date, campaign_ids: tuple[str, ...] | None, margin: int = 1
+    since: date,
+    until: date,
+    window: InsightsWindow,
+    campaign_ids: tuple[str, ...] | None,
+    margin: int = 1,
 ) -> InsightsPlan | None:
-    """The range actually asked: never past today, never beyond 37 months (+ a margin of days).
-    ``None`` when nothing of the chunk is askable."""
-    first = months_back(today, MAX_MONTHS_BACK) + timedelta(days=margin)
-    since, until = max(since, first), min(until, today)
+    """The range actually asked: never past today, never before the window's earliest day
+    (+ a margin of days). ``None`` when nothing of the chunk is askable."""
+    first = window.earliest + timedelta(days=margin)
+    since, until = max(since, first), min(until, window.today)
     return InsightsPlan(since, until, campaign_ids) if since <= until else None
 
 
@@ -83,17 +84,7 @@ def use_async(plan: InsightsPlan, ads: int, threshold: int) -> bool:
 
 async def count_ads(ctx: ChunkContext, campaign_ids: tuple[str, ...] | None) -> int:
     async with ctx.pool.connection() as conn:
-        cur = await conn.execute(
-            "select count(*) from meta_sync.meta_ads where account_id = %s"
-            " and (%s::text[] is null or campaign_id = any(%s::text[]))",
-            (
-                ctx.account_id,
-                campaign_ids and list(campaign_ids),
-                campaign_ids and list(campaign_ids),
-            ),
-        )
-        row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        return await entities.count_ads(conn, ctx.account_id, campaign_ids)
 
 
 async def fetch_rows(ctx: ChunkContext, plan: InsightsPlan) -> list[dict[str, Any]]:
@@ -113,20 +104,12 @@ async def fetch_rows(ctx: ChunkContext, plan: InsightsPlan) -> list[dict[str, An
 
 async def objectives(ctx: ChunkContext) -> dict[str, str | None]:
     async with ctx.pool.connection() as conn:
-        cur = await conn.execute(
-            "select id, objective from meta_sync.meta_campaigns where account_id = %s",
-            (ctx.account_id,),
-        )
-        return {str(r[0]): r[1] for r in await cur.fetchall()}
+        return await entities.campaign_objectives(conn, ctx.account_id)
 
 
 async def unknown_ids(ctx: ChunkContext, table: str, ids: set[str]) -> set[str]:
     async with ctx.pool.connection() as conn:
-        cur = await conn.execute(
-            f"select id from meta_sync.{table} where id = any(%s)",
-            (sorted(ids),),
-        )
-        return ids - {str(r[0]) for r in await cur.fetchall()}
+        return ids - await entities.stored_ids(conn, table, ids)
 
 
 def named_objects(
@@ -184,16 +167,27 @@ async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list
     ]
 
 
+async def listing_is_current(ctx: ChunkContext) -> bool:
+    async with ctx.pool.connection() as conn:
+        return await structure_listing_is_current(conn, ctx.account_id, ctx.clock.db_now())
+
+
 async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> None:
     """Read and store (committed at once: idempotent) the objects the rows name that the
-    database lacks. One chunk of an account at a time in this worker, so chunks running side
-    by side do not read the same deleted objects again."""
+    database lacks. Taking an object no listing shows as deleted needs a current listing: when
+    the last one is older, the structure is listed first (a new ad, not a deleted one). One
+    chunk of an account at a time in this worker, so chunks running side by side do not read
+    the same objects again."""
     async with ctx.entity_lock:
         groups = await missing_objects(ctx, raws)
+        from_rows = ctx.settings.unlisted_objects == "from_insights"
+        if any(groups) and from_rows and not await listing_is_current(ctx):
+            await list_structure(ctx)
+            groups = await missing_objects(ctx, raws)
         if any(groups):
             async with ctx.pool.connection() as conn, conn.transaction():
                 for group in groups:
-                    await upsert_rows(conn, group, ctx.clock())
+                    await upsert_rows(conn, group, ctx.clock.db_now())
 
 
 async def run_insights_chunk(ctx: ChunkContext, plan: InsightsPlan | None) -> int:
@@ -202,7 +196,7 @@ async def run_insights_chunk(ctx: ChunkContext, plan: InsightsPlan | None) -> in
     if raws and ctx.settings.unlisted_objects != "skip":
         await store_missing_objects(ctx, raws)
     rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, await objectives(ctx))
-    now = ctx.clock()
+    now = ctx.clock.db_now()
     async with ctx.pool.connection() as conn, conn.transaction():
         written = await upsert_rows(conn, rows, now)
         await complete_sync_chunk(

@@ -31,7 +31,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from metasync.db import entities
 from metasync.db.queue import complete_sync_chunk
+from metasync.db.structure import database_now, record_structure_listing
+from metasync.db.writers import Row, upsert_rows
 from metasync.graph import (
     ApiVersionError,
     BadRequestError,
@@ -44,7 +47,6 @@ from metasync.graph import (
 from metasync.graph.fields import ENTITY_FIELDS, PARENT_FIELDS, with_parents
 from metasync.sync.context import ChunkContext
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative
-from metasync.sync.writers import Row, upsert_rows
 
 LISTED_STATUSES = (
     "ACTIVE", "PAUSED", "ARCHIVED", "IN_PROCESS", "WITH_ISSUES", "CAMPAIGN_PAUSED",
@@ -136,15 +138,11 @@ async def read_unlisted(
 
 async def stored_live_ids(ctx: ChunkContext) -> dict[str, set[str]]:
     """Per edge, the ids of the account's stored objects that are not deleted."""
-    out: dict[str, set[str]] = {}
     async with ctx.pool.connection() as conn:
-        for edge, table in TABLES.items():
-            cur = await conn.execute(
-                f"select id from meta_sync.{table} where account_id = %s and not is_deleted",
-                (ctx.account_id,),
-            )
-            out[edge] = {str(r[0]) for r in await cur.fetchall()}
-    return out
+        return {
+            edge: await entities.live_ids(conn, table, ctx.account_id)
+            for edge, table in TABLES.items()
+        }
 
 
 async def fetch(ctx: ChunkContext, full: bool) -> StructureData:
@@ -171,26 +169,38 @@ async def add_new_creatives(ctx: ChunkContext, data: StructureData) -> None:
         if isinstance(ad.get("creative"), dict) and ad["creative"].get("id")
     }
     async with ctx.pool.connection() as conn:
-        cur = await conn.execute(
-            "select id from meta_sync.meta_ad_creatives where id = any(%s)", (sorted(used),)
-        )
-        known = {str(r[0]) for r in await cur.fetchall()}
+        known = await entities.stored_ids(conn, "meta_ad_creatives", used)
     missing = used - known - set(data.raw["adcreatives"])
     data.add("adcreatives", await read_by_ids(ctx, missing, "adcreatives"))
+
+
+def entity_groups(account_id: str, data: StructureData) -> dict[str, Sequence[Row]]:
+    raw = data.raw
+    return {
+        "campaigns": [map_campaign(o, account_id) for o in raw["campaigns"].values()],
+        "adsets": [map_adset(o, account_id) for o in raw["adsets"].values()],
+        "ads": [map_ad(o, account_id) for o in raw["ads"].values()],
+        "creatives": [map_creative(o, account_id) for o in raw["adcreatives"].values()],
+    }
+
+
+async def list_structure(ctx: ChunkContext) -> None:
+    """List every edge and store it outside a structure chunk: an insights chunk met objects
+    the database does not know, and the last listing is too old to say they are deleted."""
+    async with ctx.pool.connection() as conn:
+        started = ctx.clock.db_now() or await database_now(conn)
+    groups = entity_groups(ctx.account_id, await fetch(ctx, full=True))
+    async with ctx.pool.connection() as conn, conn.transaction():
+        for rows in groups.values():
+            await upsert_rows(conn, rows, ctx.clock.db_now())
+        await record_structure_listing(conn, ctx.account_id, started)
 
 
 async def run_structure_chunk(ctx: ChunkContext) -> int:
     """Fetch, then write everything and complete the chunk in one transaction; rows written."""
     full = ctx.chunk.updated_since is None
-    data = await fetch(ctx, full)
-    act, raw = ctx.account_id, data.raw
-    groups: dict[str, Sequence[Row]] = {
-        "campaigns": [map_campaign(o, act) for o in raw["campaigns"].values()],
-        "adsets": [map_adset(o, act) for o in raw["adsets"].values()],
-        "ads": [map_ad(o, act) for o in raw["ads"].values()],
-        "creatives": [map_creative(o, act) for o in raw["adcreatives"].values()],
-    }
-    now = ctx.clock()
+    groups = entity_groups(ctx.account_id, await fetch(ctx, full))
+    now = ctx.clock.db_now()
     async with ctx.pool.connection() as conn, conn.transaction():
         changed = {k: await upsert_rows(conn, rows, now) for k, rows in groups.items()}
         counts = {k: len(v) for k, v in groups.items()} if full else changed

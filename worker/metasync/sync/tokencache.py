@@ -7,21 +7,28 @@ new token: it leaves ``dead`` and its token is read afresh.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from uuid import UUID
 
 from psycopg_pool import AsyncConnectionPool
 
 from metasync import tokens
+from metasync.clock import SYSTEM_CLOCK, Clock
 from metasync.crypto import TokenCipher
+from metasync.db.connections import connection_is_active
 from metasync.db.errors import NotFoundError
 from metasync.graph import TokenDeadError
 
 
 class TokenCache:
-    def __init__(self, pool: AsyncConnectionPool[Any], cipher: TokenCipher, ttl: float) -> None:
-        self._pool, self._cipher, self._ttl = pool, cipher, ttl
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        cipher: TokenCipher,
+        ttl: float,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self._pool, self._cipher, self._ttl, self._clock = pool, cipher, ttl, clock
         self._tokens: dict[UUID, tuple[str, float]] = {}
         self.dead: set[UUID] = set()
 
@@ -35,18 +42,13 @@ class TokenCache:
             self.dead.discard(connection_id)
             self._tokens.pop(connection_id, None)
         cached = self._tokens.get(connection_id)
-        if cached is not None and cached[1] > time.monotonic():
+        if cached is not None and cached[1] > self._clock.monotonic():
             return cached[0]
         async with self._pool.connection() as conn:
             token = await tokens.load_token(conn, self._cipher, connection_id)
-        self._tokens[connection_id] = (token, time.monotonic() + self._ttl)
+        self._tokens[connection_id] = (token, self._clock.monotonic() + self._ttl)
         return token
 
     async def _active(self, connection_id: UUID) -> bool:
         async with self._pool.connection() as conn:
-            cur = await conn.execute(
-                "select status = 'active' from meta_sync.meta_connections where id = %s",
-                (connection_id,),
-            )
-            row = await cur.fetchone()
-        return bool(row and row[0])
+            return await connection_is_active(conn, connection_id)

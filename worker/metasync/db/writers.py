@@ -79,7 +79,7 @@ def upsert_sql(spec: TableSpec, stage: str) -> sql.Composed:
     )
     return sql.SQL(
         "insert into meta_sync.{table} as t ({cols}, synced_at)"
-        " select {cols}, %(now)s from {stage}"
+        " select {cols}, coalesce(%(now)s::timestamptz, now()) from {stage}"
         " on conflict ({key}) do update set {sets}"
         " where ({ours}) is distinct from ({theirs})"
     ).format(
@@ -101,8 +101,9 @@ async def _copy(conn: Conn, target: sql.Composable, spec: TableSpec, rows: Seque
             await copy.write_row(copy_values(row, spec))
 
 
-async def upsert_rows(conn: Conn, rows: Sequence[Row], now: datetime) -> int:
-    """Upsert rows of one type; returns how many rows were inserted or changed."""
+async def upsert_rows(conn: Conn, rows: Sequence[Row], now: datetime | None = None) -> int:
+    """Upsert rows of one type; returns how many rows were inserted or changed. ``synced_at``
+    is ``now``, else the database's ``now()``."""
     if not rows:
         return 0
     spec = SPECS[type(rows[0])]
@@ -147,7 +148,7 @@ class UpsertMeasure:
 
 
 async def measure_upsert_vs_copy(
-    conn: Conn, rows: Sequence[InsightDailyRow], now: datetime
+    conn: Conn, rows: Sequence[InsightDailyRow], now: datetime | None = None
 ) -> UpsertMeasure:
     """Time a plain COPY of ``rows`` into ``meta_insights_daily`` and the upsert of the same
     rows, each in its own transaction that is rolled back (the table is left as it was).

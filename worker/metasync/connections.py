@@ -1,10 +1,11 @@
-"""Connecting an organisation to Meta: a token is validated, made long-lived, encrypted, stored;
-its ad accounts are described and their phase 1 started.
+"""Connections to Meta: a token is validated, made long-lived, encrypted, stored; its ad
+accounts are described and registered, and their phase 1 started.
 
 The flow (:func:`connect`) does every Graph call first (``debug_token``, the long-lived exchange,
 ``/me/adaccounts``, one batch for the account metadata) and only then writes, in one
 transaction: the organisation (created if new), the connection (ciphertext only, through
-:mod:`metasync.tokens`), the ad accounts, and phase 1 of each (``start_account_onboarding``).
+:mod:`metasync.tokens`), the ad accounts (:mod:`metasync.db.accounts`), and phase 1 of each
+(``start_account_onboarding``).
 A bad token therefore stores nothing. :func:`refresh_expiring_tokens` re-exchanges user tokens
 that expire soon; a new token for an expired connection resumes its accounts.
 
@@ -26,7 +27,10 @@ from uuid import UUID
 import psycopg
 
 from metasync import tokens
+from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher
+from metasync.db import accounts
+from metasync.db import connections as db_connections
 from metasync.db.scheduling import start_account_onboarding
 from metasync.graph import BatchItem, BatchRequest, GraphClient, GraphError, execute_batch
 from metasync.graph import tokens as graph_tokens
@@ -114,9 +118,8 @@ async def exchange_token(
         )
     except TokenDeadError as exc:
         raise InvalidTokenError(f"Meta refused to exchange the token: {exc}") from None
-    expires = (
-        datetime.now(UTC) + timedelta(seconds=answer.expires_in) if answer.expires_in else None
-    )
+    now = SYSTEM_CLOCK.now()
+    expires = now + timedelta(seconds=answer.expires_in) if answer.expires_in else None
     return answer.access_token.get_secret_value(), expires
 
 
@@ -165,33 +168,7 @@ async def fetch_account_metadata(
 
 async def ensure_organization(conn: psycopg.AsyncConnection[Any], name: str) -> UUID:
     """The organisation called ``name`` (the oldest if several), created when missing."""
-    cur = await conn.execute(
-        "select id from meta_sync.organizations where name = %s order by created_at limit 1",
-        (name,),
-    )
-    row = await cur.fetchone()
-    if row is None:
-        cur = await conn.execute(
-            "insert into meta_sync.organizations (name) values (%s) returning id", (name,)
-        )
-        row = await cur.fetchone()
-    assert row is not None
-    return UUID(str(row[0]))
-
-
-_UPSERT_ACCOUNT = """
-insert into meta_sync.meta_ad_accounts as a
-  (id, organization_id, connection_id, name, currency, timezone_name, created_time,
-   account_status, meta_sync_priority)
-values (%(id)s, %(org)s, %(conn)s, %(name)s, %(currency)s, %(tz)s, %(created)s, %(status)s,
-        coalesce(%(tier)s, 'medium')::meta_sync.sync_tier)
-on conflict (id) do update set
-  organization_id = excluded.organization_id, connection_id = excluded.connection_id,
-  name = excluded.name, currency = excluded.currency, timezone_name = excluded.timezone_name,
-  created_time = excluded.created_time, account_status = excluded.account_status,
-  meta_sync_priority = coalesce(%(tier)s::meta_sync.sync_tier, a.meta_sync_priority),
-  updated_at = now()
-"""
+    return await accounts.ensure_organization(conn, name)
 
 
 async def upsert_ad_account(
@@ -202,19 +179,14 @@ async def upsert_ad_account(
     connection_id: UUID,
     tier: str | None,
 ) -> None:
-    await conn.execute(
-        _UPSERT_ACCOUNT,
-        {
-            "id": account.id,
-            "org": organization_id,
-            "conn": connection_id,
-            "name": account.name,
-            "currency": account.currency,
-            "tz": account.timezone_name or "UTC",
-            "created": account.created_time,
-            "status": account.account_status,
-            "tier": tier,
-        },
+    """Store (or refresh) an ad account as Meta describes it; ``tier`` None keeps the stored
+    tier (``medium`` for a new account)."""
+    row = accounts.AccountRow(
+        account.id, account.name, account.currency, account.timezone_name or "UTC",
+        account.created_time, account.account_status,
+    )  # fmt: skip
+    await accounts.upsert_ad_account(
+        conn, row, organization_id=organization_id, connection_id=connection_id, tier=tier
     )
 
 
@@ -265,13 +237,8 @@ async def _store(
     label: str,
 ) -> tuple[UUID, bool]:
     """A new connection, or the new token on the organisation's existing one (status active)."""
-    cur = await conn.execute(
-        "select id from meta_sync.meta_connections where organization_id = %s and label = %s",
-        (organization_id, label),
-    )
-    row = await cur.fetchone()
-    if row is not None:
-        connection_id = UUID(str(row[0]))
+    connection_id = await db_connections.connection_by_label(conn, organization_id, label)
+    if connection_id is not None:
         await tokens.replace_token(
             conn, cipher, connection_id, token, expires_at=info.expires_at, scopes=info.scopes
         )
@@ -282,11 +249,10 @@ async def _store(
             label,
         )  # fmt: skip
         resumed = False
-    await conn.execute(
-        "update meta_sync.meta_connections set meta_user_id = %s, data_access_expires_at = %s,"
-        " token_type = %s, last_validated_at = now() where id = %s",
-        (info.user_id, info.data_access_expires_at, info.token_type, connection_id),
-    )
+    await db_connections.record_validation(
+        conn, connection_id, meta_user_id=info.user_id,
+        data_access_expires_at=info.data_access_expires_at, token_type=info.token_type,
+    )  # fmt: skip
     return connection_id, resumed
 
 
@@ -302,18 +268,13 @@ async def refresh_expiring_tokens(
 
     A token Meta refuses marks its connection expired (a new ``connect`` resumes it).
     """
-    cur = await conn.execute(
-        "select id from meta_sync.meta_connections where status = 'active'"
-        " and token_type = 'user' and expires_at is not null and expires_at < now() + %s",
-        (within,),
-    )
     refreshed = []
-    for (connection_id,) in await cur.fetchall():
+    for connection_id in await db_connections.expiring_user_connections(conn, within):
         token = await tokens.load_token(conn, cipher, connection_id)
         try:
             new_token, expires = await exchange_token(graph, token, app)
         except InvalidTokenError as exc:
-            await tokens.mark_connection_expired(conn, connection_id, str(exc), datetime.now(UTC))
+            await tokens.mark_connection_expired(conn, connection_id, str(exc))
             continue
         await tokens.replace_token(conn, cipher, connection_id, new_token, expires_at=expires)
         refreshed.append(connection_id)

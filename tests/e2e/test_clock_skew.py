@@ -1,0 +1,96 @@
+"""A worker whose host clock runs 10 minutes ahead never requeues or takes another worker's
+live lease: in production the SQL calls send no ``p_now``, the database's clock decides.
+
+Real Postgres, the emulator (frozen at the real "now", so the database's ``now()`` and Meta's
+"today" agree) and real workers; nothing sleeps for the lease to expire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from e2e_harness import FAST_RETRY, Harness, assert_insights_equal, outcomes_ok
+
+from metasync.clock import SimulatedClock, SystemClock
+from metasync.db.queue import (
+    ClaimedChunk,
+    claim_sync_chunks,
+    release_sync_chunks,
+    request_manual_sync,
+)
+from metasync.runner import Worker
+
+AHEAD = timedelta(minutes=10)
+LEASE = 120  # seconds: expired on a clock 10 minutes ahead, live on the database's
+
+
+def worker(h: Harness, clock: Any, name: str) -> Worker:
+    settings = h.settings.model_copy(update={"lease_seconds": LEASE})
+    return Worker(settings, h.pool, h.http, h.cipher, clock, name, retry=FAST_RETRY)
+
+
+async def hold_one_chunk(h: Harness) -> ClaimedChunk:
+    """The honest worker's live lease on the first claimable chunk (the database's clock)."""
+    async with h.pool.connection() as conn:
+        (chunk,) = await claim_sync_chunks(conn, "honest", 1, LEASE)
+    return chunk
+
+
+async def lease_of(h: Harness, chunk: ClaimedChunk) -> tuple[Any, ...]:
+    (row,) = await h.fetch(
+        "select status::text, locked_by, lease_token, claimed_count, locked_until"
+        " from meta_sync.sync_job_chunks where id = %s",
+        chunk.chunk_id,
+    )
+    return tuple(row)
+
+
+async def release(h: Harness, chunk: ClaimedChunk) -> int:
+    async with h.pool.connection() as conn:
+        return await release_sync_chunks(conn, "honest", [chunk.chunk_id])
+
+
+async def test_a_worker_ten_minutes_ahead_takes_no_live_lease(
+    make_harness: Callable[..., Any],
+) -> None:
+    h: Harness = await make_harness("small", clock=datetime.now(UTC).replace(microsecond=0))
+    await h.connect()
+    held = await hold_one_chunk(h)  # phase 1's structure chunk: everything else waits on it
+    before = await lease_of(h, held)
+    assert before[:4] == ("in_progress", "honest", held.lease_token, 1)
+
+    ahead = worker(h, SystemClock(AHEAD), "ahead")
+    assert ahead.clock.now() - datetime.now(UTC) > AHEAD - timedelta(seconds=5)
+    stats = await ahead.run_once(30)  # requeue, claim, enqueue: all on the database's clock
+    assert stats.claimed == 0
+    assert await lease_of(h, held) == before  # neither requeued nor taken nor extended
+    assert await release(h, held) == 1  # still the honest worker's lease
+
+    outcomes_ok(await h.drain(ahead))  # the skewed host syncs everything else correctly
+    assert (
+        await h.fetch("select id from meta_sync.sync_job_chunks where status <> 'completed'") == []
+    )
+    assert await assert_insights_equal(h, h.accounts[0]) > 0
+
+
+async def test_the_same_skew_sent_as_p_now_would_take_the_lease(
+    make_harness: Callable[..., Any],
+) -> None:
+    """The control: what the worker did before, sending its host time as ``p_now``."""
+    h: Harness = await make_harness("small", clock=datetime.now(UTC).replace(microsecond=0))
+    await h.connect()
+    outcomes_ok(await h.drain(worker(h, SystemClock(), "first")))
+    today = datetime.now(UTC).date()
+    async with h.pool.connection() as conn:
+        await request_manual_sync(conn, h.accounts[0], today - timedelta(days=3), today)
+    held = await hold_one_chunk(h)
+    sent = worker(h, SimulatedClock(lambda: datetime.now(UTC) + AHEAD), "ahead-sent")
+    stats = await sent.run_once(30)
+    assert stats.claimed >= 1
+    status, locked_by, token, claimed, _ = await lease_of(h, held)
+    assert (token, claimed) != (held.lease_token, 1)  # requeued and claimed again
+    assert locked_by != "honest"
+    assert await release(h, held) == 0  # the honest worker lost a live lease
+    assert status in ("completed", "in_progress")  # the skewed worker ran it
