@@ -120,7 +120,8 @@ async def test_a_lost_listen_connection_makes_open_streams_resync(
         await asyncio.sleep(0.3)
         conn.execute(
             "select pg_terminate_backend(pid) from pg_stat_activity"
-            " where query = 'listen meta_sync_progress' and pid <> pg_backend_pid()"
+            " where datname = current_database() and query ilike 'listen%meta_sync_progress%'"
+            " and pid <> pg_backend_pid()"
         )
         deadline = time.monotonic() + 10
         while hub.reconnects == 0 or not hub.listening.is_set():
