@@ -1,5 +1,6 @@
 -- Turns the schedule into work: onboarding for new accounts, incremental jobs for due ones, the
--- daily settle; while the app is throttled only HIGH accounts get anything.
+-- daily settle; while the app is throttled only HIGH accounts get anything; while the schedule is
+-- paused (meta_sync.schedule_state, pause_schedule) nothing.
 
 create function meta_sync.enqueue_due_syncs(
   p_limit integer default 1000,
@@ -20,6 +21,10 @@ begin
   if p_limit is null or p_limit not between 1 and 10000 then
     raise exception 'p_limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
       using errcode = '22023';
+  end if;
+  -- The one pause: pg_cron's /tick and idle workers both call this function.
+  if exists (select 1 from meta_sync.schedule_state s where s.paused) then
+    return;
   end if;
   -- One enqueuer at a time; a concurrent caller returns at once (the other one does the work).
   -- The unique partial indexes on sync_jobs are the second line: no duplicate job either way.
@@ -105,7 +110,7 @@ begin
 end;
 $$;
 comment on function meta_sync.enqueue_due_syncs(integer, timestamptz) is
-  'Creates at most p_limit jobs and returns them: (a) phase 1 for accounts never onboarded (after a failed phase 1, not before last_sync_attempt_at + least(tier interval, 5 min * 2^(sync_error_count - 1))), (b) an incremental job for each account of get_meta_accounts_due_for_sync, (c) a settle job for onboarded accounts whose last_settle_at is older than their tier''s settle_interval_minutes. Paused, backed-off and inactive-connection accounts are skipped; while an app-scope meta_rate_limit_state row is blocked past p_now only HIGH accounts are enqueued. Safe concurrently (advisory lock, unique partial indexes): a concurrent call returns nothing. p_limit outside 1..10000 -> 22023.';
+  'Creates at most p_limit jobs and returns them: (a) phase 1 for accounts never onboarded (after a failed phase 1, not before last_sync_attempt_at + least(tier interval, 5 min * 2^(sync_error_count - 1))), (b) an incremental job for each account of get_meta_accounts_due_for_sync, (c) a settle job for onboarded accounts whose last_settle_at is older than their tier''s settle_interval_minutes. Returns nothing while the schedule is paused (schedule_state.paused: pause_schedule / resume_schedule). Paused, backed-off and inactive-connection accounts are skipped; while an app-scope meta_rate_limit_state row is blocked past p_now only HIGH accounts are enqueued. Safe concurrently (advisory lock, unique partial indexes): a concurrent call returns nothing. p_limit outside 1..10000 -> 22023.';
 
 create index if not exists meta_ad_accounts_onboarding_idx
   on meta_sync.meta_ad_accounts (meta_sync_priority, created_at)

@@ -34,8 +34,13 @@ select
                               and pj.status in ('pending', 'in_progress', 'completed', 'completed_with_errors'))
        then a.last_sync_attempt_at + pg_catalog.make_interval(mins => least(
               cfg.interval_minutes, (5 * power(2, least(a.sync_error_count, 20) - 1))::integer))
-  end                                    as onboarding_retry_at
+  end                                    as onboarding_retry_at,
+  (select s.paused from meta_sync.schedule_state s where s.singleton) as schedule_paused,
+  w.waiting_reason,
+  w.waiting_until,
+  w.waiting_hint
 from meta_sync.meta_ad_accounts a
+left join meta_sync.ad_account_waiting w on w.account_id = a.id::text
 join meta_sync.organizations o on o.id = a.organization_id
 left join meta_sync.meta_sync_config cfg on cfg.tier = a.meta_sync_priority
 left join meta_sync.meta_connections c on c.id = a.connection_id
@@ -48,4 +53,4 @@ left join lateral (
   limit 1
 ) j on true;
 comment on view meta_sync.meta_sync_status is
-  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, and onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open).';
+  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, and onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open); schedule_paused (pause_schedule), and why the account''s work waits (waiting_reason, waiting_until, waiting_hint from ad_account_waiting).';

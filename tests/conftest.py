@@ -1,10 +1,12 @@
 """Shared fixtures: one real PostgreSQL cluster per test session, migrated once.
 
 The cluster is metasync's own embedded cluster (the same code users run), in a fresh temporary
-directory on a free port, so parallel test sessions never meet. The migrations are applied once
-to a template database; each test that wants a database gets a fresh copy of it
-(``CREATE DATABASE ... TEMPLATE``), which takes milliseconds. The ``metasync`` database itself is
-migrated too and carries pg_cron (preloaded) and pgTAP: the pgTAP suite runs there.
+directory on a free port, so parallel test sessions never meet; it runs as the ``postgres`` user
+(pytest-postgresql's own process fixture refuses to start PostgreSQL as root). The databases on
+it come from pytest-postgresql's ``DatabaseJanitor``: the migrations are loaded once into a
+template database, and each test that wants a database gets a fresh copy of it
+(``CREATE DATABASE ... TEMPLATE``, milliseconds), dropped afterwards. The ``metasync`` database
+itself is migrated too and carries pg_cron (preloaded) and pgTAP: the pgTAP suite runs there.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import socket
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+from pytest_postgresql.janitor import DatabaseJanitor
 
-from metasync.postgres.embedded import EmbeddedPostgres
+from metasync.postgres.embedded import SUPERUSER, EmbeddedPostgres
 from metasync.postgres.migrate import migrate
 
 TEMPLATE = "metasync_template"
@@ -66,13 +70,23 @@ def second_own_cluster() -> Iterator[EmbeddedPostgres]:
         yield cluster
 
 
+def janitor(cluster: EmbeddedPostgres, dbname: str, **options: Any) -> DatabaseJanitor:
+    """pytest-postgresql's janitor for database ``dbname`` of ``cluster``."""
+    return DatabaseJanitor(user=SUPERUSER, host="127.0.0.1", port=cluster.port, dbname=dbname,
+                           **options)  # fmt: skip
+
+
+def load_migrations(*, host: str, port: int, user: str, dbname: str, **_: Any) -> None:
+    """The janitor's loader for the template: ``metasync db migrate``'s migrations."""
+    migrate(f"postgresql://{user}@{host}:{port}/{dbname}")
+
+
 @pytest.fixture(scope="session")
-def template_database(pg_cluster: EmbeddedPostgres) -> str:
-    """A migrated database that every per-test database is cloned from."""
-    with psycopg.connect(pg_cluster.url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f"create database {TEMPLATE}")
-    migrate(pg_cluster.url_for(TEMPLATE))
-    return TEMPLATE
+def template_database(pg_cluster: EmbeddedPostgres) -> Iterator[str]:
+    """A migrated template database that every per-test database is cloned from."""
+    with janitor(pg_cluster, TEMPLATE, as_template=True) as template:
+        template.load(load_migrations)
+        yield TEMPLATE
 
 
 @pytest.fixture(scope="session")
@@ -88,12 +102,16 @@ def cron_database_url(pg_cluster: EmbeddedPostgres) -> str:
 def database_url(pg_cluster: EmbeddedPostgres, template_database: str) -> Iterator[str]:
     """A fresh, fully migrated database for one test."""
     name = f"test_{next(_counter)}"
-    admin_url = pg_cluster.url_for("postgres")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"create database {name} template {template_database}")
-    yield pg_cluster.url_for(name)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name} with (force)")
+    with janitor(pg_cluster, name, template_dbname=template_database):
+        yield pg_cluster.url_for(name)
+
+
+@pytest.fixture
+def empty_database_url(pg_cluster: EmbeddedPostgres) -> Iterator[str]:
+    """A fresh database without any migration, for one test."""
+    name = f"empty_{next(_counter)}"
+    with janitor(pg_cluster, name):
+        yield pg_cluster.url_for(name)
 
 
 @pytest.fixture

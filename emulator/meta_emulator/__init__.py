@@ -29,10 +29,12 @@ fixed clock + seed give identical bytes. Without ``clock`` the emulator clock fo
 from "now" (UTC).
 
 Behaviour worth knowing when writing a client (all in ``EmulatorConfig``):
-``require_appsecret_proof`` (True), ``report_race_polls`` (1: the first poll of every report run
-answers 100/33), ``report_run_s`` (2.0, the larger of emulator-clock and wall-clock progress
-counts), ``cursor_ttl_s`` (3600 on the emulator clock), ``max_sync_rows`` (50 000 estimated rows
--> 100/1487534), ``max_sync_ad_days`` (400 000 -> code 1, HTTP 500), ``access_tier`` and
+``require_appsecret_proof`` (True), ``report_race_rate`` (0.1: that share of report runs answers
+100/33 to its first ``report_race_polls`` polls), ``ad_account_usage_until`` (None: every version
+sends X-Ad-Account-Usage), ``report_run_s`` (2.0, the larger of emulator-clock and wall-clock
+progress counts), ``cursor_ttl_s`` (3600 on the emulator clock), ``max_sync_rows`` (50 000
+estimated rows -> 100/1487534), ``max_sync_ad_days`` (400 000 -> code 1, HTTP 500),
+``access_tier`` and
 ``quota_scale`` (Business Use Case quotas per account and rolling hour), ``app_calls_per_hour``
 (code 4). Fault classes (``Faults``): transient, throttle, token_death, batch_null,
 report_failed, malformed, http_429, short_page, empty_page. Conversions of a day grow for 28 days
@@ -41,7 +43,7 @@ report_failed, malformed, http_429, short_page, empty_page. Conversions of a day
 Graph API (``/vNN.0/...``; versions in ``EmulatorConfig.versions``, others answer 2635):
 ``act_X`` node and edges ``campaigns|adsets|ads|adcreatives|insights``; ``/<id>`` for any object
 (deleted ones too), ``/<campaign>/adsets|ads|insights``, ``/<adset>/ads|insights``,
-``/<ad>/insights`` (``breakdowns``: publisher_platform, age, gender, device_platform, country;
+``/<ad>/insights`` (``breakdowns`` and ``action_breakdowns`` in Meta's allowed combinations;
 split rows add up exactly); ``/me``, ``/me/adaccounts``, ``/me/businesses``,
 ``/<business>/owned_ad_accounts``; ``POST .../insights`` -> ``{report_run_id}``, ``GET /<run>``,
 ``GET /<run>/insights``; ``POST /`` with ``batch``; ``/oauth/access_token``, ``/debug_token``.
@@ -54,14 +56,24 @@ Control API (JSON, no token, not counted):
 ``GET /__emulator/health`` · ``GET|PUT /__emulator/clock`` (``{"now": iso}``) ·
 ``POST /__emulator/clock/advance`` (``{"days"|"hours"|"seconds"}``) ·
 ``GET /__emulator/credentials`` · ``GET /__emulator/truth/entities?account_id=`` ·
-``GET /__emulator/truth/insights?account_id=&since=&until=`` (``{"data","ad_status","clock"}``) ·
+``GET /__emulator/truth/insights?account_id=&since=&until=[&breakdowns=&action_breakdowns=]``
+(``{"data","ad_status","clock"}``) · ``GET /__emulator/openapi.json`` ·
 ``GET /__emulator/stats`` · ``GET /__emulator/calls?limit=`` · ``GET|PUT /__emulator/faults`` ·
 ``POST /__emulator/reset`` · ``POST /__emulator/webhooks/deliver``
 (``{"url","account_id"?,"field"?,"count"?}``) · ``POST /__emulator/webhooks/verify``
 (``{"url","verify_token"}``: the hub.challenge handshake).
 
+Meta's dialect: every field of the official SDK's field lists, list parameters as comma lists
+or JSON arrays, ``time_ranges``, every ``date_preset``, ``filtering`` operators, ``sort``,
+``summary``; Meta's SDK (``facebook-business``) runs against it unmodified apart from its base
+URL. The page ``docs/emulator.md`` describes it all; ``/__emulator/openapi.json`` the control API.
+
 CLI: ``meta-emulator --port 8787 --world small --seed 1 [--token T] [--latency-ms N]``
 (or ``python -m meta_emulator``).
+
+Serving on 127.0.0.1 (``meta_emulator.serving``): ``EmulatorServer(emu)`` runs an emulator
+object under uvicorn in a thread (a context manager); ``EmulatorProcess(world, ...)`` runs the
+CLI in a subprocess and offers its control API as methods (credentials, stats, faults, truth).
 """
 
 __version__ = "0.2.0"

@@ -6,6 +6,7 @@ from typing import Any
 
 from meta_emulator.errors import invalid
 from meta_emulator.nodes import parse_fields, render, when
+from meta_emulator.objectfields import account_extras
 from meta_emulator.paging import Cursor, PageRequest, paginate
 from meta_emulator.runtime import Runtime
 from meta_emulator.world import AccountWorld
@@ -18,15 +19,24 @@ def page_request(
         limit = int(params.get("limit", rt.config.page_size))
     except ValueError:
         raise invalid("Param limit must be an integer") from None
-    after = (
-        Cursor.decode(params["after"], fingerprint, now, rt.config.cursor_ttl_s)
-        if "after" in params
+    after, before = (
+        Cursor.decode(params[name], fingerprint, now, rt.config.cursor_ttl_s)
+        if name in params
         else None
+        for name in ("after", "before")
     )
     kept = {k: v for k, v in params.items() if k not in ("after", "before", "limit")}
     f = rt.faults.faults
     return PageRequest(
-        f"{base}{path}", kept, max(1, limit), after, rt.seed, f.short_page, f.empty_page, now
+        f"{base}{path}",
+        kept,
+        max(1, limit),
+        after,
+        rt.seed,
+        f.short_page,
+        f.empty_page,
+        now,
+        before,
     )
 
 
@@ -49,6 +59,8 @@ def account_values(
     }
     if "amount_spent" in fields:
         values["amount_spent"] = str(rt.amount_spent(aw, now))
+    business_name = rt.world.businesses[acc.business_id].name
+    values.update(account_extras(aw, business_name, (now - acc.created) / 86400))
     return values
 
 

@@ -86,11 +86,20 @@ class Emulator:
         return self._rt.truth_entities(account_id)
 
     def truth_insights(
-        self, account_id: str, since: date | str, until: date | str
+        self,
+        account_id: str,
+        since: date | str,
+        until: date | str,
+        breakdowns: tuple[str, ...] | list[str] = (),
+        action_breakdowns: tuple[str, ...] | list[str] = ("action_type",),
     ) -> list[dict[str, Any]]:
+        """Ad-level daily rows (TRUTH_FIELDS), split by `breakdowns` and `action_breakdowns`
+        exactly as the Graph API splits them (a combination Meta refuses raises ErrorReply)."""
         s = date.fromisoformat(since) if isinstance(since, str) else since
         u = date.fromisoformat(until) if isinstance(until, str) else until
-        return self._rt.truth_insights(account_id, s, u)
+        return self._rt.truth_insights(
+            account_id, s, u, tuple(breakdowns), tuple(action_breakdowns)
+        )
 
     def truth_ad_status(self, account_id: str) -> dict[str, str]:
         aw = self._rt.account(account_id)

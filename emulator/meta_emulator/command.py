@@ -39,6 +39,12 @@ def emulator(
     ] = "standard_access",
     require_proof: Annotated[bool, typer.Option(help="require appsecret_proof")] = True,
     report_run_s: Annotated[float, typer.Option(help="async report run duration")] = 2.0,
+    report_race_rate: Annotated[
+        float, typer.Option(help="share of report runs whose first poll answers 100/33")
+    ] = 0.1,
+    ad_account_usage_until: Annotated[
+        str | None, typer.Option(help="last version sending X-Ad-Account-Usage (default: all)")
+    ] = None,
 ) -> None:
     """Run the Meta Graph API emulator (Graph API + /__emulator control API)."""
     import uvicorn
@@ -54,6 +60,8 @@ def emulator(
         access_tier=tier,
         require_appsecret_proof=require_proof,
         report_run_s=report_run_s,
+        report_race_rate=report_race_rate,
+        ad_account_usage_until=ad_account_usage_until,
     )
     emu = Emulator(world, seed, config, parse_time(clock) if clock else None)
     base = f"http://{host}:{port}"

@@ -47,7 +47,10 @@ class EmulatorConfig:
     max_sync_rows: int = 50_000  # estimated output rows -> code 100 / 1487534
     max_sync_ad_days: int = 400_000  # ads x days scanned -> code 1 (HTTP 500)
     report_run_s: float = 2.0  # a report run's duration, emulator clock or wall time
-    report_race_polls: int = 1  # first polls of each run answered 100/33
+    report_race_rate: float = 0.1  # share of report runs whose first polls answer 100/33
+    report_race_polls: int = 1  # how many first polls of such a run answer 100/33
+    # the last version that still sends X-Ad-Account-Usage (None: every served version does)
+    ad_account_usage_until: str | None = None
     latency_ms: float = 0.0
     jitter_ms: float = 0.0
     faults: Faults = field(default_factory=Faults)

@@ -12,11 +12,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from meta_emulator.clock import parse_time
+from meta_emulator.errors import ErrorReply
+from meta_emulator.openapi import spec
 
 if TYPE_CHECKING:
     from meta_emulator.app import Emulator
 
 P = "/__emulator"
+SPLITS = ("breakdowns", "action_breakdowns")
 
 
 async def _json(request: Request) -> dict[str, Any]:
@@ -37,6 +40,7 @@ class Control:
     def routes(self) -> list[Route]:
         return [
             Route(f"{P}/health", self.health),
+            Route(f"{P}/openapi.json", self.openapi),
             Route(f"{P}/clock", self.clock, methods=["GET", "PUT", "POST"]),
             Route(f"{P}/clock/advance", self.advance, methods=["POST"]),
             Route(f"{P}/credentials", self.credentials),
@@ -52,6 +56,11 @@ class Control:
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"ok": True, "world": self.emu.world_name, "seed": self.emu.seed})
+
+    async def openapi(self, request: Request) -> Response:
+        from meta_emulator import __version__
+
+        return JSONResponse(spec(__version__))
 
     async def clock(self, request: Request) -> Response:
         if request.method in ("PUT", "POST"):
@@ -75,10 +84,19 @@ class Control:
 
     async def insights(self, request: Request) -> Response:
         q = request.query_params
+        names = {k: tuple(v for v in q.get(k, "").split(",") if v) for k in SPLITS}
         try:
             since, until = date.fromisoformat(q["since"]), date.fromisoformat(q["until"])
-            rows = self.emu.truth_insights(q["account_id"], since, until)
+            rows = self.emu.truth_insights(
+                q["account_id"],
+                since,
+                until,
+                names["breakdowns"],
+                names["action_breakdowns"] or ("action_type",),
+            )
             statuses = self.emu.truth_ad_status(q["account_id"])
+        except ErrorReply as err:
+            return _bad(err.message)
         except (KeyError, ValueError) as err:
             return _bad(f"account_id, since and until (YYYY-MM-DD) are required: {err}")
         return JSONResponse(

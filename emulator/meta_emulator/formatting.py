@@ -1,106 +1,33 @@
-"""Turning a summed cell into an insights row exactly as the Graph API prints it (all strings)."""
+"""Turning a summed cell into an insights row exactly as the Graph API prints it (all strings).
+
+Identity fields (``*_id``, ``*_name``, ``objective``, ...) are printed at their level or finer
+(a campaign-level row has no ``ad_id``); metrics come from `insightfields`."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from meta_emulator.actions import ActionContext
+from meta_emulator.clock import meta_time
 from meta_emulator.entities import Ad
-from meta_emulator.metrics import WINDOW_KEYS, Cell
+from meta_emulator.insightfields import Row, metric_value, money, ratio
+from meta_emulator.metrics import Cell
 from meta_emulator.query import Query
-from meta_emulator.world import AccountWorld
+from meta_emulator.world import AccountWorld, page_id
 
-_INDEX = {w: i for i, w in enumerate(WINDOW_KEYS)}
+__all__ = ["format_row", "iso_day", "money", "ratio"]
+
 LEVEL_RANK = {"account": 0, "campaign": 1, "adset": 2, "ad": 3}
-FIELD_LEVEL = {
-    "account": "account",
-    "campaign": "campaign",
-    "objective": "campaign",
-    "adset": "adset",
-    "ad": "ad",
-}
-
-
-def money(minor: int, digits: int) -> str:
-    """Minor units as Meta prints major units: ``"14.35"``, or ``"1234"`` for JPY."""
-    if digits == 0:
-        return str(minor)
-    return f"{minor // 100}.{minor % 100:02d}"
-
-
-def ratio(num: float, den: float) -> str:
-    return f"{num / den:.6f}".rstrip("0").rstrip(".") if den else "0"
-
-
-def _actions(
-    table: dict[str, list[int]], windows: tuple[str, ...], digits: int | None
-) -> list[dict[str, str]]:
-    out = []
-    for name in sorted(table):
-        counts = table[name]
-        item = {"action_type": name, "value": _fmt(counts[0], digits)}
-        for w in windows:
-            idx = _INDEX.get(w, 99)
-            if idx < len(counts):
-                item[w] = _fmt(counts[idx], digits)
-        out.append(item)
-    return out
-
-
-def _fmt(value: int, digits: int | None) -> str:
-    return str(value) if digits is None else money(value, digits)
-
-
-def _reach(cell: Cell) -> int:
-    if cell.cells <= 1:
-        return cell.reach
-    return max(cell.reach_max, int(cell.reach * 0.85))
-
-
-def _value(field: str, cell: Cell, digits: int, windows: tuple[str, ...]) -> Any:
-    if field == "impressions":
-        return str(cell.impressions)
-    if field == "clicks":
-        return str(cell.clicks)
-    if field == "inline_link_clicks":
-        return str(cell.link)
-    if field == "spend":
-        return money(cell.spend, digits)
-    if field == "actions":
-        return _actions(cell.actions, windows, None)
-    if field == "action_values":
-        return _actions(cell.values, windows, digits)
-    if field == "reach":
-        return str(_reach(cell))
-    return _ratios(field, cell, digits)
-
-
-def _ratios(field: str, cell: Cell, digits: int) -> Any:
-    imp, clicks = cell.impressions, cell.clicks
-    major = cell.spend / 10**digits
-    if field == "frequency":
-        return ratio(imp, _reach(cell))
-    if field == "ctr":
-        return ratio(clicks * 100, imp)
-    if field == "cpc":
-        return ratio(major, clicks)
-    if field == "cpm":
-        return ratio(major * 1000, imp)
-    if field == "cost_per_action_type":
-        return [
-            {"action_type": name, "value": ratio(major, counts[0])}
-            for name, counts in sorted(cell.actions.items())
-            if counts[0]
-        ]
-    return _roas(cell, major, digits)
-
-
-def _roas(cell: Cell, major: float, digits: int) -> list[dict[str, str]]:
-    value = cell.values.get("purchase")
-    if value is None or not major:
-        return []
-    return [{"action_type": "omni_purchase", "value": ratio(value[0] / 10**digits, major)}]
+ID_FIELDS = {
+    "account_id": "account", "account_name": "account", "account_currency": "account",
+    "campaign_id": "campaign", "campaign_name": "campaign", "objective": "campaign",
+    "buying_type": "campaign", "adset_id": "adset", "adset_name": "adset",
+    "optimization_goal": "adset", "attribution_setting": "adset", "ad_id": "ad",
+    "ad_name": "ad",
+}  # fmt: skip
+OBJECT_TIMES = frozenset({"created_time", "updated_time"})
 
 
 def _ids(aw: AccountWorld, ad: Ad) -> dict[str, str]:
@@ -112,25 +39,32 @@ def _ids(aw: AccountWorld, ad: Ad) -> dict[str, str]:
         "campaign_id": c.id,
         "campaign_name": c.name,
         "objective": c.objective,
+        "buying_type": "AUCTION",
         "adset_id": ad.adset_id,
         "adset_name": aw.adsets[ad.adset_id].name,
+        "optimization_goal": "OFFSITE_CONVERSIONS",
+        "attribution_setting": "7d_click_1d_view",
         "ad_id": ad.id,
         "ad_name": ad.name,
     }
 
 
 @lru_cache(maxsize=256)
-def _layout(fields: tuple[str, ...], level: str) -> tuple[tuple[str, bool], ...]:
-    """(field, is_id) for each printable field of a query (finer-level ids are dropped)."""
+def _layout(fields: tuple[str, ...], level: str) -> tuple[tuple[str, str], ...]:
+    """(field, kind) for each printable field: kind ``id``, ``time`` or ``metric``; identity
+    fields of a finer level than the query's are dropped."""
     out = []
     for field in fields:
         if field in ("date_start", "date_stop"):
             continue
-        prefix = field.split("_")[0]
-        if prefix not in FIELD_LEVEL:
-            out.append((field, False))
-        elif LEVEL_RANK[FIELD_LEVEL[prefix]] <= LEVEL_RANK[level]:
-            out.append((field, True))
+        if field in ID_FIELDS:
+            if LEVEL_RANK[ID_FIELDS[field]] <= LEVEL_RANK[level]:
+                out.append((field, "id"))
+        elif field in OBJECT_TIMES:
+            if level != "account":
+                out.append((field, "time"))
+        else:
+            out.append((field, "metric"))
     return tuple(out)
 
 
@@ -139,21 +73,38 @@ def iso_day(ordinal: int) -> str:
     return date.fromordinal(ordinal).isoformat()
 
 
+def _object_time(aw: AccountWorld, level: str, ad: Ad) -> str:
+    """The row's object's creation day (Meta prints ``created_time`` as a date here)."""
+    created = (
+        aw.campaigns[ad.campaign_id].created
+        if level == "campaign"
+        else aw.adsets[ad.adset_id].created
+        if level == "adset"
+        else ad.created
+    )
+    return meta_time(datetime.fromtimestamp(created, aw.tz))[:10]
+
+
 def format_row(
     aw: AccountWorld, query: Query, group_id: str, ads: list[Ad], first: int, last: int, cell: Cell
 ) -> dict[str, Any]:
     """One insights row with the query's fields in order, then date_start and date_stop."""
     row: dict[str, Any] = {}
-    digits = aw.account.minor_digits
     ids: dict[str, str] | None = None
-    for field, is_id in _layout(query.fields, query.level):
-        if is_id:
+    actx = ActionContext(
+        aw.seed, group_id, page_id(aw), query.windows, query.breakdowns, query.action_breakdowns
+    )
+    values = Row(cell, aw.account.minor_digits, actx, query.level, group_id)
+    for field, kind in _layout(query.fields, query.level):
+        if kind == "id":
             ids = ids or _ids(aw, ads[0])
             row[field] = ids[field]
-            continue
-        value = _value(field, cell, digits, query.windows)
-        if value != []:
-            row[field] = value
+        elif kind == "time":
+            row[field] = _object_time(aw, query.level, ads[0])
+        else:
+            value = metric_value(field, values)
+            if value is not None and value != []:
+                row[field] = value
     row["date_start"] = iso_day(first)
     row["date_stop"] = iso_day(last)
     return row

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from meta_emulator.errors import ErrorReply, invalid, no_object
 from meta_emulator.expansion import expands
 from meta_emulator.faults import FaultInjector
+from meta_emulator.params import fields_text
 from meta_emulator.routes import dispatch, resolve_account
 from meta_emulator.runtime import Runtime
 
@@ -46,6 +47,15 @@ def split(path: str, versions: tuple[str, ...]) -> tuple[str, list[str]]:
     return versions[-1], parts
 
 
+def _number(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.lstrip("v").split("."))
+
+
+def sends_account_usage(version: str, until: str | None) -> bool:
+    """Whether answers of `version` carry X-Ad-Account-Usage (up to `until`, or always)."""
+    return until is None or _number(version) <= _number(until)
+
+
 def kind_of(method: str, parts: list[str], fields: str | None = None) -> str:
     """The call's kind in statistics; a node read expanding edges is ``node:expanded``."""
     if not parts:
@@ -73,6 +83,9 @@ def serve(rt: Runtime, call: Call) -> Answer:
         "batch": call.batch,
     }
     try:
+        if call.params.get("fields", "").strip().startswith("["):
+            fields = fields_text(call.params["fields"]) or ""
+            call = replace(call, params={**call.params, "fields": fields})
         version, parts = split(call.path, rt.config.versions)
         kind = kind_of(call.method, parts, call.params.get("fields"))
         account = resolve_account(rt, parts)
@@ -90,6 +103,8 @@ def serve(rt: Runtime, call: Call) -> Answer:
     entry.update({"kind": kind, "account": account, "status": status})
     rt.stats.record(entry)
     headers = rt.quotas.headers(account, use_case_of(rt, parts) == "ads_insights", now)
+    if not sends_account_usage(version, rt.config.ad_account_usage_until):
+        headers.pop("x-ad-account-usage", None)
     headers.update(
         {
             "content-type": "application/json; charset=UTF-8",

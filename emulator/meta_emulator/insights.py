@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import attrgetter
 from typing import Any
 
 from meta_emulator.breakdowns import combos, split
 from meta_emulator.entities import Ad
-from meta_emulator.formatting import format_row
+from meta_emulator.filters import Rule, matches
+from meta_emulator.formatting import format_row, iso_day
 from meta_emulator.metrics import Cell, ad_day
 from meta_emulator.query import Query, minus_months
 from meta_emulator.state import effective, visible
@@ -55,21 +56,25 @@ class Plan:
         return total * combos(self.query.breakdowns)
 
 
-def _matches(aw: AccountWorld, ad: Ad, filters: Query, t: float) -> bool:
+def _actual(aw: AccountWorld, ad: Ad, level: str, attr: str, t: float) -> str:
+    obj: Any = (
+        ad
+        if level == "ad"
+        else aw.adsets[ad.adset_id]
+        if level == "adset"
+        else aw.campaigns[ad.campaign_id]
+    )
+    if attr == "effective_status":
+        return effective(aw, obj, t)
+    return str(getattr(obj, attr))
+
+
+def _matches(aw: AccountWorld, ad: Ad, query: Query, t: float) -> bool:
     has_status_filter = False
-    for field, op, values in filters.filters:
-        level, attr = field.split(".")
-        obj = (
-            ad
-            if level == "ad"
-            else aw.adsets[ad.adset_id]
-            if level == "adset"
-            else aw.campaigns[ad.campaign_id]
-        )
-        actual = obj.id if attr == "id" else effective(aw, obj, t)
+    for rule in query.entity_rules():
+        level, attr = rule.field.split(".")
         has_status_filter |= attr == "effective_status"
-        inside = actual in values
-        if inside != (op in ("IN", "EQUAL")):
+        if not matches(_actual(aw, ad, level, attr, t), rule):
             return False
     return has_status_filter or effective(aw, ad, t) != "DELETED"
 
@@ -194,7 +199,7 @@ def _rows_in_slot(plan: Plan, g: int, b: int, start: int) -> Iterator[tuple[int,
             yield slot * k + index, {**row, **values}
 
 
-def rows(plan: Plan, start: int) -> Iterator[tuple[int, Row]]:
+def _raw_rows(plan: Plan, start: int) -> Iterator[tuple[int, Row]]:
     """(position, row) pairs from position `start` on, skipping slots without delivery.
     A position is ``slot * combos + combination``; a slot is ``group * buckets + bucket``."""
     nb = len(plan.buckets)
@@ -203,6 +208,48 @@ def rows(plan: Plan, start: int) -> Iterator[tuple[int, Row]]:
         _, ads = plan.groups[g]
         for b in _candidates(plan, ads, slot0 - g * nb if g == slot0 // nb else 0):
             yield from _rows_in_slot(plan, g, b, start)
+
+
+def _passes(row: Row, rules: tuple[Rule, ...]) -> bool:
+    """Metric filters compare the row's printed value (a missing metric counts as 0)."""
+    return all(matches(row.get(r.field, "0"), r) for r in rules)
+
+
+def _sort_key(row: Row, field: str) -> tuple[int, float | str]:
+    value = row.get(field)
+    try:
+        return (0, float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return (1, str(value))
+
+
+def rows(plan: Plan, start: int) -> Iterator[tuple[int, Row]]:
+    """The query's rows from position `start`: metric filters applied; with ``sort`` the
+    whole result is sorted first and positions are ranks."""
+    rules = plan.query.metric_rules()
+    if not plan.query.sort:
+        for pos, row in _raw_rows(plan, start):
+            if not rules or _passes(row, rules):
+                yield pos, row
+        return
+    ordered = [row for _, row in _raw_rows(plan, 0) if not rules or _passes(row, rules)]
+    for field, descending in reversed(plan.query.sort):
+        ordered.sort(key=lambda r, f=field: _sort_key(r, f), reverse=descending)  # type: ignore[misc]
+    yield from ((i, ordered[i]) for i in range(start, len(ordered)))
+
+
+def summary_row(plan: Plan) -> Row | None:
+    """The ``summary`` of a query: its summary fields over every row it covers, undivided."""
+    names = plan.query.summary
+    if not names:
+        return None
+    ads = [ad for _, group in plan.groups for ad in group]
+    first, last = plan.query.since.toordinal(), plan.query.until.toordinal()
+    cell = bucket_cell(plan, ads, first, last)
+    query = replace(plan.query, fields=names, level="account", breakdowns=())
+    if cell is None:
+        return {"date_start": iso_day(first), "date_stop": iso_day(last)}
+    return format_row(plan.aw, query, plan.aw.account.id, ads, first, last, cell)
 
 
 def all_rows(plan: Plan) -> list[Row]:

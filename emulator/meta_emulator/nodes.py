@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
+from meta_emulator import catalog
 from meta_emulator.clock import meta_time
 from meta_emulator.entities import Ad, AdSet, Campaign, Creative, issues_info
 from meta_emulator.errors import invalid
+from meta_emulator.filters import Rule, matches, parse_rules
+from meta_emulator.objectfields import ad_extras, adset_extras, campaign_extras, creative_extras
+from meta_emulator.params import list_param
 from meta_emulator.state import Node, effective, status, updated, visible
 from meta_emulator.world import AccountWorld
 
@@ -68,6 +71,7 @@ def campaign_fields(aw: AccountWorld, c: Campaign, t: float) -> dict[str, Any]:
             "issues_info": [],
         }
     )
+    out.update(campaign_extras(aw, c, budget))
     return out
 
 
@@ -84,6 +88,7 @@ def adset_fields(aw: AccountWorld, s: AdSet, t: float) -> dict[str, Any]:
             "start_time": when(aw, s.created),
         }
     )
+    out.update(adset_extras(aw, s))
     return out
 
 
@@ -98,6 +103,10 @@ def ad_fields(aw: AccountWorld, ad: Ad, t: float) -> dict[str, Any]:
             "issues_info": issues,
         }
     )
+    adset = aw.adsets[ad.adset_id]
+    targeting = {"geo_locations": {"countries": list(adset.countries)}, "age_min": 18,
+                 "age_max": 65}  # fmt: skip
+    out.update(ad_extras(aw, ad, targeting))
     return out
 
 
@@ -112,29 +121,30 @@ def creative_fields(aw: AccountWorld, cr: Creative, t: float) -> dict[str, Any]:
         "effective_object_story_id": cr.story_id,
         "status": "ACTIVE",
         "thumbnail_url": f"https://example.invalid/thumb/{cr.id}.jpg",
+        **creative_extras(aw, cr),
     }
 
 
-OPTIONAL = {
-    "campaign": {"daily_budget", "lifetime_budget", "stop_time", "bid_strategy"},
-    "adset": {"daily_budget", "lifetime_budget", "end_time", "bid_amount"},
-    "ad": {"tracking_specs", "bid_amount"},
-    "creative": {"image_url", "video_id"},
-    "account": {"amount_spent", "spend_cap"},
+KNOWN: dict[str, frozenset[str]] = {
+    "campaign": catalog.CAMPAIGN,
+    "adset": catalog.ADSET,
+    "ad": catalog.AD,
+    "creative": catalog.CREATIVE,
+    "account": catalog.ACCOUNT,
 }
 
 
 def render(kind: str, values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """The requested fields; known fields without a value are omitted (as Meta does)."""
+    """The requested fields. A documented field without a value is left out (as Meta does);
+    a name that is no field of the node is Meta's code 100."""
     out: dict[str, Any] = {}
     for name in fields:
-        if name in OPTIONAL.get(kind, ()) and name not in values:
-            continue
-        if name not in values:
+        if name in values:
+            out[name] = values[name]
+        elif name not in KNOWN[kind]:
             raise invalid(
                 f"Tried accessing nonexisting field ({name}) on node type ({KIND_NAMES[kind]})"
             )
-        out[name] = values[name]
     if "id" in values and "id" not in out:
         out["id"] = values["id"]
     return out
@@ -178,71 +188,57 @@ def edge_objects(aw: AccountWorld, edge: str, parent_kind: str, parent_id: str) 
     return [o for o in source.values() if getattr(o, attr, None) == parent_id]
 
 
+EDGE_FILTER_FIELDS = frozenset(
+    {"id", "name", "effective_status", "configured_status", "objective", "campaign_id",
+     "adset_id", "created_time", "updated_time"}
+)  # fmt: skip
+
+
 def edge_filter(aw: AccountWorld, objs: list[Node], params: dict[str, str], t: float) -> list[Node]:
     """Visible objects passing `filtering` / `effective_status`; archived only when asked for,
     deleted never (Meta returns deleted objects only by id)."""
-    rules = _rules(params)
-    wanted = next((v for f, op, v in rules if f == "effective_status" and op == "IN"), None)
+    rules = edge_rules(params)
+    wanted = next((r for r in rules if r.field == "effective_status" and r.operator == "IN"), None)
     out = []
     for obj in objs:
         if not visible(obj, t):
             continue
         eff = effective(aw, obj, t)
-        if eff == "DELETED" or (eff == "ARCHIVED" and (wanted is None or "ARCHIVED" not in wanted)):
+        if eff == "DELETED" or (
+            eff == "ARCHIVED" and (wanted is None or "ARCHIVED" not in wanted.values())
+        ):
             continue
-        if all(_passes(aw, obj, eff, rule, t) for rule in rules):
+        if all(_passes(aw, obj, eff, r, t) for r in rules):
             out.append(obj)
     return sorted(out, key=lambda o: o.id, reverse=True)
 
 
-def _rules(params: dict[str, str]) -> list[tuple[str, str, Any]]:
-    rules: list[tuple[str, str, Any]] = []
-    try:
-        raw = json.loads(params["filtering"]) if "filtering" in params else []
-        if "effective_status" in params:
-            raw.append(
-                {
-                    "field": "effective_status",
-                    "operator": "IN",
-                    "value": json.loads(params["effective_status"]),
-                }
-            )
-        for item in raw:
-            rules.append(
-                (str(item["field"]).split(".")[-1], str(item["operator"]).upper(), item["value"])
-            )
-    except (ValueError, KeyError, TypeError):
-        raise invalid("Param filtering must be an array of {field, operator, value}") from None
-    for field, op, _ in rules:
-        if field not in ("updated_time", "effective_status", "id", "created_time"):
-            raise invalid(f"Filtering field {field} is invalid")
-        if op not in (
-            "IN",
-            "NOT_IN",
-            "EQUAL",
-            "GREATER_THAN",
-            "LESS_THAN",
-            "GREATER_THAN_OR_EQUAL",
-            "LESS_THAN_OR_EQUAL",
-        ):
-            raise invalid(f"Filtering operator {op} is not supported")
+def edge_rules(params: dict[str, str]) -> list[Rule]:
+    """``filtering`` (fields with or without their ``campaign.`` prefix) and
+    ``effective_status`` (a comma list or a JSON array) as rules."""
+    rules = [
+        Rule(r.field.split(".")[-1], r.operator, r.value)
+        for r in (parse_rules(params["filtering"]) if "filtering" in params else ())
+    ]
+    statuses = list_param(params, "effective_status")
+    if statuses is not None:
+        rules.append(Rule("effective_status", "IN", statuses))
+    for r in rules:
+        if r.field not in EDGE_FILTER_FIELDS:
+            raise invalid(f"Filtering field {r.field} is invalid")
     return rules
 
 
-def _passes(aw: AccountWorld, obj: Node, eff: str, rule: tuple[str, str, Any], t: float) -> bool:
-    field, op, value = rule
-    if field in ("updated_time", "created_time"):
-        actual: Any = int(updated(obj, t) if field == "updated_time" else obj.created)
-        v = int(value)
-        return bool(
-            {
-                "GREATER_THAN": actual > v,
-                "LESS_THAN": actual < v,
-                "EQUAL": actual == v,
-                "GREATER_THAN_OR_EQUAL": actual >= v,
-                "LESS_THAN_OR_EQUAL": actual <= v,
-            }.get(op, False)
-        )
-    actual = eff if field == "effective_status" else obj.id
-    values = [str(x) for x in value] if isinstance(value, list) else [str(value)]
-    return (actual in values) == (op in ("IN", "EQUAL"))
+def _passes(aw: AccountWorld, obj: Node, eff: str, r: Rule, t: float) -> bool:
+    if r.field in ("updated_time", "created_time"):
+        moment = updated(obj, t) if r.field == "updated_time" else obj.created
+        return matches(int(moment), r, timed=True)
+    actual: Any = {
+        "effective_status": eff,
+        "configured_status": status(obj, t),
+        "id": obj.id,
+        "name": obj.name,
+    }.get(r.field)
+    if actual is None:
+        actual = getattr(obj, r.field, "")
+    return matches(actual, r)

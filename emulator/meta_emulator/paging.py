@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,7 @@ class PageRequest:
     short_rate: float
     empty_rate: float
     now: float
+    before: Cursor | None = None
 
 
 def page_size(req: PageRequest, fingerprint: str, page: int, position: int) -> int:
@@ -69,9 +71,13 @@ def page_size(req: PageRequest, fingerprint: str, page: int, position: int) -> i
 def paginate(
     req: PageRequest, fingerprint: str, rows: Callable[[int], Iterator[tuple[int, Row]]]
 ) -> dict[str, Any]:
-    """One page of `rows(start)` (pairs of slot position and row) in Meta's envelope."""
+    """One page of `rows(start)` (pairs of slot position and row) in Meta's envelope; with a
+    ``before`` cursor, the `limit` rows just before that cursor's page."""
     start = req.after.position if req.after else 0
-    page = req.after.page + 1 if req.after else 0
+    if req.before is not None:
+        start = _back(rows, req.before.position, req.limit)
+    cursor = req.after or req.before
+    page = cursor.page + 1 if cursor else 0
     size = page_size(req, fingerprint, page, start)
     data: list[Row] = []
     next_position: int | None = None
@@ -88,7 +94,17 @@ def paginate(
     if next_position is not None:
         params = {**req.params, "limit": str(req.limit), "after": after.encode()}
         paging["next"] = f"{req.url}?{urlencode(params)}"
-    if req.after is not None:
+    if req.after is not None or (req.before is not None and start > 0):
         params = {**req.params, "limit": str(req.limit), "before": before.encode()}
         paging["previous"] = f"{req.url}?{urlencode(params)}"
     return {"data": data, "paging": paging}
+
+
+def _back(rows: Callable[[int], Iterator[tuple[int, Row]]], end: int, limit: int) -> int:
+    """The position of the first of the last `limit` rows before position `end`."""
+    window: deque[int] = deque(maxlen=limit)
+    for pos, _ in rows(0):
+        if pos >= end:
+            break
+        window.append(pos)
+    return window[0] if window else 0

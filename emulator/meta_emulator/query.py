@@ -1,4 +1,7 @@
-"""Parsing and validating insights parameters into a `Query` (pure: "today" is an argument)."""
+"""Parsing and validating insights parameters into a `Query` (pure: "today" is an argument).
+
+Every list parameter is read as a comma list or a JSON array (`params.list_param`); dates come
+from `dates`; breakdown combinations are checked against Meta's table (`breakdowns`)."""
 
 from __future__ import annotations
 
@@ -7,49 +10,38 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-from meta_emulator.breakdowns import DIMENSIONS
-from meta_emulator.errors import ErrorReply, invalid
-from meta_emulator.metrics import WINDOWS
+from meta_emulator import catalog
+from meta_emulator.breakdowns import check_combination
+from meta_emulator.dates import minus_months, parse_ranges
+from meta_emulator.errors import invalid
+from meta_emulator.filters import Rule, parse_rules
+from meta_emulator.params import bool_param, list_param
+
+__all__ = ["LEVELS", "Query", "minus_months", "parse_query"]
 
 LEVELS = ("account", "campaign", "adset", "ad")
-ID_FIELDS = {
-    "account": ("account_id", "account_name", "account_currency"),
-    "campaign": ("campaign_id", "campaign_name", "objective"),
-    "adset": ("adset_id", "adset_name"),
-    "ad": ("ad_id", "ad_name"),
-}
-METRIC_FIELDS = (
-    "impressions",
-    "clicks",
-    "spend",
-    "reach",
-    "frequency",
-    "ctr",
-    "cpc",
-    "cpm",
-    "inline_link_clicks",
-    "actions",
-    "action_values",
-    "cost_per_action_type",
-    "purchase_roas",
-    "date_start",
-    "date_stop",
-)
-ALL_FIELDS = frozenset(METRIC_FIELDS) | {f for fs in ID_FIELDS.values() for f in fs}
 DEFAULT_FIELDS = ("impressions", "spend")
-FILTER_FIELDS = frozenset(
-    f"{lvl}.{attr}" for lvl in ("campaign", "adset", "ad") for attr in ("id", "effective_status")
+ENTITY_FILTERS = frozenset(
+    {f"{lvl}.{attr}" for lvl in ("campaign", "adset", "ad") for attr in ("id", "name")}
+    | {f"{lvl}.effective_status" for lvl in ("campaign", "adset", "ad")}
+    | {"campaign.objective"}
 )
-PRESET_DAYS = {
-    "last_3d": 3,
-    "last_7d": 7,
-    "last_14d": 14,
-    "last_28d": 28,
-    "last_30d": 30,
-    "last_90d": 90,
-}
+METRIC_FILTERS = frozenset(
+    [
+        "impressions",
+        "clicks",
+        "spend",
+        "reach",
+        "frequency",
+        "ctr",
+        "cpc",
+        "cpm",
+        "inline_link_clicks",
+        "unique_clicks",
+    ]
+)
+SUMMARIZABLE = frozenset(catalog.INSIGHTS) - {"date_start", "date_stop"}
 
 
 @dataclass(frozen=True)
@@ -60,8 +52,12 @@ class Query:
     until: date
     increment: str  # "1".."90", "all_days" or "monthly"
     windows: tuple[str, ...]
-    filters: tuple[tuple[str, str, tuple[str, ...]], ...]
+    filters: tuple[Rule, ...]
     breakdowns: tuple[str, ...] = ()
+    action_breakdowns: tuple[str, ...] = ("action_type",)
+    ranges: tuple[tuple[date, date], ...] = ()  # time_ranges: one result per range
+    sort: tuple[tuple[str, bool], ...] = ()  # (field, descending)
+    summary: tuple[str, ...] | None = None  # summary fields (None: no summary)
 
     def fingerprint(self, scope: str) -> str:
         raw = json.dumps(
@@ -73,14 +69,26 @@ class Query:
                 str(self.until),
                 self.increment,
                 self.windows,
-                self.filters,
+                [(r.field, r.operator, r.value) for r in self.filters],
                 self.breakdowns,
+                self.action_breakdowns,
+                [(str(a), str(b)) for a, b in self.ranges],
+                self.sort,
+                self.summary,
             ]
         )
         return hashlib.sha1(raw.encode()).hexdigest()[:12]  # noqa: S324 - not security
 
+    def entity_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.filters if r.field in ENTITY_FILTERS)
+
+    def metric_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.filters if r.field in METRIC_FILTERS)
+
     def buckets(self) -> list[tuple[int, int]]:
         """Inclusive (first, last) day ordinals of each output period."""
+        if self.ranges:
+            return [(a.toordinal(), b.toordinal()) for a, b in self.ranges]
         first, last = self.since.toordinal(), self.until.toordinal()
         if self.increment == "all_days":
             return [(first, last)]
@@ -99,142 +107,89 @@ def _months(since: date, until: date) -> list[tuple[int, int]]:
     return out
 
 
-def json_param(params: dict[str, str], name: str) -> Any:
-    try:
-        return json.loads(params[name])
-    except (ValueError, KeyError):
-        raise invalid(f"Param {name} must be a JSON value") from None
-
-
-def minus_months(day: date, months: int) -> date:
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
-
-
-def parse_range(params: dict[str, str], today: date) -> tuple[date, date]:
-    if "time_range" in params:
-        tr = json_param(params, "time_range")
-        try:
-            return date.fromisoformat(tr["since"]), date.fromisoformat(tr["until"])
-        except (KeyError, TypeError, ValueError):
-            raise invalid(
-                "time_range must be {'since':'YYYY-MM-DD','until':'YYYY-MM-DD'}"
-            ) from None
-    preset = params.get("date_preset", "last_30d")
-    return _preset(preset, today)
-
-
-def _preset(preset: str, today: date) -> tuple[date, date]:
-    yesterday = today - timedelta(days=1)
-    if preset in PRESET_DAYS:
-        return today - timedelta(days=PRESET_DAYS[preset]), yesterday
-    oldest = minus_months(today, 37)
-    simple = {
-        **_calendar_presets(today),
-        "today": (today, today),
-        "yesterday": (yesterday, yesterday),
-        "maximum": (oldest, today),
-        "data_maximum": (oldest, today),
-    }
-    if preset not in simple:
-        raise invalid(f"date_preset must be one of {', '.join([*PRESET_DAYS, *simple])}")
-    return simple[preset]
-
-
-def _calendar_presets(today: date) -> dict[str, tuple[date, date]]:
-    """Month, quarter, year and week presets (weeks start on Monday)."""
-    month = today.replace(day=1)
-    quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
-    last_quarter = minus_months(quarter, 3)
-    monday = today - timedelta(days=today.weekday())
-    year = today.replace(month=1, day=1)
-    return {
-        "this_month": (month, today),
-        "last_month": (minus_months(month, 1), month - timedelta(days=1)),
-        "this_quarter": (quarter, today),
-        "last_quarter": (last_quarter, quarter - timedelta(days=1)),
-        "this_year": (year, today),
-        "last_year": (year.replace(year=year.year - 1), year - timedelta(days=1)),
-        "this_week_mon_today": (monday, today),
-        "last_week_mon_sun": (monday - timedelta(days=7), monday - timedelta(days=1)),
-    }
-
-
-def check_range(since: date, until: date, today: date) -> None:
-    if since > until:
-        raise invalid("The since date must not be after the until date")
-    if since < minus_months(today, 37):
-        raise ErrorReply(
-            3018,
-            "(#3018) The start date of the time range cannot be beyond 37 months from the "
-            "current date",
-        )
-    if until > today:
-        raise invalid(
-            "The until date of the time range cannot be in the future (account time zone)"
-        )
-
-
 def parse_query(params: dict[str, str], today: date, default_level: str) -> Query:
     level = params.get("level", default_level)
     if level not in LEVELS:
         raise invalid(f"level must be one of {', '.join(LEVELS)}")
     fields = _fields(params)
-    since, until = parse_range(params, today)
-    check_range(since, until, today)
+    ranges = parse_ranges(params, today)
+    increment = _increment(params)
+    breakdowns = list_param(params, "breakdowns") or ()
+    actions = list_param(params, "action_breakdowns")
+    actions = ("action_type",) if actions is None else actions
+    check_combination(breakdowns, actions)
+    for name in ("use_unified_attribution_setting", "use_account_attribution_setting"):
+        bool_param(params, name)  # validated; the default `value` already is the ad set's
+    return Query(
+        level,
+        fields,
+        min(a for a, _ in ranges),
+        max(b for _, b in ranges),
+        "all_days" if "time_ranges" in params else increment,
+        _windows(params),
+        parse_rules(params["filtering"], ENTITY_FILTERS | METRIC_FILTERS)
+        if "filtering" in params
+        else (),
+        breakdowns,
+        actions,
+        ranges if "time_ranges" in params else (),
+        _sort(params),
+        _summary(params, fields),
+    )
+
+
+def _increment(params: dict[str, str]) -> str:
     increment = params.get("time_increment", "all_days")
     if increment not in ("all_days", "monthly") and not (
         increment.isdigit() and 1 <= int(increment) <= 90
     ):
         raise invalid("time_increment must be all_days, monthly or an integer between 1 and 90")
-    windows = (
-        tuple(json_param(params, "action_attribution_windows"))
-        if "action_attribution_windows" in params
-        else ()
-    )
-    bad = [w for w in windows if w not in (*WINDOWS, "default")]
+    return str(int(increment)) if increment.isdigit() else increment
+
+
+def _windows(params: dict[str, str]) -> tuple[str, ...]:
+    """Windows asked for. Names Meta knows but no longer returns (7d_view, 28d_view) or the
+    emulator does not model are accepted and left out of the rows, as Meta leaves them out."""
+    windows = list_param(params, "action_attribution_windows") or ()
+    bad = [w for w in windows if w not in catalog.ATTRIBUTION_WINDOWS]
     if bad:
-        raise invalid(f"action_attribution_windows: unsupported {bad}")
-    return Query(
-        level, fields, since, until, increment, windows, _filters(params), _breakdowns(params)
-    )
-
-
-def _breakdowns(params: dict[str, str]) -> tuple[str, ...]:
-    raw = params.get("breakdowns", "").strip()
-    names = json_param(params, "breakdowns") if raw.startswith("[") else raw.split(",")
-    dims = tuple(str(n).strip() for n in names if str(n).strip())
-    for dim in dims:
-        if dim not in DIMENSIONS:
-            raise invalid(f"breakdowns[{dim}] is not valid; supported: {', '.join(DIMENSIONS)}")
-    if len(set(dims)) != len(dims):
-        raise invalid("breakdowns must not repeat a dimension")
-    action = params.get("action_breakdowns", "action_type").strip('[]" ')
-    if action not in ("action_type", ""):
-        raise invalid("action_breakdowns: only action_type is supported")
-    return dims
+        raise invalid(f"action_attribution_windows[{windows.index(bad[0])}] is not valid")
+    return windows
 
 
 def _fields(params: dict[str, str]) -> tuple[str, ...]:
-    raw = params.get("fields")
-    fields = tuple(f.strip() for f in raw.split(",") if f.strip()) if raw else DEFAULT_FIELDS
+    fields = list_param(params, "fields") or DEFAULT_FIELDS
     for name in fields:
-        if name not in ALL_FIELDS:
-            raise invalid(f"{name} is not valid for fields param.")
+        if name not in catalog.INSIGHTS:
+            raise invalid(
+                f"{name} is not valid for fields param. please check "
+                "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ "
+                "for all valid values"
+            )
     return fields
 
 
-def _filters(params: dict[str, str]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    if "filtering" not in params:
-        return ()
+def _sort(params: dict[str, str]) -> tuple[tuple[str, bool], ...]:
     out = []
-    for item in json_param(params, "filtering"):
-        if not isinstance(item, dict) or item.get("field") not in FILTER_FIELDS:
-            raise invalid(f"Filtering field {item!r} is invalid")
-        op = str(item.get("operator", "")).upper()
-        value = item.get("value")
-        values = tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
-        if op not in ("IN", "NOT_IN", "EQUAL", "NOT_EQUAL"):
-            raise invalid(f"Filtering operator {op} is not supported")
-        out.append((str(item["field"]), op, values))
+    for item in list_param(params, "sort") or ():
+        field, _, order = item.rpartition("_")
+        if order not in ("ascending", "descending") or field not in catalog.INSIGHTS:
+            raise invalid(f"sort: {item} is not <field>_ascending or <field>_descending")
+        out.append((field, order == "descending"))
     return tuple(out)
+
+
+def _summary(params: dict[str, str], fields: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``summary=[fields]`` or ``default_summary=true`` (the query's own fields). A bare
+    ``summary=true`` (what the SDK's cursor sends) asks for nothing on insights."""
+    raw = params.get("summary", "").strip().lower()
+    if raw in ("true", "false", "1", "0"):
+        names: tuple[str, ...] = ()
+    else:
+        names = list_param(params, "summary") or ()
+    for name in names:
+        if name not in SUMMARIZABLE:
+            raise invalid(f"summary: {name} is not a summary field")
+    if bool_param(params, "default_summary"):
+        names = tuple(dict.fromkeys((*fields, *names)))
+    return names or None

@@ -22,6 +22,7 @@ class ReportRun:
     fate: str  # completed | failed | skipped
     fail_at: int  # percent at which a doomed run gives up
     polls: int = 0
+    races: bool = False  # whether the first polls answer 100/33 (the creation race)
 
 
 def progress(run: ReportRun, now: float, duration: float) -> int:

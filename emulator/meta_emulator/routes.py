@@ -8,7 +8,7 @@ from typing import Any
 from meta_emulator.accounts import account_values, business, me, page_request
 from meta_emulator.errors import ErrorReply, invalid, no_object
 from meta_emulator.expansion import edge_params, split_fields
-from meta_emulator.insights import Plan, eligible_ads, make_plan, rows
+from meta_emulator.insights import Plan, eligible_ads, make_plan, rows, summary_row
 from meta_emulator.nodes import (
     edge_filter,
     edge_objects,
@@ -18,7 +18,9 @@ from meta_emulator.nodes import (
     render,
 )
 from meta_emulator.paging import paginate
+from meta_emulator.params import bool_param
 from meta_emulator.query import parse_query
+from meta_emulator.rand import unit
 from meta_emulator.reports import ReportRun, describe, status
 from meta_emulator.runtime import Runtime
 from meta_emulator.world import AccountWorld
@@ -29,19 +31,6 @@ EDGES = {
     "adset": ("ads", "insights"),
     "ad": ("insights",),
 }
-ACCOUNT_FIELDS = (
-    "id",
-    "account_id",
-    "name",
-    "currency",
-    "timezone_name",
-    "timezone_offset_hours_utc",
-    "account_status",
-    "created_time",
-    "amount_spent",
-    "business",
-    "disable_reason",
-)
 
 
 def resolve_account(rt: Runtime, parts: list[str]) -> str | None:
@@ -140,7 +129,7 @@ def _edge(
     keys = ("filtering", "effective_status", "fields")
     fingerprint = f"{oid}/{edge}/{[params.get(k, '') for k in keys]}"
     req = page_request(rt, base, f"/{oid}/{edge}", params, fingerprint, now)
-    return paginate(
+    page = paginate(
         req,
         fingerprint,
         lambda start: (
@@ -148,6 +137,21 @@ def _edge(
             for i in range(start, len(objs))
         ),
     )
+    return with_total(page, params, len(objs))
+
+
+def with_total(page: dict[str, Any], params: dict[str, str], total: int) -> dict[str, Any]:
+    """``summary=true`` on an edge adds ``{"total_count": N}`` (what the SDK's cursor asks)."""
+    if bool_param(params, "summary"):
+        page["summary"] = {"total_count": total}
+    return page
+
+
+def with_summary(page: dict[str, Any], plan: Plan) -> dict[str, Any]:
+    summary = summary_row(plan)
+    if summary is not None:
+        page["summary"] = summary
+    return page
 
 
 def plan_for(
@@ -186,7 +190,7 @@ def _insights(
         )
     fingerprint = plan.query.fingerprint(oid)
     req = page_request(rt, base, f"/{oid}/insights", params, fingerprint, now)
-    return paginate(req, fingerprint, lambda start: rows(plan, start))
+    return with_summary(paginate(req, fingerprint, lambda start: rows(plan, start)), plan)
 
 
 def _create_run(
@@ -214,6 +218,7 @@ def _create_run(
         time.monotonic(),
         fate,
         fail_at,
+        races=unit(rt.seed, "race", run_id) < rt.config.report_race_rate,
     )
     return run_id
 
@@ -223,7 +228,7 @@ def _run(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: 
     aw = rt.world.accounts[run.account_id]
     if len(parts) == 1:
         run.polls += 1
-        if run.polls <= rt.config.report_race_polls:
+        if run.races and run.polls <= rt.config.report_race_polls:
             raise no_object(run.id)
         return describe(run, now, rt.config.report_run_s, None)
     if parts[1] != "insights" or len(parts) > 2:
@@ -239,4 +244,4 @@ def _run(rt: Runtime, parts: list[str], params: dict[str, str], base: str, now: 
     )
     fingerprint = run.id
     req = page_request(rt, base, f"/{run.id}/insights", params, fingerprint, now)
-    return paginate(req, fingerprint, lambda start: rows(plan, start))
+    return with_summary(paginate(req, fingerprint, lambda start: rows(plan, start)), plan)

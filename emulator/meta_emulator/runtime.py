@@ -8,9 +8,11 @@ from datetime import date, datetime
 from typing import Any
 
 from meta_emulator.auth import Credentials, make_credentials
+from meta_emulator.breakdowns import check_combination
 from meta_emulator.clock import EmulatorClock
 from meta_emulator.config import EmulatorConfig, Faults
 from meta_emulator.faults import FaultInjector
+from meta_emulator.filters import Rule
 from meta_emulator.insights import all_rows, make_plan
 from meta_emulator.metrics import ad_day
 from meta_emulator.nodes import object_values
@@ -146,8 +148,17 @@ class Runtime:
         ]
         return out
 
-    def truth_insights(self, account_id: str, since: date, until: date) -> list[dict[str, Any]]:
-        """Ad-level daily rows as the API prints them (deleted and archived ads included)."""
+    def truth_insights(
+        self,
+        account_id: str,
+        since: date,
+        until: date,
+        breakdowns: tuple[str, ...] = (),
+        action_breakdowns: tuple[str, ...] = ("action_type",),
+    ) -> list[dict[str, Any]]:
+        """Ad-level daily rows as the API prints them (deleted and archived ads included),
+        split by `breakdowns` / `action_breakdowns` when given (Meta's combinations only)."""
+        check_combination(breakdowns, action_breakdowns)
         aw = self.account(account_id)
         t = self.clock.timestamp()
         statuses = (
@@ -160,7 +171,15 @@ class Runtime:
             "CAMPAIGN_PAUSED",
         )
         query = Query(
-            "ad", TRUTH_FIELDS, since, until, "1", (), (("ad.effective_status", "IN", statuses),)
+            "ad",
+            TRUTH_FIELDS,
+            since,
+            until,
+            "1",
+            (),
+            (Rule("ad.effective_status", "IN", statuses),),
+            breakdowns,
+            action_breakdowns,
         )
         ads = [ad for ad in aw.ads.values() if visible(ad, t)]
         return all_rows(make_plan(aw, query, ads, self.seed, self.now_local(aw)))

@@ -22,13 +22,13 @@ from pydantic import SecretStr
 from meta_emulator import Emulator, EmulatorConfig, Faults
 from meta_emulator.auth import Token
 from metasync import tokens
-from metasync.bench.fleet_day import FAST_RETRY, seed_fleet
-from metasync.bench.workers import integrity, open_work
 from metasync.clock import SimulatedClock
 from metasync.crypto import TokenCipher, generate_key
 from metasync.graph import GraphClient
 from metasync.runner import Worker
 from metasync.settings import Settings
+from tests.support.e2e_harness import FAST_RETRY
+from tests.support.fleet import integrity, open_work, seed_fleet
 
 START = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
 BASE_URL = "http://emulator.chaos"

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from metasync.bench.workers import (
-    EmulatorProcess,
+from meta_emulator.serving import EmulatorProcess
+from metasync.crypto import TokenCipher, generate_key
+from tests.support.fleet import (
+    KEY_ID,
     WorkerProcesses,
     completed_chunks,
     connect_world,
@@ -26,7 +28,6 @@ from metasync.bench.workers import (
     open_work,
     wait_final,
 )
-from metasync.crypto import TokenCipher, generate_key
 
 LEASE_SECONDS = 10
 
@@ -49,7 +50,7 @@ async def kill_during_onboarding(
                           report_run_s=1.0, log_dir=log_dir)  # fmt: skip
     try:
         key = generate_key()
-        ids = await connect_world(database_url, emu, TokenCipher({"bench": key}, "bench"), accounts)
+        ids = await connect_world(database_url, emu, TokenCipher({KEY_ID: key}, KEY_ID), accounts)
         fleet = WorkerProcesses(database_url, emu, key, log_dir, concurrency=4,
                                 lease_seconds=LEASE_SECONDS)  # fmt: skip
         for slot in range(2):

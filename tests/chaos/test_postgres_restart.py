@@ -10,17 +10,18 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from metasync.bench.workers import (
-    EmulatorProcess,
+from meta_emulator.serving import EmulatorProcess
+from metasync.crypto import TokenCipher, generate_key
+from metasync.postgres.embedded import EmbeddedPostgres
+from metasync.postgres.migrate import migrate
+from tests.support.fleet import (
+    KEY_ID,
     WorkerProcesses,
     completed_chunks,
     connect_world,
     integrity,
     wait_final,
 )
-from metasync.crypto import TokenCipher, generate_key
-from metasync.postgres.embedded import EmbeddedPostgres
-from metasync.postgres.migrate import migrate
 
 
 async def test_postgres_restart_mid_sync(own_cluster: EmbeddedPostgres, tmp_path: Path) -> None:
@@ -30,7 +31,7 @@ async def test_postgres_restart_mid_sync(own_cluster: EmbeddedPostgres, tmp_path
                           log_dir=tmp_path)  # fmt: skip
     try:
         key = generate_key()
-        ids = await connect_world(url, emu, TokenCipher({"bench": key}, "bench"), 2)
+        ids = await connect_world(url, emu, TokenCipher({KEY_ID: key}, KEY_ID), 2)
         fleet = WorkerProcesses(url, emu, key, tmp_path, concurrency=4, lease_seconds=10)
         for slot in range(2):
             fleet.start(slot)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,14 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from console_helpers import JWT_SECRET, OPERATOR_TOKEN, seed_world
-from live import Live, serve
 from playwright.async_api import Browser, Page, async_playwright, expect
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
 from metasync.server.app import create_app
 from metasync.settings import Settings
+from tests.console.console_helpers import JWT_SECRET, OPERATOR_TOKEN, seed_world
+from tests.console.live import Live, serve
 
 
 @pytest.fixture
@@ -104,8 +103,7 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Page], Awaitable[Pat
 
 
 # --- a worker against the emulator (the end-to-end harness) ------------------------------------
-sys.path.insert(0, str(Path(__file__).parents[1] / "e2e"))
-from e2e_harness import BASE_URL, START, Harness, fast_config  # noqa: E402
+from tests.support.e2e_harness import BASE_URL, START, Harness, fast_config  # noqa: E402
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
-from console_helpers import MEMBER_A, OPERATOR_TOKEN, user_jwt
-from live import Live
 from playwright.async_api import Browser, Page, expect
+
+from tests.console.console_helpers import MEMBER_A, OPERATOR_TOKEN, user_jwt
+from tests.console.live import Live
 
 Shot = Callable[[Page], Awaitable[Path]]
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from console_helpers import OPERATOR_TOKEN
-from e2e_harness import fast_config
-from live import Live, serve
 from playwright.async_api import Browser, expect
 
 from metasync.settings import Settings
+from tests.console.console_helpers import OPERATOR_TOKEN
+from tests.console.live import Live, serve
+from tests.support.e2e_harness import fast_config
 
 Shot = Callable[..., Awaitable[Path]]
 

@@ -6,7 +6,8 @@ import re
 
 import httpx
 import pytest
-from console_helpers import (
+
+from tests.console.console_helpers import (
     ACCOUNTS_A,
     ACCOUNTS_B,
     ADMIN_A,

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
-from console_helpers import ADMIN_A, MEMBER_A, OPERATOR_TOKEN, sign_in, user_jwt
+
+from tests.console.console_helpers import ADMIN_A, MEMBER_A, OPERATOR_TOKEN, sign_in, user_jwt
 
 JSON = {"Accept": "application/json"}
 

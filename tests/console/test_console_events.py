@@ -9,10 +9,10 @@ import httpx
 import jwt
 import psycopg
 import pytest
-from console_helpers import ADMIN_B, MEMBER_A, OPERATOR_TOKEN, user_jwt
-from live import Live, next_event, read_events
 
 from metasync.console import events as events_module
+from tests.console.console_helpers import ADMIN_B, MEMBER_A, OPERATOR_TOKEN, user_jwt
+from tests.console.live import Live, next_event, read_events
 
 
 def bump(conn: psycopg.Connection, job: int, completed: int, status: str = "in_progress") -> float:

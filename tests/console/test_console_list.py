@@ -6,7 +6,8 @@ import re
 
 import httpx
 import psycopg
-from console_helpers import MEMBER_A, OPERATOR_TOKEN, ORG_A, user_jwt
+
+from tests.console.console_helpers import MEMBER_A, OPERATOR_TOKEN, ORG_A, user_jwt
 
 OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 

@@ -1,4 +1,4 @@
-"""End-to-end fixtures (the helpers live in ``e2e_harness``)."""
+"""End-to-end fixtures (the helpers live in ``tests.support.e2e_harness``)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_harness import BASE_URL, START, Harness, fast_config
 from psycopg_pool import AsyncConnectionPool
 
 from meta_emulator import Emulator, EmulatorConfig
 from metasync.crypto import TokenCipher, generate_key
 from metasync.settings import Settings
+from tests.support.e2e_harness import BASE_URL, START, Harness, fast_config
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from e2e_harness import FAST_RETRY, Harness, assert_insights_equal, outcomes_ok
-
 from metasync.clock import SimulatedClock, SystemClock
 from metasync.db.queue import (
     ClaimedChunk,
@@ -21,6 +19,7 @@ from metasync.db.queue import (
     request_manual_sync,
 )
 from metasync.runner import Worker
+from tests.support.e2e_harness import FAST_RETRY, Harness, assert_insights_equal, outcomes_ok
 
 AHEAD = timedelta(minutes=10)
 LEASE = 120  # seconds: expired on a clock 10 minutes ahead, live on the database's

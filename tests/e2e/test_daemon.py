@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from e2e_harness import Harness, assert_insights_equal, fast_config
+from tests.support.e2e_harness import Harness, assert_insights_equal, fast_config
 
 
 async def wait_for(h: Harness, sql: str, predicate: Callable[[Any], bool], seconds: float) -> Any:

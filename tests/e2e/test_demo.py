@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import psycopg
@@ -49,6 +50,14 @@ def test_demo_syncs_both_phases_and_equals_ground_truth(
     assert _count(pg_cluster, "select count(*) from meta_sync.meta_insights_daily") > 1000
     phase_2 = "select count(*) from meta_sync.meta_ad_accounts where phase_2_completed_at is null"
     assert _count(pg_cluster, phase_2) == 0
+    # The demo says where its data is, and the command it prints shows it.
+    line = next(x for x in result.output.splitlines() if "DATABASE_URL=" in x and "status" in x)
+    url = line.split("DATABASE_URL=", 1)[1].split()[0]
+    assert url == pg_cluster.url_for(DEMO_DATABASE)
+    status = CliRunner().invoke(app, ["status", "--json"], env={**demo_env, "DATABASE_URL": url})
+    get_settings.cache_clear()
+    assert status.exit_code == 0, status.output
+    assert len(json.loads(status.output)) == 2
 
 
 def test_demo_rerun_starts_from_a_clean_database(

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from e2e_harness import Harness, account_today, assert_insights_equal, fast_config
-
 from meta_emulator import Faults
 from metasync import tokens
 from metasync.runner import RunStats
+from tests.support.e2e_harness import Harness, account_today, assert_insights_equal, fast_config
 
 STORM = Faults(transient=0.08, throttle=0.02, batch_null=0.2, report_failed=0.3,
                malformed=0.04, short_page=0.2, empty_page=0.1)  # fmt: skip

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from e2e_harness import Harness, assert_entities_equal, assert_insights_equal
+from tests.support.e2e_harness import Harness, assert_entities_equal, assert_insights_equal
 
 
 async def test_incremental_and_settle_follow_late_conversions(

@@ -6,13 +6,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from e2e_harness import Harness, assert_insights_equal
-
 from metasync.clock import SimulatedClock
 from metasync.db.queue import claim_sync_chunks
 from metasync.graph import PermissionDeniedError, ThrottledError
 from metasync.sync.context import ChunkContext
 from metasync.sync.execute import react
+from tests.support.e2e_harness import Harness, assert_insights_equal
 
 BOGUS = "act_999999999"
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_harness import Harness, fast_config
 
 from metasync.logging import configure_logging
 from metasync.redaction import clear_registered_secrets
 from metasync.server.app import create_app
+from tests.support.e2e_harness import Harness, fast_config
 
 PG_DUMP = "/usr/lib/postgresql/15/bin/pg_dump"
 

@@ -8,13 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from e2e_harness import FAST_RETRY, Harness, assert_entities_equal
 
 from metasync.clock import SimulatedClock
 from metasync.db.queue import claim_sync_chunks
 from metasync.graph import GraphClient
 from metasync.sync.context import CallCounter, ChunkContext, counting_graph
 from metasync.sync.structure import run_structure_chunk
+from tests.support.e2e_harness import FAST_RETRY, Harness, assert_entities_equal
 
 EDGES = ("campaigns", "adsets", "ads", "adcreatives")
 LISTING_KINDS = ("node:expanded", *(f"edge:{e}" for e in EDGES))

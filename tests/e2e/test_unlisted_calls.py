@@ -9,13 +9,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from e2e_harness import FAST_RETRY, Harness, assert_entities_equal
-
 from metasync.clock import SimulatedClock
 from metasync.db.queue import ClaimedChunk
 from metasync.graph import GraphClient
 from metasync.sync.context import CallCounter, ChunkContext, counting_graph
 from metasync.sync.insights import store_missing_objects
+from tests.support.e2e_harness import FAST_RETRY, Harness, assert_entities_equal
 
 # Deleted ads under deleted ad sets and campaigns, deleted ad sets and campaigns whose ads
 # insights name are listed, at the harness clock (agency world, seed 1).

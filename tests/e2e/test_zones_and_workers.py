@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from e2e_harness import (
+from tests.support.e2e_harness import (
     Harness,
     account_today,
     assert_entities_equal,

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from emuhelpers import BASE, Graph, make
 
 from meta_emulator import Emulator
+from tests.support.emuhelpers import BASE, Graph, make
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from emuhelpers import Graph, make
-
 from meta_emulator import Emulator
+from tests.support.emuhelpers import Graph, make
 
 PARAMS = {
     "level": "ad",
@@ -19,7 +18,7 @@ PARAMS = {
 
 
 async def test_lifecycle_race_progress_and_paged_results(open_graph: Any) -> None:
-    emu = make(report_run_s=100.0)
+    emu = make(report_run_s=100.0, report_race_rate=1.0)
     graph = await open_graph(emu)
     created = await graph.post(f"{graph.account}/insights", **PARAMS)
     run_id = created.json()["report_run_id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emuhelpers import Graph, make
+from tests.support.emuhelpers import Graph, make
 
 
 def _batch(graph: Graph, urls: list[str]) -> str:

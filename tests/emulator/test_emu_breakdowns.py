@@ -7,7 +7,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from emuhelpers import Graph, make
+
+from tests.support.emuhelpers import Graph, make
 
 FIELDS = "campaign_id,adset_id,ad_id,impressions,clicks,spend,reach,actions,action_values"
 RANGE = json.dumps({"since": "2026-01-15", "until": "2026-02-28"})

@@ -8,13 +8,13 @@ import json
 from typing import Any
 
 import httpx
-from emuhelpers import BASE, Graph, make
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from meta_emulator import Emulator
+from tests.support.emuhelpers import BASE, Graph, make
 
 
 async def test_clock_routes(graph: Graph) -> None:

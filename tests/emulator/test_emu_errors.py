@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from emuhelpers import Graph, make
 
 from meta_emulator.auth import proof
+from tests.support.emuhelpers import Graph, make
 
 ENVELOPE = {"message", "type", "code", "fbtrace_id", "is_transient"}
 

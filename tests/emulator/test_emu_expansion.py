@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from emuhelpers import BASE, Graph
 
 from meta_emulator import Emulator
+from tests.support.emuhelpers import BASE, Graph
 
 STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "CAMPAIGN_PAUSED", "ADSET_PAUSED", "WITH_ISSUES"]
 FIELDS = {

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from emuhelpers import Graph, make
 
 from meta_emulator import TRUTH_FIELDS, Emulator
+from tests.support.emuhelpers import Graph, make
 
 FIELDS = "account_id,campaign_id,adset_id,ad_id,impressions,clicks,spend,actions,action_values"
 ADDITIVE = ("impressions", "clicks", "spend")

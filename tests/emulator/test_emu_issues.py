@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 import pytest
-from emuhelpers import NOW, make
 
 from meta_emulator.world import AccountWorld, build_world
+from tests.support.emuhelpers import NOW, make
 
 ISSUE_KEYS = {"level", "error_code", "error_summary", "error_message", "error_type"}
 EVERY_STATUS = json.dumps(["ACTIVE", "PAUSED", "ARCHIVED", "WITH_ISSUES", "CAMPAIGN_PAUSED"])

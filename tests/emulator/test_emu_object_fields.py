@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 import pytest
-from emuhelpers import Graph
 
 from meta_emulator import Emulator
+from tests.support.emuhelpers import Graph
 
 ACCOUNT = "act_1000100000002"  # ads, ad sets and campaigns deleted (agency world)
 AD = "id,name,status,effective_status,updated_time,campaign_id,adset_id,creative{id},issues_info"

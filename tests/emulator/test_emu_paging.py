@@ -7,9 +7,8 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from emuhelpers import BASE, Graph, make
-
 from meta_emulator import Emulator
+from tests.support.emuhelpers import BASE, Graph, make
 
 
 def _keys(pages: list[dict[str, Any]]) -> Counter[tuple[str, str]]:

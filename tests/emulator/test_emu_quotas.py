@@ -8,9 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from emuhelpers import make
 
 from meta_emulator.quotas import quota
+from tests.support.emuhelpers import make
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from emuhelpers import make
+from tests.support.emuhelpers import make
 
 
 async def test_fleet_lists_5000_accounts_once(open_graph: Any) -> None:

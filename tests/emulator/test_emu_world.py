@@ -6,11 +6,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from emuhelpers import NOW, make
-
 from meta_emulator import Emulator
 from meta_emulator.presets import DEMO_AGENCY_ACCOUNTS
 from meta_emulator.world import build_world
+from tests.support.emuhelpers import NOW, make
 
 
 def test_presets_have_their_shapes() -> None:

@@ -3,11 +3,12 @@ accounts are described and registered, and their phase 1 started.
 
 The flow (:func:`connect`) does every Graph call first (``debug_token``, the long-lived exchange,
 ``/me/adaccounts``, one batch for the account metadata) and only then writes, in one
-transaction: the organisation (created if new), the connection (ciphertext only, through
-:mod:`metasync.tokens`), the ad accounts (:mod:`metasync.db.accounts`), and phase 1 of each
-(``start_account_onboarding``).
-A bad token therefore stores nothing. :func:`refresh_expiring_tokens` re-exchanges user tokens
-that expire soon; a new token for an expired connection resumes its accounts.
+transaction: the organisation (``ensure_organization``: created if new, names matched
+case-insensitively), the connection (ciphertext only, through :mod:`metasync.tokens`), the ad
+accounts and phase 1 of each (``connect_ad_account``, which refuses an account of another
+organisation). A bad token, or an account owned elsewhere, therefore stores nothing.
+:func:`refresh_expiring_tokens` re-exchanges user tokens that expire soon; a new token for an
+expired connection resumes its accounts.
 
 Errors::
 
@@ -29,9 +30,8 @@ import psycopg
 from metasync import tokens
 from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher
-from metasync.db import accounts
+from metasync.db import accounts as accounts_db
 from metasync.db import connections as db_connections
-from metasync.db.scheduling import start_account_onboarding
 from metasync.graph import BatchItem, BatchRequest, GraphClient, GraphError, execute_batch
 from metasync.graph import tokens as graph_tokens
 from metasync.graph.errors import TokenDeadError
@@ -72,6 +72,7 @@ class ConnectResult:
     token: TokenInfo
     exchanged: bool  # a short-lived token was swapped for a long-lived one
     resumed: bool  # an existing (possibly expired) connection got the new token
+    registered: tuple[accounts_db.ConnectedAccount, ...] = ()  # what connect_ad_account did
 
 
 @dataclass(frozen=True)
@@ -166,30 +167,6 @@ async def fetch_account_metadata(
     return accounts
 
 
-async def ensure_organization(conn: psycopg.AsyncConnection[Any], name: str) -> UUID:
-    """The organisation called ``name`` (the oldest if several), created when missing."""
-    return await accounts.ensure_organization(conn, name)
-
-
-async def upsert_ad_account(
-    conn: psycopg.AsyncConnection[Any],
-    account: AdAccount,
-    *,
-    organization_id: UUID,
-    connection_id: UUID,
-    tier: str | None,
-) -> None:
-    """Store (or refresh) an ad account as Meta describes it; ``tier`` None keeps the stored
-    tier (``medium`` for a new account)."""
-    row = accounts.AccountRow(
-        account.id, account.name, account.currency, account.timezone_name or "UTC",
-        account.created_time, account.account_status,
-    )  # fmt: skip
-    await accounts.upsert_ad_account(
-        conn, row, organization_id=organization_id, connection_id=connection_id, tier=tier
-    )
-
-
 async def connect(
     conn: psycopg.AsyncConnection[Any],
     graph: GraphClient,
@@ -218,14 +195,32 @@ async def connect(
         raise AccountAccessError("the token can read no ad account; pass --account act_...")
     accounts = await fetch_account_metadata(graph, token, ids)
     async with conn.transaction():
-        org_id = await ensure_organization(conn, organization)
+        org_id = await accounts_db.ensure_organization(conn, organization)
         connection_id, resumed = await _store(conn, cipher, org_id, token, info, label)
-        for account in accounts:
-            await upsert_ad_account(
-                conn, account, organization_id=org_id, connection_id=connection_id, tier=tier
-            )
-            await start_account_onboarding(conn, account.id)
-    return ConnectResult(org_id, connection_id, tuple(accounts), info, exchanged, resumed)
+        registered = [
+            await register_account(conn, account, org_id, connection_id, tier)
+            for account in accounts
+        ]
+    return ConnectResult(org_id, connection_id, tuple(accounts), info, exchanged, resumed,
+                         tuple(registered))  # fmt: skip
+
+
+async def register_account(
+    conn: psycopg.AsyncConnection[Any],
+    account: AdAccount,
+    organization_id: UUID,
+    connection_id: UUID,
+    tier: str | None,
+    now: datetime | None = None,
+) -> accounts_db.ConnectedAccount:
+    """The account's row and its phase 1 (``connect_ad_account``, at ``now``): refused (42501)
+    when another organisation owns the account."""
+    return await accounts_db.connect_ad_account(
+        conn, account.id, organization_id, connection_id=connection_id, now=now,
+        name=account.name, currency=account.currency,
+        timezone_name=account.timezone_name or "UTC", created_time=account.created_time,
+        account_status=account.account_status, tier=tier,
+    )  # fmt: skip
 
 
 async def _store(

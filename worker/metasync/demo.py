@@ -33,7 +33,7 @@ from metasync.clock import SYSTEM_CLOCK
 from metasync.connections import AppCredentials, connect
 from metasync.crypto import TokenCipher, generate_key
 from metasync.db import databases
-from metasync.demo_support import EmulatorServer, print_phase_times, print_status
+from metasync.demo_support import print_phase_times, print_status
 from metasync.graph import GraphClient
 from metasync.logging import configure_logging
 from metasync.postgres.connect import embedded_cluster
@@ -205,7 +205,7 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
                 configure_logging(logging.WARNING, stream=log_file)
                 console.print(f"worker logs (JSON, warnings and errors): {log_path}")
                 comparison, finished = sync_and_verify(url, base, options, console)
-            print_outcome(console, began, comparison)
+            print_outcome(console, began, comparison, url)
             if options.console:
                 from metasync.demo_console import serve_console
 
@@ -216,12 +216,25 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
     return 0 if comparison.ok and finished else 1
 
 
-def print_outcome(console: Console, began: float, comparison: Comparison) -> None:
+def print_outcome(console: Console, began: float, comparison: Comparison, url: str) -> None:
     console.print(f"demo {SYSTEM_CLOCK.monotonic() - began:.1f} s")
     for line in comparison.differences[:20]:
         console.print(f"[red]  {line}[/red]")
     style = "green" if comparison.ok else "red"
     console.print(f"[bold {style}]{comparison.summary()}[/bold {style}]")
+    for line in where_the_data_is(url):
+        console.print(line, soft_wrap=True, highlight=False)
+
+
+def where_the_data_is(url: str) -> list[str]:
+    """How to look at the demo's data: it is in its own database, not the default one."""
+    return [
+        f"the demo's data is in the database {DEMO_DATABASE} (dropped and rebuilt by the next"
+        " demo), not in the default one that `metasync status` reads; look at it with:",
+        f"  DATABASE_URL={url} metasync status",
+        f"  DATABASE_URL={url} metasync jobs",
+        f"  psql {url}",
+    ]
 
 
 def sync_and_verify(
@@ -229,6 +242,8 @@ def sync_and_verify(
 ) -> tuple[Comparison, bool]:
     """Serve the demo world, sync it into ``url``, report, compare with the truth; (comparison,
     whether the sync finished in time)."""
+    from meta_emulator.serving import EmulatorServer
+
     emu, accounts = build_emulator(options, SYSTEM_CLOCK.now().replace(microsecond=0))
     with EmulatorServer(emu) as server:
         console.print(

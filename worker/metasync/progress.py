@@ -51,10 +51,18 @@ class JobState:
     api_calls: int = 0
     eta: datetime | None = None
     entities: dict[str, int] = field(default_factory=dict)
+    waiting: str | None = None  # why nothing of the job runs now (sync_job_progress)
+    waiting_until: datetime | None = None  # None with a reason: until someone acts
+    waiting_hint: str | None = None
 
     @property
     def final(self) -> bool:
         return self.status in FINAL
+
+    @property
+    def blocked(self) -> bool:
+        """Open, and it cannot progress until someone acts (paused, no usable connection)."""
+        return not self.final and self.waiting is not None and self.waiting_until is None
 
     def merge(self, data: Mapping[str, Any]) -> JobState:
         """Apply a notification payload or a view row (missing keys leave values unchanged)."""
@@ -76,6 +84,10 @@ class JobState:
         for key in ENTITY_KEYS:
             if key in data:
                 self.entities[key.removesuffix("_synced")] = _int(data[key])
+        if "waiting_reason" in data:
+            self.waiting = get("waiting_reason")
+            self.waiting_until = _time(get("waiting_until"))
+            self.waiting_hint = get("waiting_hint")
         return self
 
 
@@ -151,7 +163,7 @@ class ProgressBoard:
             "phase": PHASES.get(job.phase, job.phase),
             "chunks": f"{job.completed + job.failed}/{job.total}",
             "eta": eta_text(job),
-            "entities": entities_text(job),
+            "entities": f"waits: {job.waiting}" if job.waiting else entities_text(job),
             "rows": f"{job.rows:,}",
         }
         task = self._tasks.get(job.job_id)

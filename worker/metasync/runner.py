@@ -53,6 +53,8 @@ class RunStats:
     rows_written: int = 0
     api_calls: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
+    database_steps: int = 0  # turns of the loop whose database calls succeeded
+    database_error: str | None = None  # the last "database unavailable" error
 
     def add(self, outcome: ChunkOutcome) -> None:
         self.outcomes[outcome.status] += 1
@@ -123,8 +125,10 @@ class Worker:
                 action = await self._step(stop, deadline, daemon, stats, idle_enqueued)
             except DB_DOWN as exc:  # Postgres restarting or unreachable: wait, then go on
                 log.warning("database unavailable", extra={"error": type(exc).__name__})
+                stats.database_error = _first_line(exc)
                 await _wait(stop, self.settings.poll_interval_seconds)
                 continue
+            stats.database_steps += 1
             if action == "done":
                 return
             idle_enqueued = action == "enqueued_nothing"
@@ -281,6 +285,11 @@ class Worker:
             log.warning("could not release chunks", extra={"error": type(exc).__name__})
             return
         log.info("released unfinished chunks", extra={"released": released})
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

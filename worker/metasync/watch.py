@@ -3,14 +3,17 @@
 The initial state comes from the view ``meta_sync.sync_job_progress`` (LISTEN is issued first,
 so nothing published in between is lost); every notification then updates its job's bar. The
 payload carries the job's status, percentage, chunk counts, rows, calls and ETA; entity counts
-are read from the view when a job's notification arrives. The bars are
-:class:`metasync.progress.ProgressBoard`.
+and why a job waits are read from the view when a job's notification arrives, and every few
+seconds for the open jobs (a paused account sends no notification). Watching ends when every
+job is final or blocked (it waits until someone acts: account paused, no usable connection).
+The bars are :class:`metasync.progress.ProgressBoard`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +24,8 @@ import psycopg
 from metasync.clock import SYSTEM_CLOCK, Clock
 from metasync.db import accounts, notify, status
 from metasync.progress import JobState, ProgressBoard, job_id_of
+
+REREAD_SECONDS = 5.0  # open jobs are read again this often: why they wait changes silently
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,12 @@ async def load_jobs(
 
 
 def done(board: ProgressBoard, selection: JobSelection) -> bool:
-    """Every watched job is final (and, with given ids, every one of them has been seen)."""
+    """Nothing watched can progress: every job is final or blocked (waits until someone acts:
+    account paused, no usable connection); with given ids, every one of them has been seen."""
     watched = [j for j in board.jobs.values() if selection.wants(j)]
     if selection.job_ids and {j.job_id for j in watched} != selection.job_ids:
         return False
-    return bool(watched) and all(j.final for j in watched)
+    return bool(watched) and all(j.final or j.blocked for j in watched)
 
 
 @dataclass(frozen=True)
@@ -137,8 +143,12 @@ async def _watch_session(
             return {}  # nothing open to watch
         reader = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
         async with reader:
+            reread = time.monotonic() + REREAD_SECONDS
             while not done(board, selection) and not (stop is not None and stop.is_set()):
                 changed = await _drain(conn, board, selection, poll_seconds)
+                if time.monotonic() >= reread:  # a pause or a lost token sends no notification
+                    changed |= {j.job_id for j in board.jobs.values() if not j.final}
+                    reread = time.monotonic() + REREAD_SECONDS
                 if changed:
                     rows = await load_jobs(
                         reader, JobSelection(frozenset(changed)), open_only=False

@@ -3,20 +3,15 @@ select plan(2);
 
 -- Fixture: organization, active connection, account act_920003, job 920300 (manual) and its chunks,
 -- due at 2030-02-01 00:00 UTC.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0002-000000000003', 'queue test 3');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id, status)
-  values ('00000000-0000-0000-0002-000000000003', '00000000-0000-0000-0002-000000000003', '\x00', 'k1', 'active');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, paused, rate_limit_backoff_until)
-  values ('act_920003', '00000000-0000-0000-0002-000000000003', '00000000-0000-0000-0002-000000000003', 'UTC', false, '2030-02-01 00:15Z');
-insert into meta_sync.sync_jobs (id, account_id, organization_id, sync_phase, sync_type, status, date_since, date_until, total_chunks, created_at)
-  overriding system value
-  values (920300, 'act_920003', '00000000-0000-0000-0002-000000000003', 'manual', 'manual', 'pending', '2030-01-01', '2030-01-21', 3, '2030-02-01');
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (920301, 920300, 'act_920003', null, 'insights', '2030-01-21'::date - 6, '2030-01-21'::date - 0, 1, 0, '2030-02-01', 5);
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (920302, 920300, 'act_920003', null, 'insights', '2030-01-21'::date - 13, '2030-01-21'::date - 7, 2, 0, '2030-02-01', 5);
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (920303, 920300, 'act_920003', null, 'insights', '2030-01-21'::date - 20, '2030-01-21'::date - 14, 3, 0, '2030-02-01', 5);
+select meta_sync_tests.create_account_with_job('act_920003',
+  p_rate_limit_backoff_until => '2030-02-01 00:15Z', p_job_id => 920300, p_date_since => '2030-01-01',
+  p_date_until => '2030-01-21', p_total_chunks => 3, p_job_created_at => '2030-02-01');
+select meta_sync_tests.create_chunk(920300, p_id => 920301, p_date_since => '2030-01-21'::date - 6,
+  p_date_until => '2030-01-21'::date - 0, p_chunk_order => 1, p_priority => 0, p_run_after => '2030-02-01');
+select meta_sync_tests.create_chunk(920300, p_id => 920302, p_date_since => '2030-01-21'::date - 13,
+  p_date_until => '2030-01-21'::date - 7, p_chunk_order => 2, p_priority => 0, p_run_after => '2030-02-01');
+select meta_sync_tests.create_chunk(920300, p_id => 920303, p_date_since => '2030-01-21'::date - 20,
+  p_date_until => '2030-01-21'::date - 14, p_chunk_order => 3, p_priority => 0, p_run_after => '2030-02-01');
 
 select is((select count(*)::int from meta_sync.claim_sync_chunks('w1', 10, 120, '2030-02-01 00:10Z')),
   0, 'an account in rate-limit backoff is skipped');

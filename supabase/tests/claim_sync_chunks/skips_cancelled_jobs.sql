@@ -3,20 +3,15 @@ select plan(2);
 
 -- Fixture: organization, active connection, account act_920006, job 920600 (manual) and its chunks,
 -- due at 2030-02-01 00:00 UTC.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0002-000000000006', 'queue test 6');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id, status)
-  values ('00000000-0000-0000-0002-000000000006', '00000000-0000-0000-0002-000000000006', '\x00', 'k1', 'active');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, paused, rate_limit_backoff_until)
-  values ('act_920006', '00000000-0000-0000-0002-000000000006', '00000000-0000-0000-0002-000000000006', 'UTC', false, null);
-insert into meta_sync.sync_jobs (id, account_id, organization_id, sync_phase, sync_type, status, date_since, date_until, total_chunks, created_at)
-  overriding system value
-  values (920600, 'act_920006', '00000000-0000-0000-0002-000000000006', 'manual', 'manual', 'cancelled', '2030-01-01', '2030-01-21', 3, '2030-02-01');
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (920601, 920600, 'act_920006', null, 'insights', '2030-01-21'::date - 6, '2030-01-21'::date - 0, 1, 0, '2030-02-01', 5);
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (920602, 920600, 'act_920006', null, 'insights', '2030-01-21'::date - 13, '2030-01-21'::date - 7, 2, 0, '2030-02-01', 5);
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (920603, 920600, 'act_920006', null, 'insights', '2030-01-21'::date - 20, '2030-01-21'::date - 14, 3, 0, '2030-02-01', 5);
+select meta_sync_tests.create_account_with_job('act_920006', p_job_id => 920600, p_job_status => 'cancelled',
+  p_date_since => '2030-01-01', p_date_until => '2030-01-21', p_total_chunks => 3,
+  p_job_created_at => '2030-02-01');
+select meta_sync_tests.create_chunk(920600, p_id => 920601, p_date_since => '2030-01-21'::date - 6,
+  p_date_until => '2030-01-21'::date - 0, p_chunk_order => 1, p_priority => 0, p_run_after => '2030-02-01');
+select meta_sync_tests.create_chunk(920600, p_id => 920602, p_date_since => '2030-01-21'::date - 13,
+  p_date_until => '2030-01-21'::date - 7, p_chunk_order => 2, p_priority => 0, p_run_after => '2030-02-01');
+select meta_sync_tests.create_chunk(920600, p_id => 920603, p_date_since => '2030-01-21'::date - 20,
+  p_date_until => '2030-01-21'::date - 14, p_chunk_order => 3, p_priority => 0, p_run_after => '2030-02-01');
 
 select is((select count(*)::int from meta_sync.claim_sync_chunks('w1', 10, 120, '2030-02-01 00:00Z')),
   0, 'pending chunks of a cancelled job are not claimed');

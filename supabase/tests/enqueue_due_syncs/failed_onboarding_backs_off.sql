@@ -3,11 +3,7 @@
 -- every call; meta_sync_status shows when.
 begin;
 select plan(9);
-insert into meta_sync.organizations (id, name) values ('5c000000-0000-0000-0000-000000000001', 'sched test org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5c000000-0000-0000-0000-0000000000c1', '5c000000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, meta_sync_priority, timezone_name)
-  values ('act_5700031', '5c000000-0000-0000-0000-000000000001', '5c000000-0000-0000-0000-0000000000c1', 'medium', 'UTC');
+select meta_sync_tests.create_account('act_5700031');
 
 -- Every chunk of the open phase-1 job fails for good at p_now: the job fails (the real path).
 create function pg_temp.fail_phase_1(p_now timestamptz) returns text language plpgsql as $$

@@ -1,9 +1,10 @@
 begin;
 select plan(3);
-insert into meta_sync.organizations (id, name) values ('5c000000-0000-0000-0000-000000000001', 'sched test org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5c000000-0000-0000-0000-0000000000c1', '5c000000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, meta_sync_priority, timezone_name, created_time) values ('act_5700001', '5c000000-0000-0000-0000-000000000001', '5c000000-0000-0000-0000-0000000000c1', 'high', 'UTC', null), ('act_5700002', '5c000000-0000-0000-0000-000000000001', '5c000000-0000-0000-0000-0000000000c1', 'low', 'UTC', null);
+select meta_sync_tests.create_organization('5c000000-0000-0000-0000-000000000001');
+select meta_sync_tests.create_account('act_5700001',
+  p_organization_id => '5c000000-0000-0000-0000-000000000001', p_meta_sync_priority => 'high');
+select meta_sync_tests.create_account('act_5700002',
+  p_organization_id => '5c000000-0000-0000-0000-000000000001', p_meta_sync_priority => 'low');
 insert into meta_sync.meta_rate_limit_state (scope_type, scope_id, blocked_until, observed_at)
   values ('app', 'sched-test', '2026-02-01 13:00Z', '2026-02-01 11:00Z')
   on conflict (scope_type, scope_id, usage_type) do update set blocked_until = excluded.blocked_until;

@@ -3,12 +3,10 @@
 -- incremental_chunk_days (14).
 begin;
 select plan(3);
-insert into meta_sync.organizations (id, name) values ('5c000000-0000-0000-0000-000000000001', 'sched test org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5c000000-0000-0000-0000-0000000000c1', '5c000000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, meta_sync_priority, timezone_name, phase_1_completed_at)
-  select 'act_59100' || n, '5c000000-0000-0000-0000-000000000001', '5c000000-0000-0000-0000-0000000000c1', 'medium', 'UTC', '2025-12-01'
-  from generate_series(1, 3) n;
+select meta_sync_tests.create_organization('5c000000-0000-0000-0000-000000000001');
+select meta_sync_tests.create_account('act_59100' || n, p_organization_id => '5c000000-0000-0000-0000-000000000001',
+  p_phase_1_completed_at => '2025-12-01')
+from generate_series(1, 3) n;
 -- Fresh through 2025-12-02: the range is 2025-12-03 .. 2026-02-01, 61 days.
 insert into meta_sync.data_freshness (account_id, dataset, fresh_through, synced_at)
   select 'act_59100' || n, 'insights', '2025-12-02', '2025-12-02 12:00Z' from generate_series(1, 3) n;

@@ -3,14 +3,15 @@
 -- insights only, and its insights chunks depend on nothing.
 begin;
 select plan(5);
-insert into meta_sync.organizations (id, name) values ('5c100000-0000-0000-0000-000000000001', 'cadence org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5c100000-0000-0000-0000-0000000000c1', '5c100000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, meta_sync_priority, timezone_name, phase_1_completed_at)
-  values ('act_5921', '5c100000-0000-0000-0000-000000000001', '5c100000-0000-0000-0000-0000000000c1', 'medium', 'UTC', '2026-01-01'),
-         ('act_5922', '5c100000-0000-0000-0000-000000000001', '5c100000-0000-0000-0000-0000000000c1', 'medium', 'UTC', '2026-01-01'),
-         ('act_5923', '5c100000-0000-0000-0000-000000000001', '5c100000-0000-0000-0000-0000000000c1', 'high', 'UTC', '2026-01-01'),
-         ('act_5924', '5c100000-0000-0000-0000-000000000001', '5c100000-0000-0000-0000-0000000000c1', 'medium', 'UTC', '2026-01-01');
+select meta_sync_tests.create_organization('5c100000-0000-0000-0000-000000000001');
+select meta_sync_tests.create_account('act_5921', p_organization_id => '5c100000-0000-0000-0000-000000000001',
+  p_phase_1_completed_at => '2026-01-01');
+select meta_sync_tests.create_account('act_5922', p_organization_id => '5c100000-0000-0000-0000-000000000001',
+  p_phase_1_completed_at => '2026-01-01');
+select meta_sync_tests.create_account('act_5923', p_organization_id => '5c100000-0000-0000-0000-000000000001',
+  p_meta_sync_priority => 'high', p_phase_1_completed_at => '2026-01-01');
+select meta_sync_tests.create_account('act_5924', p_organization_id => '5c100000-0000-0000-0000-000000000001',
+  p_phase_1_completed_at => '2026-01-01');
 insert into meta_sync.data_freshness (account_id, dataset, fresh_through, synced_at) values
   ('act_5921', 'structure', '2026-02-01', '2026-02-01 02:00Z'),  -- medium, listed 10 h ago
   ('act_5922', 'structure', '2026-01-31', '2026-01-31 11:00Z'),  -- medium, listed 25 h ago

@@ -3,12 +3,10 @@
 -- (at least 1); ads unknown (structure never read) -> settle_chunk_days (7). Newest first.
 begin;
 select plan(7);
-insert into meta_sync.organizations (id, name) values ('5c000000-0000-0000-0000-000000000001', 'sched test org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5c000000-0000-0000-0000-0000000000c1', '5c000000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, meta_sync_priority, timezone_name, phase_1_completed_at)
-  select 'act_59000' || n, '5c000000-0000-0000-0000-000000000001', '5c000000-0000-0000-0000-0000000000c1', 'medium', 'UTC', '2026-01-01'
-  from generate_series(1, 4) n;
+select meta_sync_tests.create_organization('5c000000-0000-0000-0000-000000000001');
+select meta_sync_tests.create_account('act_59000' || n, p_organization_id => '5c000000-0000-0000-0000-000000000001',
+  p_phase_1_completed_at => '2026-01-01')
+from generate_series(1, 4) n;
 -- act_590001: 10 live ads and 100 deleted ones; act_590002: 40 live ads; act_590003: structure
 -- read, no ads; act_590004: structure never read.
 insert into meta_sync.meta_ads (id, account_id, effective_status, raw)

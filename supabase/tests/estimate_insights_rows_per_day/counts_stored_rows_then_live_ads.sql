@@ -2,12 +2,9 @@
 -- NULL while nothing is known.
 begin;
 select plan(3);
-insert into meta_sync.organizations (id, name) values ('5f000000-0000-0000-0000-000000000001', 'estimate org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5f000000-0000-0000-0000-0000000000c1', '5f000000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name)
-  select 'act_59300' || n, '5f000000-0000-0000-0000-000000000001', '5f000000-0000-0000-0000-0000000000c1', 'UTC'
-  from generate_series(1, 3) n;
+select meta_sync_tests.create_organization('5f000000-0000-0000-0000-000000000001');
+select meta_sync_tests.create_account('act_59300' || n, p_organization_id => '5f000000-0000-0000-0000-000000000001')
+from generate_series(1, 3) n;
 insert into meta_sync.meta_ads (id, account_id, effective_status, raw)
   select (50000 + n)::text, 'act_59300' || (1 + n % 2), 'ACTIVE', '{}' from generate_series(1, 40) n;
 insert into meta_sync.data_freshness (account_id, dataset, fresh_through, synced_at)

@@ -4,18 +4,12 @@ begin;
 select plan(6);
 
 -- Fixture: organization, active connection, account act_920051, job 925100 (manual), two chunks.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0002-000000000051', 'queue test 51');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id, status)
-  values ('00000000-0000-0000-0002-000000000051', '00000000-0000-0000-0002-000000000051', '\x00', 'k1', 'active');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, paused, rate_limit_backoff_until)
-  values ('act_920051', '00000000-0000-0000-0002-000000000051', '00000000-0000-0000-0002-000000000051', 'UTC', false, null);
-insert into meta_sync.sync_jobs (id, account_id, organization_id, sync_phase, sync_type, status, date_since, date_until, total_chunks, created_at)
-  overriding system value
-  values (925100, 'act_920051', '00000000-0000-0000-0002-000000000051', 'manual', 'manual', 'pending', '2030-01-01', '2030-01-14', 2, '2030-02-01');
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (925101, 925100, 'act_920051', null, 'insights', '2030-01-08', '2030-01-14', 1, 0, '2030-02-01', 5);
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (925102, 925100, 'act_920051', null, 'insights', '2030-01-01', '2030-01-07', 2, 0, '2030-02-01', 5);
+select meta_sync_tests.create_account_with_job('act_920051', p_job_id => 925100, p_date_since => '2030-01-01',
+  p_date_until => '2030-01-14', p_total_chunks => 2, p_job_created_at => '2030-02-01');
+select meta_sync_tests.create_chunk(925100, p_id => 925101, p_date_since => '2030-01-08',
+  p_date_until => '2030-01-14', p_chunk_order => 1, p_priority => 0, p_run_after => '2030-02-01');
+select meta_sync_tests.create_chunk(925100, p_id => 925102, p_date_since => '2030-01-01',
+  p_date_until => '2030-01-07', p_chunk_order => 2, p_priority => 0, p_run_after => '2030-02-01');
 
 select * from meta_sync.claim_sync_chunks('w1', 2, 600, '2030-02-01 00:00Z');
 select is(meta_sync.fail_sync_chunk(925101, (select lease_token from meta_sync.sync_job_chunks where id = 925101), 'timeout',

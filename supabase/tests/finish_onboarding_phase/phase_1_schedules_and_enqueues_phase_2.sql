@@ -1,9 +1,7 @@
 begin;
 select plan(6);
-insert into meta_sync.organizations (id, name) values ('5c000000-0000-0000-0000-000000000001', 'sched test org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5c000000-0000-0000-0000-0000000000c1', '5c000000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, meta_sync_priority, timezone_name, created_time) values ('act_5600001', '5c000000-0000-0000-0000-000000000001', '5c000000-0000-0000-0000-0000000000c1', 'high', 'UTC', '2024-01-01');
+select meta_sync_tests.create_account('act_5600001', p_meta_sync_priority => 'high',
+  p_created_time => '2024-01-01');
 select meta_sync.start_account_onboarding('act_5600001', '2026-02-01 12:00Z') as p1 \gset
 select throws_ok(format('select meta_sync.finish_onboarding_phase(%s, %L)', :p1, '2026-02-01 13:00Z'), '55000', null, 'open job -> 55000');
 update meta_sync.sync_jobs set status = 'completed' where id = :p1;

@@ -9,11 +9,11 @@ create temp table sent (payload jsonb, event text, topic text, private boolean);
 create function realtime.send(payload jsonb, event text, topic text, private boolean default true)
 returns void language sql as $$ insert into pg_temp.sent values (payload, event, topic, private) $$;
 
-insert into meta_sync.organizations (id, name) values ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id) values
-  ('aaaaaaaa-0000-4000-8000-0000000000c1', 'aaaaaaaa-0000-4000-8000-000000000001', '\x01', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id) values
-  ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-0000000000c1');
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.create_connection('aaaaaaaa-0000-4000-8000-000000000001',
+  p_id => 'aaaaaaaa-0000-4000-8000-0000000000c1', p_token_ciphertext => '\x01');
+select meta_sync_tests.create_account('act_1001', p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001',
+  p_connection_id => 'aaaaaaaa-0000-4000-8000-0000000000c1');
 create temp table job as
 select meta_sync.create_sync_job('act_1001', 'manual', 'manual', '2026-01-01', '2026-01-02', 2, false) as id;
 delete from sent;

@@ -16,10 +16,10 @@ grant usage on schema realtime to authenticated, anon;
 grant select on realtime.messages to authenticated, anon;
 select ok(meta_sync.authorize_realtime_topics(), 'the policy is created where realtime.messages exists');
 
-insert into meta_sync.organizations (id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A'), ('bbbbbbbb-0000-4000-8000-000000000002', 'Org B');
-insert into meta_sync.organization_members (organization_id, user_id) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001');
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.create_organization('bbbbbbbb-0000-4000-8000-000000000002');
+select meta_sync_tests.add_member('aaaaaaaa-0000-4000-8000-000000000001',
+  '11111111-0000-4000-8000-000000000001');
 insert into realtime.messages (topic, extension, event) values
   ('org:aaaaaaaa-0000-4000-8000-000000000001:sync', 'broadcast', 'progress'),
   ('org:aaaaaaaa-0000-4000-8000-000000000001:sync', 'presence', 'join'),

@@ -8,10 +8,10 @@ create temp table sent (payload jsonb, event text, topic text, private boolean);
 create function realtime.send(payload jsonb, event text, topic text, private boolean default true)
 returns void language sql as $$ insert into pg_temp.sent values (payload, event, topic, private) $$;
 
-insert into meta_sync.organizations (id, name) values ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A');
-insert into meta_sync.meta_ad_accounts (id, organization_id) values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001');
-insert into meta_sync.sync_jobs (account_id, organization_id, sync_phase, sync_type, total_chunks)
-values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001', 'recent_window', 'initial', 4);
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.create_account_with_job('act_1001',
+  p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001', p_with_connection => false,
+  p_sync_phase => 'recent_window', p_total_chunks => 4);
 delete from sent;
 
 update meta_sync.sync_jobs set requested_by = 'someone' where account_id = 'act_1001';

@@ -3,14 +3,8 @@ select plan(4);
 
 -- Fixture: organization, active connection, account act_920063, job 926300 (manual) and its chunks,
 -- due at 2030-02-01 00:00 UTC.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0002-000000000063', 'queue test 63');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id, status)
-  values ('00000000-0000-0000-0002-000000000063', '00000000-0000-0000-0002-000000000063', '\x00', 'k1', 'active');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, paused, rate_limit_backoff_until)
-  values ('act_920063', '00000000-0000-0000-0002-000000000063', '00000000-0000-0000-0002-000000000063', 'UTC', false, null);
-insert into meta_sync.sync_jobs (id, account_id, organization_id, sync_phase, sync_type, status, date_since, date_until, total_chunks, created_at)
-  overriding system value
-  values (926300, 'act_920063', '00000000-0000-0000-0002-000000000063', 'manual', 'manual', 'pending', '2030-01-01', '2030-01-21', 0, '2030-02-01');
+select meta_sync_tests.create_account_with_job('act_920063', p_job_id => 926300, p_date_since => '2030-01-01',
+  p_date_until => '2030-01-21', p_total_chunks => 0, p_job_created_at => '2030-02-01');
 
 delete from meta_sync.meta_rate_limit_state where scope_type = 'ad_account' and scope_id = 'act_920063';
 select meta_sync.record_rate_limit_state('ad_account', 'act_920063', 'ads_insights', 90, 20, 30, 15, '2030-02-01 00:15Z', 80004, '2030-02-01 00:00Z');

@@ -3,18 +3,12 @@ begin;
 select plan(5);
 
 -- Fixture: organization, active connection, account act_920052, job 925200 (manual), two chunks.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0002-000000000052', 'queue test 52');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id, status)
-  values ('00000000-0000-0000-0002-000000000052', '00000000-0000-0000-0002-000000000052', '\x00', 'k1', 'active');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, paused, rate_limit_backoff_until)
-  values ('act_920052', '00000000-0000-0000-0002-000000000052', '00000000-0000-0000-0002-000000000052', 'UTC', false, null);
-insert into meta_sync.sync_jobs (id, account_id, organization_id, sync_phase, sync_type, status, date_since, date_until, total_chunks, created_at)
-  overriding system value
-  values (925200, 'act_920052', '00000000-0000-0000-0002-000000000052', 'manual', 'manual', 'pending', '2030-01-01', '2030-01-14', 2, '2030-02-01');
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (925201, 925200, 'act_920052', null, 'insights', '2030-01-08', '2030-01-14', 1, 0, '2030-02-01', 5);
-insert into meta_sync.sync_job_chunks (id, job_id, account_id, depends_on_chunk_id, chunk_type, date_since, date_until, chunk_order, priority, run_after, max_retries)
-  overriding system value values (925202, 925200, 'act_920052', null, 'insights', '2030-01-01', '2030-01-07', 2, 0, '2030-02-01', 5);
+select meta_sync_tests.create_account_with_job('act_920052', p_job_id => 925200, p_date_since => '2030-01-01',
+  p_date_until => '2030-01-14', p_total_chunks => 2, p_job_created_at => '2030-02-01');
+select meta_sync_tests.create_chunk(925200, p_id => 925201, p_date_since => '2030-01-08',
+  p_date_until => '2030-01-14', p_chunk_order => 1, p_priority => 0, p_run_after => '2030-02-01');
+select meta_sync_tests.create_chunk(925200, p_id => 925202, p_date_since => '2030-01-01',
+  p_date_until => '2030-01-07', p_chunk_order => 2, p_priority => 0, p_run_after => '2030-02-01');
 
 select * from meta_sync.claim_sync_chunks('w1', 2, 600, '2030-02-01 00:00Z');
 select is(meta_sync.release_sync_chunks('w1', array[925201], '2030-02-01 00:00:20Z', p_api_calls => 4), 1,

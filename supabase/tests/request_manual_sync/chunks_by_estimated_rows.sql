@@ -3,12 +3,9 @@
 -- one insights chunk (one call); while the ads are unknown, phase_1_chunk_days (7) days a chunk.
 begin;
 select plan(3);
-insert into meta_sync.organizations (id, name) values ('5d000000-0000-0000-0000-000000000001', 'manual test org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5d000000-0000-0000-0000-0000000000c1', '5d000000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name)
-  select 'act_59100' || n, '5d000000-0000-0000-0000-000000000001', '5d000000-0000-0000-0000-0000000000c1', 'UTC'
-  from generate_series(1, 2) n;
+select meta_sync_tests.create_organization('5d000000-0000-0000-0000-000000000001');
+select meta_sync_tests.create_account('act_59100' || n, p_organization_id => '5d000000-0000-0000-0000-000000000001')
+from generate_series(1, 2) n;
 -- act_591001: structure read, 6 live ads; act_591002: structure never read.
 insert into meta_sync.meta_ads (id, account_id, effective_status, raw)
   select (3000 + n)::text, 'act_591001', 'ACTIVE', '{}' from generate_series(1, 6) n;

@@ -3,13 +3,8 @@
 -- long as phase 2's (90 days), which the worker reads as async report runs like phase 2's.
 begin;
 select plan(4);
-insert into meta_sync.organizations (id, name) values ('5e000000-0000-0000-0000-000000000001', 'long range org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5e000000-0000-0000-0000-0000000000c1', '5e000000-0000-0000-0000-000000000001', '\x00', 'k1');
 -- Created 2025-02-01; 1 000 live ads, but only 180 of them deliver on a day.
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, created_time)
-  values ('act_592001', '5e000000-0000-0000-0000-000000000001', '5e000000-0000-0000-0000-0000000000c1',
-          'UTC', '2025-02-01 09:00Z');
+select meta_sync_tests.create_account('act_592001', p_created_time => '2025-02-01 09:00Z');
 insert into meta_sync.meta_ads (id, account_id, effective_status, raw)
   select (40000 + n)::text, 'act_592001', 'ACTIVE', '{}' from generate_series(1, 1000) n;
 insert into meta_sync.data_freshness (account_id, dataset, fresh_through, synced_at)

@@ -3,14 +3,9 @@ select plan(5);
 
 -- Fixture: organization, active connection, account act_920051, job 925100 (manual) and its chunks,
 -- due at 2030-02-01 00:00 UTC.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0002-000000000051', 'queue test 51');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id, status)
-  values ('00000000-0000-0000-0002-000000000051', '00000000-0000-0000-0002-000000000051', '\x00', 'k1', 'active');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, paused, rate_limit_backoff_until)
-  values ('act_920051', '00000000-0000-0000-0002-000000000051', '00000000-0000-0000-0002-000000000051', 'UTC', false, null);
-insert into meta_sync.sync_jobs (id, account_id, organization_id, sync_phase, sync_type, status, date_since, date_until, total_chunks, created_at)
-  overriding system value
-  values (925100, 'act_920051', '00000000-0000-0000-0002-000000000051', 'manual', 'manual', 'completed', '2030-01-01', '2030-01-21', 0, '2030-02-01');
+select meta_sync_tests.create_account_with_job('act_920051', p_job_id => 925100, p_job_status => 'completed',
+  p_date_since => '2030-01-01', p_date_until => '2030-01-21', p_total_chunks => 0,
+  p_job_created_at => '2030-02-01');
 
 create temp table job as select meta_sync.request_manual_sync('act_920051', '2030-01-01', '2030-01-20', 'alice', '2030-02-01 00:00Z') as id;
 select row_eq($$select sync_phase::text, sync_type::text, status::text, date_since, date_until, requested_by, total_chunks from meta_sync.sync_jobs where id = (select id from job)$$,

@@ -3,14 +3,9 @@ select plan(7);
 
 -- Fixture: organization, active connection, account act_920052, job 925200 (manual) and its chunks,
 -- due at 2030-02-01 00:00 UTC.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0002-000000000052', 'queue test 52');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id, status)
-  values ('00000000-0000-0000-0002-000000000052', '00000000-0000-0000-0002-000000000052', '\x00', 'k1', 'active');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, timezone_name, paused, rate_limit_backoff_until)
-  values ('act_920052', '00000000-0000-0000-0002-000000000052', '00000000-0000-0000-0002-000000000052', 'America/Los_Angeles', false, null);
-insert into meta_sync.sync_jobs (id, account_id, organization_id, sync_phase, sync_type, status, date_since, date_until, total_chunks, created_at)
-  overriding system value
-  values (925200, 'act_920052', '00000000-0000-0000-0002-000000000052', 'manual', 'manual', 'completed', '2030-01-01', '2030-01-21', 0, '2030-02-01');
+select meta_sync_tests.create_account_with_job('act_920052', p_timezone_name => 'America/Los_Angeles',
+  p_job_id => 925200, p_job_status => 'completed', p_date_since => '2030-01-01', p_date_until => '2030-01-21',
+  p_total_chunks => 0, p_job_created_at => '2030-02-01');
 
 select throws_ok($$select meta_sync.request_manual_sync('12345', '2030-01-01', '2030-01-02', null, '2030-02-01 00:00Z')$$,
   '22007', null, 'malformed account id');

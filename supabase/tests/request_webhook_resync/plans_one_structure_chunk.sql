@@ -2,9 +2,10 @@ begin;
 select plan(4);
 
 -- Fixture: organization, account act_935001 (high tier) whose structure was last synced 2030-02-01 06:00 UTC.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0035-000000000001', 'webhook test 1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, meta_sync_priority)
-  values ('act_935001', '00000000-0000-0000-0035-000000000001', 'high');
+select meta_sync_tests.create_organization('00000000-0000-0000-0035-000000000001');
+select meta_sync_tests.create_account('act_935001',
+  p_organization_id => '00000000-0000-0000-0035-000000000001', p_with_connection => false,
+  p_meta_sync_priority => 'high');
 insert into meta_sync.data_freshness (account_id, dataset, synced_at)
   values ('act_935001', 'structure', '2030-02-01 06:00Z');
 

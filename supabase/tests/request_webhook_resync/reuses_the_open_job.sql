@@ -2,8 +2,7 @@ begin;
 select plan(5);
 
 -- Fixture: organization and account act_935002 with no structure sync yet.
-insert into meta_sync.organizations (id, name) values ('00000000-0000-0000-0035-000000000002', 'webhook test 2');
-insert into meta_sync.meta_ad_accounts (id, organization_id) values ('act_935002', '00000000-0000-0000-0035-000000000002');
+select meta_sync_tests.create_account('act_935002', p_with_connection => false);
 
 create temp table first_job as select meta_sync.request_webhook_resync('act_935002', '2030-02-01 12:00Z') as id;
 select is(meta_sync.request_webhook_resync('act_935002', '2030-02-01 12:01Z'), (select id from first_job),

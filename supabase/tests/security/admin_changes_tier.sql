@@ -3,10 +3,11 @@
 begin;
 select plan(3);
 
-insert into meta_sync.organizations (id, name) values ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A');
-insert into meta_sync.organization_members (organization_id, user_id, role) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '33333333-0000-4000-8000-000000000003', 'admin');
-insert into meta_sync.meta_ad_accounts (id, organization_id) values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.add_member('aaaaaaaa-0000-4000-8000-000000000001',
+  '33333333-0000-4000-8000-000000000003', p_role => 'admin');
+select meta_sync_tests.create_account('act_1001', p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001',
+  p_with_connection => false);
 
 set local role authenticated;
 set local request.jwt.claims = '{"sub": "33333333-0000-4000-8000-000000000003", "role": "authenticated"}';

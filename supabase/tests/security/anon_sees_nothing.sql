@@ -6,10 +6,11 @@ select plan((
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
   where n.nspname = 'meta_sync' and c.relkind in ('r', 'p', 'v', 'm')));
 
-insert into meta_sync.organizations (id, name) values ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A');
-insert into meta_sync.organization_members (organization_id, user_id) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001');
-insert into meta_sync.meta_ad_accounts (id, organization_id) values ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.add_member('aaaaaaaa-0000-4000-8000-000000000001',
+  '11111111-0000-4000-8000-000000000001');
+select meta_sync_tests.create_account('act_1001', p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001',
+  p_with_connection => false);
 
 -- How many rows the current role reads of a relation, or -1 when it is refused.
 create function pg_temp.rows_read(p_rel regclass) returns bigint language plpgsql as $$

@@ -3,8 +3,7 @@
 begin;
 select plan(2);
 
-insert into meta_sync.organizations (id, name) values ('aaaaaaaa-0000-4000-8000-000000000011', 'Org A');
-insert into meta_sync.meta_ad_accounts (id, organization_id) values ('act_1011', 'aaaaaaaa-0000-4000-8000-000000000011');
+select meta_sync_tests.create_account('act_1011', p_with_connection => false);
 
 set local role authenticated;
 set local request.jwt.claims = '{"role": "authenticated"}';

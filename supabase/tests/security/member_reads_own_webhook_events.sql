@@ -4,13 +4,16 @@
 begin;
 select plan(4);
 
-insert into meta_sync.organizations (id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A'), ('bbbbbbbb-0000-4000-8000-000000000002', 'Org B');
-insert into meta_sync.organization_members (organization_id, user_id, role) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001', 'member'),
-  ('bbbbbbbb-0000-4000-8000-000000000002', '22222222-0000-4000-8000-000000000002', 'owner');
-insert into meta_sync.meta_ad_accounts (id, organization_id) values
-  ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001'), ('act_2002', 'bbbbbbbb-0000-4000-8000-000000000002');
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.create_organization('bbbbbbbb-0000-4000-8000-000000000002');
+select meta_sync_tests.add_member('aaaaaaaa-0000-4000-8000-000000000001',
+  '11111111-0000-4000-8000-000000000001');
+select meta_sync_tests.add_member('bbbbbbbb-0000-4000-8000-000000000002',
+  '22222222-0000-4000-8000-000000000002', p_role => 'owner');
+select meta_sync_tests.create_account('act_1001', p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001',
+  p_with_connection => false);
+select meta_sync_tests.create_account('act_2002', p_organization_id => 'bbbbbbbb-0000-4000-8000-000000000002',
+  p_with_connection => false);
 insert into meta_sync.webhook_events (dedupe_key, object_type, entry_id, field, value, account_id, organization_id) values
   (encode(sha256('a1'), 'hex'), 'ad_account', '1001', 'in_process_ad_objects', '{}', 'act_1001', 'aaaaaaaa-0000-4000-8000-000000000001'),
   (encode(sha256('a2'), 'hex'), 'ad_account', '1001', 'with_issues_ad_objects', '{}', 'act_1001', 'aaaaaaaa-0000-4000-8000-000000000001'),

@@ -9,22 +9,23 @@ select plan((
   where n.nspname = 'meta_sync' and c.relkind in ('r', 'p', 'v', 'm')));
 
 -- Two organizations with a row in every tenant table; user 1 is a member of A only.
-insert into meta_sync.organizations (id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A'), ('bbbbbbbb-0000-4000-8000-000000000002', 'Org B');
-insert into meta_sync.organization_members (organization_id, user_id, role) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001', 'member'),
-  ('bbbbbbbb-0000-4000-8000-000000000002', '22222222-0000-4000-8000-000000000002', 'owner');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id) values
-  ('aaaaaaaa-0000-4000-8000-0000000000c1', 'aaaaaaaa-0000-4000-8000-000000000001', '\x01', 'k1'),
-  ('bbbbbbbb-0000-4000-8000-0000000000c2', 'bbbbbbbb-0000-4000-8000-000000000002', '\x02', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, name) values
-  ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-0000000000c1', 'A account'),
-  ('act_2002', 'bbbbbbbb-0000-4000-8000-000000000002', 'bbbbbbbb-0000-4000-8000-0000000000c2', 'B account');
-insert into meta_sync.sync_jobs (account_id, organization_id, sync_phase, sync_type, status, total_chunks)
-select a.id, a.organization_id, 'manual', 'manual', 'in_progress', 1 from meta_sync.meta_ad_accounts a
-where a.id in ('act_1001', 'act_2002');
-insert into meta_sync.sync_job_chunks (job_id, account_id, chunk_type)
-select j.id, j.account_id, 'structure' from meta_sync.sync_jobs j where j.account_id in ('act_1001', 'act_2002');
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.create_organization('bbbbbbbb-0000-4000-8000-000000000002');
+select meta_sync_tests.add_member('aaaaaaaa-0000-4000-8000-000000000001',
+  '11111111-0000-4000-8000-000000000001');
+select meta_sync_tests.add_member('bbbbbbbb-0000-4000-8000-000000000002',
+  '22222222-0000-4000-8000-000000000002', p_role => 'owner');
+select meta_sync_tests.create_connection('aaaaaaaa-0000-4000-8000-000000000001',
+  p_id => 'aaaaaaaa-0000-4000-8000-0000000000c1', p_token_ciphertext => '\x01');
+select meta_sync_tests.create_connection('bbbbbbbb-0000-4000-8000-000000000002',
+  p_id => 'bbbbbbbb-0000-4000-8000-0000000000c2', p_token_ciphertext => '\x02');
+select meta_sync_tests.create_account('act_1001', p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001',
+  p_connection_id => 'aaaaaaaa-0000-4000-8000-0000000000c1', p_name => 'A account');
+select meta_sync_tests.create_account('act_2002', p_organization_id => 'bbbbbbbb-0000-4000-8000-000000000002',
+  p_connection_id => 'bbbbbbbb-0000-4000-8000-0000000000c2', p_name => 'B account');
+select meta_sync_tests.create_chunk(
+  meta_sync_tests.create_job(a, p_status => 'in_progress', p_total_chunks => 1), p_chunk_type => 'structure')
+from unnest(array['act_1001', 'act_2002']) a;
 insert into meta_sync.data_freshness (account_id, dataset, fresh_through, synced_at) values
   ('act_1001', 'insights', '2026-01-01', now()), ('act_2002', 'insights', '2026-01-01', now());
 insert into meta_sync.meta_campaigns (id, account_id, raw) values ('1001001', 'act_1001', '{}'), ('2002001', 'act_2002', '{}');

@@ -4,12 +4,12 @@
 -- superuser still get P0002 for an unknown account.
 begin;
 select plan(7);
-insert into meta_sync.organizations (id, name) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', 'Org A'), ('bbbbbbbb-0000-4000-8000-000000000002', 'Org B');
-insert into meta_sync.organization_members (organization_id, user_id, role) values
-  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001', 'admin');
-insert into meta_sync.meta_ad_accounts (id, organization_id) values
-  ('act_1001', 'aaaaaaaa-0000-4000-8000-000000000001'), ('act_2002', 'bbbbbbbb-0000-4000-8000-000000000002');
+select meta_sync_tests.create_organization('aaaaaaaa-0000-4000-8000-000000000001');
+select meta_sync_tests.add_member('aaaaaaaa-0000-4000-8000-000000000001',
+  '11111111-0000-4000-8000-000000000001', p_role => 'admin');
+select meta_sync_tests.create_account('act_1001', p_organization_id => 'aaaaaaaa-0000-4000-8000-000000000001',
+  p_with_connection => false);
+select meta_sync_tests.create_account('act_2002', p_with_connection => false);
 
 set local role authenticated;
 set local request.jwt.claims = '{"sub": "11111111-0000-4000-8000-000000000001", "role": "authenticated"}';

@@ -1,9 +1,6 @@
 begin;
 select plan(5);
-insert into meta_sync.organizations (id, name) values ('5c000000-0000-0000-0000-000000000001', 'sched test org');
-insert into meta_sync.meta_connections (id, organization_id, token_ciphertext, token_key_id)
-  values ('5c000000-0000-0000-0000-0000000000c1', '5c000000-0000-0000-0000-000000000001', '\x00', 'k1');
-insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, meta_sync_priority, timezone_name, created_time) values ('act_5400001', '5c000000-0000-0000-0000-000000000001', '5c000000-0000-0000-0000-0000000000c1', 'medium', 'UTC', '2015-01-01');
+select meta_sync_tests.create_account('act_5400001', p_created_time => '2015-01-01');
 select meta_sync.start_account_onboarding('act_5400001', '2026-02-01 12:00Z') as job \gset
 select is((select (sync_phase, sync_type, date_since, date_until)::text from meta_sync.sync_jobs where id = :job),
   ('recent_window', 'initial', '2025-11-04', '2026-02-01')::text, 'phase 1 covers the last 90 days ending today');

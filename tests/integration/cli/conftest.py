@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import pytest
 
 from meta_emulator import Emulator
+from meta_emulator.serving import EmulatorServer
 from metasync.crypto import TokenCipher, format_key_entry, generate_key
-from metasync.demo_support import EmulatorServer
 from metasync.settings import get_settings
 
 CLOCK = datetime.now(UTC).replace(microsecond=0)  # the worker plans from the real today

@@ -146,3 +146,55 @@ def test_malformed_account_id_is_refused_before_any_call(
     assert "'12ab' is not an ad account id" in output
     assert emu.stats["calls"] == calls_before
     assert conn.execute("select count(*) from meta_sync.organizations").fetchone() == (0,)
+
+
+def _fingerprint(conn: psycopg.Connection) -> list[tuple[str, str]]:
+    tables = ("organizations", "meta_connections", "meta_ad_accounts", "sync_jobs",
+              "sync_job_chunks")  # fmt: skip
+    return [
+        (t, str(conn.execute(
+            f"select md5(coalesce(string_agg(x::text, '|' order by x::text), ''))"
+            f" from meta_sync.{t} x"
+        ).fetchone()))
+        for t in tables
+    ]  # fmt: skip
+
+
+def test_connect_refuses_an_account_of_another_organisation_and_stores_nothing(
+    cli_env: dict[str, str], emulator: tuple[Emulator, str], conn: psycopg.Connection
+) -> None:
+    emu, _ = emulator
+    token, account = emu.credentials["access_token"], emu.account_ids[0]
+    first, output = _connect(cli_env, token, "--account", account)
+    assert first == 0, output
+    assert "phase 1 enqueued (job" in output
+    before = _fingerprint(conn)
+
+    result = runner.invoke(
+        app, ["connect", "--org", "AgencyTwo", "--token", "-", "--account", account],
+        input=token + "\n", env=cli_env,
+    )  # fmt: skip
+
+    assert result.exit_code == 2, result.output
+    assert f"{account} belongs to organisation Acme" in result.output
+    assert "nothing was stored" in result.output
+    assert _fingerprint(conn) == before  # no AgencyTwo, no second connection, no new job
+
+
+def test_connect_again_in_another_case_says_phase_1_is_already_queued(
+    cli_env: dict[str, str], emulator: tuple[Emulator, str], conn: psycopg.Connection
+) -> None:
+    emu, _ = emulator
+    token, account = emu.credentials["access_token"], emu.account_ids[0]
+    assert _connect(cli_env, token, "--account", account)[0] == 0
+
+    result = runner.invoke(
+        app, ["connect", "--org", "ACME", "--token", "-", "--account", account],
+        input=token + "\n", env=cli_env,
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "phase 1 already queued" in result.output
+    assert "phase 1 enqueued" not in result.output
+    assert conn.execute("select count(*) from meta_sync.organizations").fetchone() == (1,)
+    assert conn.execute("select count(*) from meta_sync.sync_jobs").fetchone() == (1,)

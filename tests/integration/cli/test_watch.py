@@ -30,13 +30,19 @@ def job_id(conn: psycopg.Connection) -> int:
 
 
 def _open_job(conn: psycopg.Connection) -> int:
-    """A pending manual sync job of account act_777 (organisation Acme); its id."""
+    """A pending manual sync job of account act_777 (organisation Acme, an active connection:
+    a job that can progress); its id."""
     org = conn.execute("insert into meta_sync.organizations (name) values ('Acme') returning id")
     org_id = org.fetchone()[0]  # type: ignore[index]
+    token = conn.execute(
+        "insert into meta_sync.meta_connections (organization_id, token_ciphertext, token_key_id)"
+        " values (%s, '\\x00', 'k1') returning id",
+        (org_id,),
+    ).fetchone()[0]  # type: ignore[index]
     conn.execute(
-        "insert into meta_sync.meta_ad_accounts (id, organization_id, created_time)"
-        " values (%s, %s, now() - interval '400 days')",
-        (ACCOUNT, org_id),
+        "insert into meta_sync.meta_ad_accounts (id, organization_id, connection_id, created_time)"
+        " values (%s, %s, %s, now() - interval '400 days')",
+        (ACCOUNT, org_id, token),
     )
     row = conn.execute(
         "select meta_sync.request_manual_sync(%s, current_date - 10, current_date - 3)", (ACCOUNT,)

@@ -10,7 +10,6 @@ import psycopg
 import pytest
 
 from metasync import schema
-from metasync.postgres.embedded import EmbeddedPostgres
 from metasync.postgres.migrate import MigrationError, MigrationRefused, inspect, migrate
 from metasync.schema import Migration
 
@@ -23,12 +22,6 @@ def _history(url: str) -> list[tuple[str, str | None, str | None]]:
         ).fetchall()
 
 
-def _new_database(cluster: EmbeddedPostgres, name: str) -> str:
-    with psycopg.connect(cluster.url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f"create database {name}")
-    return cluster.url_for(name)
-
-
 def test_every_migration_is_recorded_with_its_checksum(database_url: str) -> None:
     assert _history(database_url) == [(m.version, m.name, m.checksum) for m in schema.migrations()]
 
@@ -39,8 +32,8 @@ def test_migrate_twice_does_no_harm(database_url: str) -> None:
     assert _history(database_url) == before
 
 
-def test_two_concurrent_migrations_apply_each_file_once(pg_cluster: EmbeddedPostgres) -> None:
-    url = _new_database(pg_cluster, "concurrent_migrate")
+def test_two_concurrent_migrations_apply_each_file_once(empty_database_url: str) -> None:
+    url = empty_database_url
     results: list[int] = []
     errors: list[BaseException] = []
 
@@ -88,8 +81,8 @@ def test_a_migration_the_package_does_not_know_is_refused(database_url: str) -> 
     assert _history(database_url) == before
 
 
-def test_a_package_without_migrations_is_refused(pg_cluster: EmbeddedPostgres) -> None:
-    url = _new_database(pg_cluster, "empty_package")
+def test_a_package_without_migrations_is_refused(empty_database_url: str) -> None:
+    url = empty_database_url
     with pytest.raises(MigrationRefused, match="holds no migrations"):
         migrate(url, [])
     with psycopg.connect(url) as conn:
@@ -121,8 +114,8 @@ def test_a_failed_migration_is_rolled_back_whole(database_url: str) -> None:
     assert [row[0] for row in _history(database_url)][-1] == "99991231235958"
 
 
-def test_migrate_stops_at_the_target_version(pg_cluster: EmbeddedPostgres) -> None:
-    url = _new_database(pg_cluster, "targeted_migrate")
+def test_migrate_stops_at_the_target_version(empty_database_url: str) -> None:
+    url = empty_database_url
     first = schema.migrations()[0]
     assert [m.version for m in migrate(url, target=first.version)] == [first.version]
     assert [row[0] for row in _history(url)] == [first.version]

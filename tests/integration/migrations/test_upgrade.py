@@ -34,7 +34,6 @@ from psycopg import sql
 
 from metasync import schema
 from metasync.crypto import generate_key
-from metasync.postgres.embedded import EmbeddedPostgres
 from metasync.postgres.migrate import migrate
 from metasync.verify import compare_with_truth
 
@@ -238,13 +237,10 @@ async def _differences(url: str, truth: EmulatorTruth, accounts: list[str]) -> l
 
 
 async def test_a_synced_baseline_database_upgrades_to_head(
-    pg_cluster: EmbeddedPostgres, old_release: tuple[Path, Path], old_emulator: str
+    empty_database_url: str, old_release: tuple[Path, Path], old_emulator: str
 ) -> None:
     executable, root = old_release
-    with psycopg.connect(pg_cluster.url_for("postgres"), autocommit=True) as conn:
-        conn.execute("drop database if exists upgrade_from_baseline with (force)")
-        conn.execute("create database upgrade_from_baseline")
-    url = pg_cluster.url_for("upgrade_from_baseline")
+    url = empty_database_url
     assert [m.version for m in migrate(url, target=BASELINE)] == [BASELINE]
 
     truth = EmulatorTruth(old_emulator)

@@ -23,7 +23,6 @@ import psycopg
 import pytest
 
 from metasync import __version__
-from metasync.postgres.embedded import EmbeddedPostgres
 
 REPO = Path(__file__).resolve().parents[3]
 HISTORY = "select version, name, checksum from supabase_migrations.schema_migrations order by 1"
@@ -113,13 +112,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _fresh_database(cluster: EmbeddedPostgres, name: str) -> str:
-    with psycopg.connect(cluster.url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name} with (force)")
-        conn.execute(f"create database {name}")
-    return cluster.url_for(name)
-
-
 def test_the_installed_command_knows_its_version(installed: Installed) -> None:
     result = installed.run("--version")
     assert result.returncode == 0, result.stderr
@@ -127,9 +119,9 @@ def test_the_installed_command_knows_its_version(installed: Installed) -> None:
 
 
 def test_the_installed_package_migrates_a_fresh_database(
-    installed: Installed, pg_cluster: EmbeddedPostgres
+    installed: Installed, empty_database_url: str
 ) -> None:
-    url = _fresh_database(pg_cluster, "wheel_fresh")
+    url = empty_database_url
     result = installed.run("db", "migrate", env={"DATABASE_URL": url})
     assert result.returncode == 0, result.stderr
     assert "applied 20261130000000_baseline.sql" in result.stdout
@@ -144,9 +136,9 @@ def test_the_installed_package_migrates_a_fresh_database(
 
 
 def test_an_edited_migration_in_the_installed_copy_is_refused(
-    installed: Installed, pg_cluster: EmbeddedPostgres
+    installed: Installed, empty_database_url: str
 ) -> None:
-    url = _fresh_database(pg_cluster, "wheel_edited")
+    url = empty_database_url
     assert installed.run("db", "migrate", env={"DATABASE_URL": url}).returncode == 0
     with psycopg.connect(url) as conn:
         before = conn.execute(HISTORY).fetchall()

@@ -39,7 +39,7 @@ def test_accounts_add_creates_org_account_and_onboarding(
                         "--timezone", "Asia/Kolkata", "--created-time", "2024-05-01",
                         "--tier", "high")  # fmt: skip
     assert code == 0, output
-    assert "onboarding job" in output
+    assert "phase 1 enqueued (job" in output
     row = conn.execute(
         "select o.name, a.meta_sync_priority::text, a.timezone_name"
         " from meta_sync.meta_ad_accounts a"
@@ -99,6 +99,6 @@ def test_tier_set_and_status(runner: CliRunner, conn: psycopg.Connection) -> Non
     assert table.exit_code == 0 and "act_7" in table.output
     assert rows[0]["onboarding_retry_at"] is None  # set when a failed phase 1 waits to come back
     compact = table.output.splitlines()
-    assert max(map(len, compact)) <= 80 and any("phase 1 0%" in line for line in compact)
+    assert max(map(len, compact)) <= 80 and any("phase 1 0 %" in line for line in compact)
     wide = runner.invoke(app, ["status", "--wide"])
     assert wide.exit_code == 0 and "act_7" in wide.output

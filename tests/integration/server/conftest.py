@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 from psycopg_pool import AsyncConnectionPool
-from server_helpers import APP_SECRET, TICK_TOKEN, VERIFY_TOKEN
 
 from metasync.server.app import create_app
 from metasync.settings import Settings
+from tests.support.server_helpers import APP_SECRET, TICK_TOKEN, VERIFY_TOKEN
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from server_helpers import seed_account
+
+from tests.support.server_helpers import seed_account
 
 AConn = psycopg.AsyncConnection[Any]
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from server_helpers import TICK_TOKEN, count, seed_account
 
 from metasync.server.app import create_app
 from metasync.settings import Settings
+from tests.support.server_helpers import TICK_TOKEN, count, seed_account
 
 AConn = psycopg.AsyncConnection[Any]
 JOBS = "select count(*) from meta_sync.sync_jobs"

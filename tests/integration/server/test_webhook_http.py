@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from server_helpers import APP_SECRET, VERIFY_TOKEN, count, delivery, issue, signed
 
 from metasync.server.signatures import sign_body
+from tests.support.server_helpers import APP_SECRET, VERIFY_TOKEN, count, delivery, issue, signed
 
 AConn = psycopg.AsyncConnection[Any]
 EVENTS = "select count(*) from meta_sync.webhook_events"

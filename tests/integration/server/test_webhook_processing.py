@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import psycopg
-from server_helpers import count, delivery, issue, seed_account, signed
 
 from metasync.server.deliveries import parse_delivery, store_changes
 from metasync.server.processing import process_pending_webhook_events
+from tests.support.server_helpers import count, delivery, issue, seed_account, signed
 
 AConn = psycopg.AsyncConnection[Any]
 

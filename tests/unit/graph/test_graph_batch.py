@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import httpx
-from graph_fakes import batch_items, error, make_client, params, reply
 
 from metasync.graph import (
     BatchItem,
@@ -17,6 +16,7 @@ from metasync.graph import (
     execute_batch,
 )
 from metasync.graph.ratelimit import LimitScope
+from tests.support.graph_fakes import batch_items, error, make_client, params, reply
 
 
 def ok_item(body: Any, headers: list[dict[str, str]] | None = None) -> dict[str, Any]:

@@ -7,7 +7,6 @@ import hmac
 
 import httpx
 import pytest
-from graph_fakes import APP_SECRET, BASE, TOKEN, error, make_client, params, reply
 
 from metasync.graph import (
     BadRequestError,
@@ -17,6 +16,7 @@ from metasync.graph import (
     TransientError,
 )
 from metasync.graph.encoding import encode_params
+from tests.support.graph_fakes import APP_SECRET, BASE, TOKEN, error, make_client, params, reply
 
 PROOF = hmac.new(APP_SECRET.encode(), TOKEN.encode(), hashlib.sha256).hexdigest()
 

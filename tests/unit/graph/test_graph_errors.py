@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from graph_fakes import error
 
 from metasync.graph.errors import (
     ApiVersionError,
@@ -21,6 +20,7 @@ from metasync.graph.errors import (
     classify,
 )
 from metasync.redaction import redact
+from tests.support.graph_fakes import error
 
 REDUCE = "Please reduce the amount of data you're asking for, then retry your request"
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from graph_fakes import BASE, TOKEN, error, make_client, params, reply
 
 from meta_emulator import Emulator
 from metasync.graph import EdgeRequest, GraphClient, read_with_edges
+from tests.support.graph_fakes import BASE, TOKEN, error, make_client, params, reply
 
 FILTER = [{"field": "ad.effective_status", "operator": "IN", "value": ["ACTIVE", "PAUSED"]}]
 EDGES = (

@@ -7,7 +7,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from graph_fakes import Clock, error, make_client, reply
 
 from metasync.graph import GovernorBlockedError, ThrottledError
 from metasync.graph.errors import classify
@@ -22,6 +21,7 @@ from metasync.graph.ratelimit import (
     parse_usage,
     throttle_usage,
 )
+from tests.support.graph_fakes import Clock, error, make_client, reply
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SAMPLES = {

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from graph_fakes import batch_items, error, make_client, reply
 
 from metasync.graph import (
     BadRequestError,
@@ -20,6 +19,7 @@ from metasync.graph import (
     run_report,
     start_report_run,
 )
+from tests.support.graph_fakes import batch_items, error, make_client, reply
 
 POLICY = PollPolicy(interval_seconds=2, max_interval_seconds=10, timeout_seconds=600)
 

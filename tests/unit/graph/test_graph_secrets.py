@@ -9,9 +9,9 @@ import traceback
 
 import httpx
 import pytest
-from graph_fakes import APP_SECRET, BASE, TOKEN, error, make_client, reply
 
 from metasync.graph import GraphError, TransientError
+from tests.support.graph_fakes import APP_SECRET, BASE, TOKEN, error, make_client, reply
 
 PROOF = hmac.new(APP_SECRET.encode(), TOKEN.encode(), hashlib.sha256).hexdigest()
 SECRETS = (TOKEN, APP_SECRET, PROOF)

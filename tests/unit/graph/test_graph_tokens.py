@@ -6,10 +6,10 @@ import logging
 
 import httpx
 import pytest
-from graph_fakes import APP_SECRET, error, make_client, params, reply
 
 from metasync.graph import TokenDeadError
 from metasync.graph.tokens import debug_token, exchange_token
+from tests.support.graph_fakes import APP_SECRET, error, make_client, params, reply
 
 SHORT = "EAAshort-secret"
 

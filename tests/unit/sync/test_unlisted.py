@@ -7,12 +7,12 @@ import json
 from typing import Any, cast
 
 import httpx
-from graph_fakes import batch_items, error, make_client, reply
 
 from metasync.clock import SYSTEM_CLOCK
 from metasync.settings import Settings
 from metasync.sync.context import ChunkContext
 from metasync.sync.structure import read_unlisted
+from tests.support.graph_fakes import batch_items, error, make_client, reply
 
 DELETED = {"effective_status": "DELETED"}
 AD = {"id": "11", "name": "ad", "adset_id": "21", "campaign_id": "31"} | DELETED

@@ -24,7 +24,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 import jwt
@@ -35,7 +35,6 @@ from metasync.bench._common import Report, free_port, throwaway_database, url_as
 from metasync.bench.sse_reader import Tally, event_key, one_stream, percentile
 from metasync.bench.workers import (
     KEY_ID,
-    EmulatorProcess,
     WorkerProcesses,
     connect_world,
     metasync_executable,
@@ -43,6 +42,9 @@ from metasync.bench.workers import (
 )
 from metasync.crypto import TokenCipher, generate_key
 from metasync.settings import get_settings
+
+if TYPE_CHECKING:
+    from meta_emulator.serving import EmulatorProcess
 
 OPERATOR = "bench-console-operator-token"
 SECRET = "bench-console-jwt-secret-of-at-least-32-characters"  # noqa: S105 (a throwaway bench)
@@ -305,6 +307,8 @@ def console_streams(
     settings = get_settings()
     options = Options(streams, accounts, processes, latency_ms, limit_s, sample_every)
     log_dir = Path(tempfile.mkdtemp(prefix="metasync-bench-console-"))
+    from meta_emulator.serving import EmulatorProcess
+
     with throwaway_database(settings, "console-streams") as url:
         emu = EmulatorProcess(
             "agency", latency_ms=latency_ms, jitter_ms=latency_ms, report_run_s=1.0, log_dir=log_dir

@@ -23,7 +23,6 @@ import httpx
 import typer
 
 from metasync.bench._common import Report
-from metasync.bench.workers import EmulatorProcess
 from metasync.graph.encoding import appsecret_proof
 
 START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -83,6 +82,8 @@ async def in_process(runs: int) -> list[float]:
 
 
 async def over_http(runs: int) -> list[float]:
+    from meta_emulator.serving import EmulatorProcess
+
     with tempfile.TemporaryDirectory(prefix="metasync-bench-") as tmp:
         emu = EmulatorProcess(
             "large", latency_ms=0.0, jitter_ms=0.0, clock=START, log_dir=Path(tmp)

@@ -32,9 +32,9 @@ from pydantic import SecretStr
 from metasync import tokens
 from metasync.bench._common import Report, throwaway_database
 from metasync.clock import SimulatedClock
-from metasync.connections import fetch_account_metadata, upsert_ad_account
+from metasync.connections import fetch_account_metadata, register_account
 from metasync.crypto import TokenCipher, generate_key
-from metasync.db.accounts import create_organization
+from metasync.db.accounts import ensure_organization
 from metasync.db.scheduling import enqueue_due_syncs
 from metasync.graph import GraphClient, RetryPolicy
 from metasync.runner import Worker
@@ -65,11 +65,11 @@ async def seed_fleet(pool: AsyncConnectionPool[Any], emu: Emulator, graph: Graph
     for i in range(0, len(ids), 50):
         metadata += await fetch_account_metadata(graph, token, ids[i : i + 50])
     async with pool.connection() as conn, conn.transaction():
-        org = await create_organization(conn, "fleet")
+        org = await ensure_organization(conn, "fleet")
         connection = await tokens.store_connection(conn, cipher, org, token, "system_user")
         for index, account in enumerate(metadata):
-            await upsert_ad_account(conn, account, organization_id=org,
-                                    connection_id=connection, tier=tier_of(index))  # fmt: skip
+            await register_account(conn, account, org, connection, tier_of(index),
+                                   emu.clock.now())  # fmt: skip
     return [a.id for a in metadata]
 
 
@@ -220,8 +220,10 @@ async def run_fleet_day(url: str, accounts: int, hours: int, report: Report) -> 
 
 
 def fleet_day(
-    accounts: Annotated[int, typer.Option("--accounts", min=1, max=5000)] = 5000,
-    hours: Annotated[int, typer.Option("--hours", min=1, max=72)] = 24,
+    accounts: Annotated[
+        int, typer.Option("--accounts", min=1, max=5000, help="Accounts of the fleet.")
+    ] = 5000,
+    hours: Annotated[int, typer.Option("--hours", min=1, max=72, help="Simulated hours.")] = 24,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
 ) -> None:
     """The fleet world over a simulated day: freshness per tier and Graph calls vs re-reading."""

@@ -184,7 +184,7 @@ def ingest(
     rows: Annotated[int, typer.Option("--rows", min=1, help="Ad-day rows.")] = 1_000_000,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Rows per write (chunk).")] = 10_000,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Runs (medians).")] = 1,
-    seed: Annotated[int, typer.Option("--seed")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated rows.")] = 1,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
 ) -> None:
     """Upsert path vs plain COPY (ratio, same run), then an idempotent re-run."""

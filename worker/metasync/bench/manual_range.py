@@ -29,7 +29,6 @@ from pydantic import SecretStr
 
 from metasync.bench._common import Report, throwaway_database
 from metasync.bench.onboarding import onboard, verify
-from metasync.bench.workers import EmulatorProcess
 from metasync.clock import SYSTEM_CLOCK
 from metasync.commands.sync import request_manual_sync
 from metasync.crypto import TokenCipher, generate_key
@@ -139,11 +138,15 @@ def fill_report(report: Report, phase_2: JobCost, manual: JobCost, emulated_call
 
 def manual_range(
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Per Graph call.")] = 150.0,
-    report_seconds: Annotated[float, typer.Option("--report-seconds")] = 10.0,
+    report_seconds: Annotated[
+        float, typer.Option("--report-seconds", help="Seconds an async report run takes.")
+    ] = 10.0,
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after (s).")] = 900.0,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
 ) -> None:
     """Onboard the large account, then sync 35 months by hand: its calls against phase 2's."""
+    from meta_emulator.serving import EmulatorProcess
+
     base = get_settings()
     report = Report("manual-range")
     logging.getLogger("metasync").setLevel(logging.ERROR)

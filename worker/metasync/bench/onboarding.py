@@ -17,7 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 import psycopg
@@ -27,7 +27,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
 from metasync.bench._common import Report, throwaway_database
-from metasync.bench.workers import EmulatorProcess, connect_world
+from metasync.bench.workers import connect_world
 from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher, generate_key
 from metasync.db.writers import measure_upsert_vs_copy
@@ -35,6 +35,9 @@ from metasync.runner import Worker
 from metasync.settings import Settings, get_settings
 from metasync.sync.mapping import InsightDailyRow
 from metasync.verify import compare_with_truth
+
+if TYPE_CHECKING:
+    from meta_emulator.serving import EmulatorProcess
 
 INSIGHT_KINDS = ("insights", "insights_async", "report_poll")
 PHASES = {"recent_window": "phase_1", "historical_backfill": "phase_2"}
@@ -222,8 +225,10 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
 
 def onboarding(
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Per Graph call.")] = 150.0,
-    report_seconds: Annotated[float, typer.Option("--report-seconds")] = 10.0,
-    world: Annotated[str, typer.Option("--world")] = "large",
+    report_seconds: Annotated[
+        float, typer.Option("--report-seconds", help="Seconds an async report run takes.")
+    ] = 10.0,
+    world: Annotated[str, typer.Option("--world", help="Emulator world to onboard.")] = "large",
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after (s).")] = 900.0,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
     per_account: Annotated[
@@ -231,6 +236,8 @@ def onboarding(
     ] = None,
 ) -> None:
     """Onboard the large account over HTTP; calls, wall times, throttles, upsert vs COPY."""
+    from meta_emulator.serving import EmulatorProcess
+
     base = get_settings()
     report = Report("onboarding")
     logging.getLogger("metasync").setLevel(logging.ERROR)  # 100/33 races etc. are expected

@@ -26,7 +26,7 @@ select 'act_' || (10000000 + a), %(org)s::uuid, %(org)s::uuid,
        (case when a %% 10 = 0 then 'high' when a %% 10 < 4 then 'medium' else 'low' end)
          ::meta_sync.sync_tier as tier,
        %(now)s - interval '30 days' as phase_1, %(now)s - interval '29 days',
-       %(now)s - make_interval(mins => (a * 7919) %% 480) as last_sync, %(now)s
+       %(now)s - make_interval(mins => ((a::bigint * 7919) %% 480)::integer) as last_sync, %(now)s
 from generate_series(1, %(accounts)s) as a
 ) as s
 """

@@ -1,7 +1,7 @@
 """``metasync bench workers``: a world onboarded by 1, 2 and 4 ``metasync run`` processes.
 
-Also the process plumbing the chaos suite uses: the emulator served by ``meta-emulator``
-(uvicorn, 127.0.0.1, frozen clock so the truth stays still, realistic latency), real worker
+The emulator runs as a ``meta-emulator`` subprocess (``meta_emulator.serving.EmulatorProcess``:
+127.0.0.1, frozen clock so the truth stays still, realistic latency); here: the worker
 subprocesses with ``DATABASE_URL`` set, the wait until every job is final, and the integrity
 check (ground truth, duplicates, stuck work, gaps in the covered date ranges).
 """
@@ -12,26 +12,28 @@ import asyncio
 import base64
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 import psycopg
 import typer
 from pydantic import SecretStr
 
-from metasync.bench._common import Report, free_port, median, throwaway_database, url_as_uri
+from metasync.bench._common import Report, median, throwaway_database, url_as_uri
 from metasync.connections import connect
 from metasync.crypto import TokenCipher, generate_key
 from metasync.graph import GraphClient
 from metasync.settings import Settings, get_settings
 from metasync.verify import TruthSource, compare_with_truth, merge_ranges, synced_ranges
+
+if TYPE_CHECKING:
+    from meta_emulator.serving import EmulatorProcess
 
 KEY_ID = "bench"
 
@@ -39,65 +41,6 @@ KEY_ID = "bench"
 def metasync_executable() -> str:
     local = Path(sys.executable).parent / "metasync"
     return str(local) if local.exists() else shutil.which("metasync") or "metasync"
-
-
-class EmulatorProcess:
-    """``meta-emulator`` in a subprocess; the control API for truth, stats and faults."""
-
-    def __init__(self, world: str, *, seed: int = 1, latency_ms: float = 100.0,
-                 jitter_ms: float = 100.0, report_run_s: float = 3.0,
-                 clock: datetime | None = None, log_dir: Path) -> None:  # fmt: skip
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        moment = clock or datetime.now(UTC).replace(microsecond=0)
-        argv = [sys.executable, "-m", "meta_emulator", "--port", str(self.port), "--world", world,
-                "--seed", str(seed), "--latency-ms", str(latency_ms), "--jitter-ms",
-                str(jitter_ms), "--report-run-s", str(report_run_s), "--clock",
-                moment.isoformat()]  # fmt: skip
-        self.log = (log_dir / "emulator.log").open("ab")
-        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=self.log, cwd=log_dir)
-        self.control = httpx.Client(base_url=f"{self.url}/__emulator", timeout=120)
-        self._wait_healthy()
-
-    def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the emulator exited with {self.proc.returncode}")
-            try:
-                if self.control.get("/health").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("the emulator did not become healthy within 60 s")
-
-    def credentials(self) -> dict[str, Any]:
-        return dict(self.control.get("/credentials").json())
-
-    def stats(self) -> dict[str, Any]:
-        return dict(self.control.get("/stats").json())
-
-    def set_faults(self, **rates: float) -> None:
-        self.control.put("/faults", json=rates).raise_for_status()
-
-    def truth_entities(self, account_id: str) -> dict[str, list[dict[str, Any]]]:
-        answer = self.control.get("/truth/entities", params={"account_id": account_id})
-        return dict(answer.json())
-
-    def truth_insights(self, account_id: str, since: date, until: date) -> list[dict[str, Any]]:
-        params = {"account_id": account_id, "since": since.isoformat(), "until": until.isoformat()}
-        return list(self.control.get("/truth/insights", params=params).json()["data"])
-
-    def stop(self) -> None:
-        self.control.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self.log.close()
 
 
 class WorkerProcesses:
@@ -133,15 +76,6 @@ class WorkerProcesses:
         )  # fmt: skip
         log.close()
 
-    def kill9(self, slot: int) -> None:
-        proc = self.procs[slot]
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-    def alive(self) -> list[int]:
-        return [slot for slot, p in self.procs.items() if p.poll() is None]
-
     def stop_all(self) -> None:
         for proc in self.procs.values():
             if proc.poll() is None:
@@ -176,9 +110,6 @@ select (select count(*) from meta_sync.sync_jobs where status in ('pending', 'in
 """
 
 
-COMPLETED_CHUNKS = "select count(*) from meta_sync.sync_job_chunks where status = 'completed'"
-
-
 async def _count(db_url: str, query: str) -> int:
     conn = await psycopg.AsyncConnection.connect(db_url, autocommit=True)
     async with conn:
@@ -189,11 +120,6 @@ async def _count(db_url: str, query: str) -> int:
 async def open_work(db_url: str) -> int:
     """Open jobs plus accounts whose onboarding has not finished (0 = everything final)."""
     return await _count(db_url, OPEN_WORK)
-
-
-async def completed_chunks(db_url: str) -> int:
-    """Chunks completed so far: progress that tests can count instead of seconds."""
-    return await _count(db_url, COMPLETED_CHUNKS)
 
 
 async def wait_final(db_url: str, limit_s: float, poll: float = 1.0) -> float:
@@ -258,6 +184,8 @@ async def onboard_with(db_url: str, emu: EmulatorProcess, processes: int, accoun
 def one_run(world: str, n: int, accounts: int | None, latency_ms: float, jitter_ms: float,
             clock: datetime, limit_s: float) -> dict[str, Any]:  # fmt: skip
     """A fresh emulator and database, the world onboarded by ``n`` processes."""
+    from meta_emulator.serving import EmulatorProcess
+
     log_dir = Path(tempfile.mkdtemp(prefix=f"metasync-bench-workers-{n}-"))
     emu = EmulatorProcess(world, latency_ms=latency_ms, jitter_ms=jitter_ms, clock=clock,
                           log_dir=log_dir)  # fmt: skip
@@ -269,7 +197,7 @@ def one_run(world: str, n: int, accounts: int | None, latency_ms: float, jitter_
 
 
 def workers(
-    world: Annotated[str, typer.Option("--world")] = "agency",
+    world: Annotated[str, typer.Option("--world", help="Emulator world to sync.")] = "agency",
     accounts: Annotated[int | None, typer.Option("--accounts", help="First N accounts.")] = None,
     processes: Annotated[str, typer.Option("--processes", help="Comma list.")] = "1,2,4",
     runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per count (medians).")] = 1,

@@ -27,8 +27,10 @@ def demo_command(
     report_seconds: Annotated[
         float, typer.Option("--report-seconds", min=0, help="Duration of an async report run.")
     ] = 3.0,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=8)] = 2,
-    seed: Annotated[int, typer.Option("--seed")] = 7,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=8, help="Workers run in process.")
+    ] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the emulator's demo world.")] = 7,
     timeout_seconds: Annotated[
         float, typer.Option("--timeout-seconds", min=1, help="Give up waiting after this long.")
     ] = 600.0,
@@ -65,7 +67,3 @@ def demo_command(
     options = DemoOptions(accounts, large, latency_ms, report_seconds, seed, workers,
                           timeout_seconds, per_account, serve_console, console_port)  # fmt: skip
     raise typer.Exit(run_demo(get_settings(), options))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("demo")(demo_command)

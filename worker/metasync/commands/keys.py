@@ -50,7 +50,9 @@ def rotate_command(
     to: str | None = typer.Option(
         None, "--to", help="Target key id (default: METASYNC_TOKEN_KEY_ID)."
     ),
-    batch_size: int = typer.Option(50, "--batch-size", min=1, max=10_000),
+    batch_size: int = typer.Option(
+        50, "--batch-size", min=1, max=10_000, help="Tokens re-encrypted per transaction."
+    ),
 ) -> None:
     """Re-encrypt every stored token under the target key, a few rows per transaction."""
     settings = get_settings()

@@ -82,7 +82,9 @@ async def run_worker(
     cipher = TokenCipher.from_settings(settings)
     url = resolve_database_url(settings)
     size = settings.worker_concurrency + 4
-    pool = AsyncConnectionPool(url, min_size=2, max_size=size, open=False,
+    # A bounded pass gives up on an unreachable database within its own budget.
+    timeout = min(30.0, max_seconds) if once else 30.0
+    pool = AsyncConnectionPool(url, min_size=2, max_size=size, open=False, timeout=timeout,
                                kwargs={"autocommit": True})  # fmt: skip
     limits = httpx.Limits(max_connections=size * 2)
     async with pool, httpx.AsyncClient(transport=transport, limits=limits) as http:
@@ -109,7 +111,10 @@ def run_command(
             "--workers-concurrency", help="Chunks run at once (default: settings).", min=1
         ),
     ] = None,
-    log_level: Annotated[str, typer.Option("--log-level")] = "INFO",
+    log_level: Annotated[
+        str,
+        typer.Option("--log-level", help="DEBUG | INFO | WARNING | ERROR (JSON logs on stderr)."),
+    ] = "INFO",
 ) -> None:
     """Run the sync worker: claim chunks, call Meta, write rows and progress."""
     settings = get_settings()
@@ -117,9 +122,14 @@ def run_command(
         settings = settings.model_copy(update={"worker_concurrency": concurrency})
     configure_logging(log_level)
     stats = asyncio.run(run_worker(settings, once=once, max_seconds=max_seconds))
-    if stats is not None:
-        console.print(f"pass done: {stats}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("run")(run_command)
+    if stats is None:
+        return
+    if stats.database_steps == 0:
+        console.print(
+            f"error: the pass reached no database in {max_seconds:g} s"
+            f" ({stats.database_error or 'no call succeeded'}; check DATABASE_URL)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    console.print(f"pass done: {stats}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable
 from datetime import date
 from typing import Annotated, Any
 
@@ -14,9 +15,13 @@ import typer
 from rich.console import Console
 
 from metasync.clock import SYSTEM_CLOCK
+from metasync.commands.accounts import warn_if_waiting
+from metasync.commands.common import run_db
 from metasync.connections import AppCredentials, ConnectError, ConnectResult, connect
 from metasync.crypto import TokenCipher, TokenCipherError
+from metasync.db import jobs as jobs_db
 from metasync.db import queue, scheduling
+from metasync.db.accounts import ConnectedAccount
 from metasync.db.errors import MetaSyncDatabaseError, translated
 from metasync.graph import GraphClient, GraphError
 from metasync.postgres.connect import resolve_database_url
@@ -26,7 +31,6 @@ from metasync.settings import Settings, get_settings
 console = Console()
 err_console = Console(stderr=True)
 TOKEN_ENV = "META_ACCESS_TOKEN"  # noqa: S105
-SCHEMA_HINT = "run `metasync db migrate`"
 
 
 def read_token(option: str | None) -> str:
@@ -91,11 +95,11 @@ def connect_command(
         result = asyncio.run(
             run_connect(settings, organization=org, token=secret, accounts=account or [], tier=tier)
         )
-    except (ConnectError, GraphError, TokenCipherError, MetaSyncDatabaseError) as exc:
+    except MetaSyncDatabaseError as exc:
+        err_console.print(f"[red]connect refused:[/red] {exc.line()} (nothing was stored)")
+        raise typer.Exit(2) from None
+    except (ConnectError, GraphError, TokenCipherError) as exc:
         err_console.print(f"[red]connect failed:[/red] {exc}")
-        raise typer.Exit(1) from None
-    except (psycopg.errors.UndefinedFunction, psycopg.errors.UndefinedTable):
-        err_console.print(f"[red]the database schema is not current:[/red] {SCHEMA_HINT}")
         raise typer.Exit(1) from None
     print_connect_result(result)
 
@@ -106,13 +110,28 @@ def print_connect_result(result: ConnectResult) -> None:
     swapped = ", exchanged for a long-lived token" if result.exchanged else ""
     console.print(
         f"connected: {how} {result.connection_id} ({result.token.token_type} token, "
-        f"expires {expiry}{swapped})"
+        f"expires {expiry}{swapped})",
+        soft_wrap=True,
     )
+    done = {r.account_id: r for r in result.registered}
     for acc in result.accounts:
         console.print(
             f"  {acc.id}  {acc.name or '?'}  {acc.currency or '?'}  {acc.timezone_name or 'UTC'}"
-            "  phase 1 enqueued"
+            f"  {onboarding_words(done.get(acc.id))}",
+            highlight=False,
+            soft_wrap=True,
         )
+
+
+def onboarding_words(done: ConnectedAccount | None) -> str:
+    """What happened to phase 1, as it is: enqueued only when a job was created now."""
+    if done is None:
+        return "not registered"
+    return {
+        "enqueued": f"phase 1 enqueued (job {done.onboarding_job_id})",
+        "open": f"phase 1 already queued (job {done.onboarding_job_id})",
+        "completed": "phase 1 done earlier",
+    }.get(done.onboarding, done.onboarding)
 
 
 def parse_day(value: str | None, name: str) -> date | None:
@@ -162,15 +181,13 @@ def sync_command(
     try:
         job_id, first, last = asyncio.run(request_manual_sync(url, account_id, first, last))
     except MetaSyncDatabaseError as exc:
-        err_console.print(f"[red]sync refused:[/red] {exc}")
+        err_console.print(f"[red]sync refused:[/red] {exc.line()}")
         raise typer.Exit(2) from None
-    except (psycopg.errors.UndefinedFunction, psycopg.errors.UndefinedTable):
-        err_console.print(f"[red]the database schema is not current:[/red] {SCHEMA_HINT}")
-        raise typer.Exit(1) from None
     console.print(f"manual sync job {job_id} for {account_id}: {first} .. {last} (pending)")
+    warn_if_waiting(run_db(lambda conn: _first(jobs_db.get_jobs(conn, [job_id]))))
     console.print(f"follow it with: metasync watch {job_id}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("connect")(connect_command)
-    app.command("sync")(sync_command)
+async def _first(rows: Awaitable[list[dict[str, Any]]]) -> dict[str, Any] | None:
+    found = await rows
+    return found[0] if found else None

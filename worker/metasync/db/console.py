@@ -253,12 +253,13 @@ async def follow_up_job(conn: Conn, job_id: int) -> Row | None:
 
 
 # --- actions (after the caller's admin check) --------------------------------------------------
-async def set_account_paused(conn: Conn, account_id: str, paused: bool) -> None:
-    """Pause or resume one account's schedule (a paused account gets no new job)."""
-    sql = """update meta_sync.meta_ad_accounts set paused = %(paused)s, updated_at = now()
-             where id::text = %(id)s"""
-    async with translated():
-        await conn.execute(sql, {"id": account_id, "paused": paused})
+async def set_account_paused(conn: Conn, account_id: str, paused: bool) -> bool:
+    """Pause or resume one account's schedule (``set_account_paused``); whether it was paused."""
+    sql = (
+        "select meta_sync.set_account_paused(p_account_id => %(id)s, p_paused => %(paused)s) as was"
+    )
+    row = await _one(conn, sql, {"id": account_id, "paused": paused})
+    return bool(row and row["was"])
 
 
 async def request_manual_sync(

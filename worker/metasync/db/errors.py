@@ -18,9 +18,17 @@ import psycopg
 
 
 class MetaSyncDatabaseError(Exception):
-    """A meta_sync SQL function refused the call; ``str()`` is its message."""
+    """A meta_sync SQL function refused the call; ``str()`` is its message, ``hint`` the SQL
+    hint (what to do instead) when it gave one."""
 
     sqlstate: str | None = None
+    hint: str | None = None
+
+    def line(self) -> str:
+        """The message with its hint, for one line of output."""
+        if not self.hint:
+            return str(self)
+        return f"{self}; {self.hint[:1].lower()}{self.hint[1:].rstrip('.')}"
 
 
 class InvalidArgumentError(MetaSyncDatabaseError):
@@ -73,6 +81,7 @@ def translate(exc: psycopg.Error) -> MetaSyncDatabaseError | None:
         cls = LeaseLostError
     error = cls(message)
     error.sqlstate = sqlstate
+    error.hint = exc.diag.message_hint
     return error
 
 

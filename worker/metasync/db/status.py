@@ -18,11 +18,13 @@ async def ping(conn: Conn) -> bool:
 
 
 async def account_status(conn: Conn, organization: str | None) -> list[dict[str, Any]]:
-    """Rows of ``meta_sync_status`` (of one organisation, by name or id, when given)."""
+    """Rows of ``meta_sync_status`` (of one organisation, by name in any case or id, when
+    given)."""
     return await rows(
         conn,
         "select * from meta_sync.meta_sync_status where %(org)s::text is null"
-        " or organization_name = %(org)s or organization_id::text = %(org)s"
+        " or lower(btrim(organization_name)) = lower(btrim(%(org)s))"
+        " or organization_id::text = lower(btrim(%(org)s))"
         " order by organization_name, tier, next_sync_at nulls last, account_id",
         {"org": organization},
     )

@@ -246,11 +246,27 @@ def _throttle(
     )
 
 
+# The environment name of Settings.meta_app_secret (a setting's name, not a secret).
+APP_SECRET_SETTING = "METASYNC_META_APP_SECRET"  # noqa: S105
+
+
+def with_setting_hint(message: str) -> str:
+    """Meta's appsecret_proof refusals, with the setting that fixes them."""
+    lowered = message.lower()
+    if "appsecret_proof" not in lowered:
+        return message
+    if "require" in lowered:
+        return f"{message} (the app secret is not configured: set {APP_SECRET_SETTING})"
+    if "invalid" in lowered:
+        return f"{message} ({APP_SECRET_SETTING} is not this app's secret)"
+    return message
+
+
 def _from_error_object(
     status: int, err: dict[str, Any], headers: Mapping[str, str], account_id: str | None
 ) -> GraphError:
     code, subcode = _as_int(err.get("code")), _as_int(err.get("error_subcode"))
-    message = str(err.get("message") or "Graph API error")
+    message = with_setting_hint(str(err.get("message") or "Graph API error"))
     kw: dict[str, Any] = {
         "message": message,
         "code": code,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,17 @@ _SERVICE_USERS = ("postgres", "metasync")
 
 class EmbeddedPostgresError(RuntimeError):
     """The embedded cluster could not be created or started (the message says what to do)."""
+
+
+class EmbeddedPortTakenError(EmbeddedPostgresError):
+    """Another program listens on the embedded cluster's port."""
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something accepts connections on ``host:port``."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
 
 
 @dataclass(frozen=True)
@@ -52,9 +64,15 @@ class EmbeddedPostgres:
     def ensure_running(self) -> str:
         """Create the cluster if needed, start it if stopped; return the database URL."""
         bindir = find_bindir()
+        running = self.is_running()
+        if not running and port_in_use(self.port):
+            raise EmbeddedPortTakenError(
+                f"port {self.port} of the embedded PostgreSQL is taken by another program;"
+                " set METASYNC_EMBEDDED_PORT to a free port"
+            )
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(bindir)
-        if not self.is_running():
+        if not running:
             self._start(bindir)
         self._ensure_database()
         return self.url
