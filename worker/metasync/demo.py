@@ -63,6 +63,8 @@ class DemoOptions:
     workers: int = 2
     timeout_seconds: float = 600.0
     per_account_concurrency: int = 4  # report runs of one account waited on side by side
+    console: bool = False  # keep serving the console on the demo's database afterwards
+    console_port: int | None = None  # default METASYNC_SERVE_PORT
 
 
 def demo_accounts(account_ids: list[str], options: DemoOptions) -> list[str]:
@@ -203,9 +205,18 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
                 configure_logging(logging.WARNING, stream=log_file)
                 console.print(f"worker logs (JSON, warnings and errors): {log_path}")
                 comparison, finished = sync_and_verify(url, base, options, console)
+            print_outcome(console, began, comparison, url)
+            if options.console:
+                from metasync.demo_console import serve_console
+
+                serve_console(url, base, console, options.console_port)
     except DemoBusyError as exc:
         console.print(f"[red]{exc}: wait for it to finish[/red]")
         return 2
+    return 0 if comparison.ok and finished else 1
+
+
+def print_outcome(console: Console, began: float, comparison: Comparison, url: str) -> None:
     console.print(f"demo {SYSTEM_CLOCK.monotonic() - began:.1f} s")
     for line in comparison.differences[:20]:
         console.print(f"[red]  {line}[/red]")
@@ -213,7 +224,6 @@ def run_demo(base: Settings, options: DemoOptions, console: Console | None = Non
     console.print(f"[bold {style}]{comparison.summary()}[/bold {style}]")
     for line in where_the_data_is(url):
         console.print(line, soft_wrap=True, highlight=False)
-    return 0 if comparison.ok and finished else 1
 
 
 def where_the_data_is(url: str) -> list[str]:

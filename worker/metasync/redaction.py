@@ -160,7 +160,14 @@ def install_httpx_redaction() -> None:
 
 def register_settings_secrets(settings: Any) -> None:
     """Register the secrets of a ``Settings`` object: app secret, tick and verify tokens, keys."""
-    for name in ("meta_app_secret", "tick_token", "webhook_verify_token", "database_url"):
+    for name in (
+        "meta_app_secret",
+        "tick_token",
+        "webhook_verify_token",
+        "database_url",
+        "console_token",
+        "supabase_jwt_secret",
+    ):
         value = getattr(settings, name, None)
         if name == "database_url" and isinstance(value, SecretStr):
             # only the password part of a URL is secret

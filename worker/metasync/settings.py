@@ -89,6 +89,19 @@ class Settings(BaseSettings):
     serve_host: str = "127.0.0.1"
     serve_port: int = Field(default=8080, ge=1, le=65535)
 
+    # --- console (`metasync serve` /console) -------------------------------------------------
+    # Operator token: signs in at /console/login or as Bearer; sees and acts on everything.
+    console_token: SecretStr | None = None
+    # Supabase Auth: the project's JWT secret (HS256), or its JWKS URL (asymmetric keys).
+    supabase_jwt_secret: SecretStr | None = None
+    supabase_jwks_url: str | None = None
+    # Audience the Supabase JWTs must carry ("authenticated" on Supabase).
+    supabase_jwt_audience: str = "authenticated"
+    # Hours a console session cookie (operator or Supabase) is accepted after sign-in.
+    console_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    # Rows per page of the accounts list.
+    console_page_size: int = Field(default=50, ge=5, le=500)
+
     # --- Connect with Meta (Facebook Login on `metasync serve`) -------------------------------
     # Where Meta's login dialog lives ({this}/{version}/dialog/oauth); the emulator's URL in tests.
     oauth_dialog_url: str = "https://www.facebook.com"
@@ -97,9 +110,7 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8080"
     # Permissions the login dialog asks for; all are required (a missing one is asked again).
     oauth_scopes: str = "ads_read,business_management"
-    # Operator token of `metasync serve` (Bearer): may start Connect with Meta for any
-    # organisation.
-    console_token: SecretStr | None = None
+    # (console_token above: the operator may start Connect with Meta for any organisation.)
 
     @property
     def embedded_data_dir(self) -> Path:

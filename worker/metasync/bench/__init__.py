@@ -32,3 +32,11 @@ app.command("manual-range")(_manual_range.manual_range)
 from metasync.bench import kpi as _kpi  # noqa: E402
 
 app.command("kpi")(_kpi.kpi)
+
+from metasync.bench import console_streams as _console_streams  # noqa: E402
+
+app.command("console-streams")(_console_streams.console_streams)
+
+from metasync.bench import console_pages as _console_pages  # noqa: E402
+
+app.command("console-pages")(_console_pages.console_pages)

@@ -37,6 +37,18 @@ def demo_command(
     per_account: Annotated[
         int, typer.Option("--per-account-concurrency", min=1, max=32, help="Chunks per account.")
     ] = 4,
+    serve_console: Annotated[
+        bool,
+        typer.Option(
+            "--console",
+            help="Afterwards keep serving the console on the demo's database (prints the URL"
+            " and how to sign in; Ctrl-C stops it).",
+        ),
+    ] = False,
+    console_port: Annotated[
+        int | None,
+        typer.Option("--console-port", min=1, max=65535, help="Default METASYNC_SERVE_PORT."),
+    ] = None,
 ) -> None:
     """Embedded Postgres + the Meta emulator: connect, sync phase 1 and 2 live, verify.
 
@@ -53,5 +65,5 @@ def demo_command(
         )
 
     options = DemoOptions(accounts, large, latency_ms, report_seconds, seed, workers,
-                          timeout_seconds, per_account)  # fmt: skip
+                          timeout_seconds, per_account, serve_console, console_port)  # fmt: skip
     raise typer.Exit(run_demo(get_settings(), options))

@@ -6,6 +6,7 @@ POST /tick            enqueue due syncs, wake workers  200 | 401 | 503
 GET  /healthz         database reachable, workers beating?  200 | 503   (server/observability.py)
 GET  /metrics         Prometheus metrics                    200 | 503   (server/observability.py)
 /connect/meta/...     Connect with Meta (metasync.connect.routes)
+/console/...          the console (metasync.console)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from metasync.clock import SYSTEM_CLOCK
 from metasync.connect.context import ConnectContext
 from metasync.connect.routes import connect_routes
+from metasync.console import console_routes, make_console
 from metasync.redaction import register_settings_secrets
 from metasync.server import observability
 from metasync.server.context import ServerContext
@@ -58,10 +60,12 @@ def create_app(
     register_settings_secrets(settings)
     database = Database(pool_or_url, request_timeout=settings.request_db_timeout_seconds)
     context = ServerContext(settings, database, clock)
+    console = make_console(settings, context.db)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await context.db.open()
+        console.hub.start()
         sweeper = None
         if sweep_seconds:
             sweeper = asyncio.create_task(_sweep(context, sweep_seconds), name="webhook-sweep")
@@ -72,6 +76,7 @@ def create_app(
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
+            await console.hub.stop()
             await context.db.close()
 
     app = Starlette(
@@ -81,9 +86,11 @@ def create_app(
             Route("/tick", tick, methods=["POST"]),
             *observability.routes(),
             *connect_routes(),
+            *console_routes(),
         ],
         lifespan=lifespan,
     )
     app.state.context = context
     app.state.connect = ConnectContext(settings, context.db, clock, graph_transport)
+    app.state.console = console
     return app

@@ -1,4 +1,4 @@
-"""``metasync serve``: the webhook, /tick and /healthz endpoint under uvicorn."""
+"""``metasync serve``: the webhook, /tick and /healthz endpoint and the console under uvicorn."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ def serve(
         typer.Option("--log-format", help="text or json (default: text on a terminal, else json)."),
     ] = None,
 ) -> None:
-    """Serve Meta webhooks (GET/POST /webhooks/meta), POST /tick, GET /healthz, GET /metrics and
-    Connect with Meta (/connect/meta: Facebook Login, the account picker, Meta's app callbacks)."""
+    """Serve Meta webhooks (GET/POST /webhooks/meta), POST /tick, GET /healthz, GET /metrics, the
+    console (/console) and Connect with Meta (/connect/meta: Facebook Login, the account picker,
+    Meta's app callbacks)."""
     settings = get_settings()
     configure_logging(log_level, json=None, log_format=log_format.value if log_format else None)
     app = create_app(settings, resolve_database_url(settings))
