@@ -22,6 +22,7 @@ from starlette.routing import Route
 from metasync.connect import callbacks, oauth, pages, picker
 from metasync.connect.context import context_of, is_operator, session_hash, session_of, set_session
 from metasync.connect.flow import LoginError, complete_login
+from metasync.console.web import read_as, viewer_of
 from metasync.db import connect as q
 from metasync.db.errors import MetaSyncDatabaseError
 from metasync.redaction import register_secret
@@ -50,11 +51,25 @@ def _uuid(text: str | None) -> UUID | None:
         return None
 
 
+async def may_connect(request: Request, organization_id: UUID) -> bool:
+    """The operator (Bearer METASYNC_CONSOLE_TOKEN, or signed in to the console), or a
+    signed-in owner or admin of the organisation (asked as that user, so RLS decides)."""
+    if is_operator(request, context_of(request).settings):
+        return True
+    viewer = await viewer_of(request)
+    if viewer is None:
+        return False
+    if viewer.operator:
+        return True
+    async with read_as(request, viewer) as conn:
+        return await q.is_organization_admin(conn, organization_id)
+
+
 async def start(request: Request) -> Response:
-    """Who may: the operator (Bearer METASYNC_CONSOLE_TOKEN). Opens Meta's login dialog."""
+    """Who may: the operator, or an admin of the organisation. Opens Meta's login dialog."""
     ctx = context_of(request)
-    if not is_operator(request, ctx.settings):
-        return pages.message("Sign in first", "Only a signed-in operator may connect.", 401)
+    if not is_operator(request, ctx.settings) and await viewer_of(request) is None:
+        return pages.message("Sign in first", "Sign in to the console first (/console/login).", 401)
     app = ctx.app
     if app is None:
         return pages.message("Not configured", "METASYNC_META_APP_ID and "
@@ -65,8 +80,12 @@ async def start(request: Request) -> Response:
         return pages.message("Unknown connection", "connection must be a connection id.", 400)
     async with ctx.db.connection() as conn:
         org = await q.find_organization(conn, ref) if ref.strip() else None
-        if org is None:
-            return pages.message("Unknown organisation", f"No organisation {ref!r}.", 404)
+    # An organisation the viewer may not connect looks like one that does not exist.
+    if org is None or not await may_connect(request, org[0]):
+        return pages.message(
+            "Unknown organisation", f"No organisation {ref!r} that you administer.", 404
+        )
+    async with ctx.db.connection() as conn:
         session = session_of(request) or oauth.new_secret()
         state = oauth.new_secret()
         redirect = oauth.redirect_uri(ctx.settings.public_url)

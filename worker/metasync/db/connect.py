@@ -240,3 +240,10 @@ async def attention_counts(conn: Conn, connection_id: UUID) -> tuple[int, int]:
     row = await cur.fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
+
+
+async def is_organization_admin(conn: Conn, organization_id: UUID) -> bool:
+    """Whether the signed-in user of ``conn`` (claims set) is an owner or admin of it."""
+    cur = await conn.execute("select meta_sync_private.is_org_admin(%s)", (organization_id,))
+    row = await cur.fetchone()
+    return bool(row and row[0])

@@ -111,7 +111,7 @@ async def visible_organizations(conn: Conn) -> list[Row]:
 
 async def account_access(conn: Conn, account_id: str) -> Row | None:
     """``organization_id`` and ``is_admin`` of a visible account; None when not visible."""
-    sql = """select a.organization_id, meta_sync.is_org_admin(a.organization_id) as is_admin
+    sql = """select a.organization_id, meta_sync_private.is_org_admin(a.organization_id) as is_admin
              from meta_sync.meta_ad_accounts a where a.id::text = %(id)s"""
     return await _one(conn, sql, {"id": account_id})
 
@@ -119,7 +119,7 @@ async def account_access(conn: Conn, account_id: str) -> Row | None:
 async def job_access(conn: Conn, job_id: int) -> Row | None:
     """``account_id``, ``organization_id``, ``is_admin`` of a visible job; None when not."""
     sql = """select j.account_id::text as account_id, j.organization_id,
-                    meta_sync.is_org_admin(j.organization_id) as is_admin
+                    meta_sync_private.is_org_admin(j.organization_id) as is_admin
              from meta_sync.sync_jobs j where j.id = %(id)s"""
     return await _one(conn, sql, {"id": job_id})
 
