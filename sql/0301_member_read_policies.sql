@@ -15,9 +15,12 @@ create policy members_read_fellow_members on meta_sync.organization_members
   for select to authenticated
   using (meta_sync_private.is_org_member(organization_id));
 
+-- Joined to every account by the status views: the user's organisations once per statement.
 create policy members_read_connections on meta_sync.meta_connections
   for select to authenticated
-  using (meta_sync_private.is_org_member(organization_id));
+  using (organization_id in (
+    select m.organization_id from meta_sync.organization_members m
+    where m.user_id = (select auth.uid())));
 
 -- The two large organisation-keyed tables ask for the user's organisations once per statement
 -- (a hashed subplan over the user's membership rows) instead of calling is_org_member per row:
