@@ -11,7 +11,7 @@ from psycopg.rows import dict_row
 from metasync.db.errors import translated
 
 Conn = AsyncConnection[Any]
-Query = LiteralString | sql.SQL | sql.Composed
+Query = LiteralString | bytes | sql.SQL | sql.Composed
 Params = Mapping[str, Any] | Sequence[Any] | None
 
 
