@@ -160,9 +160,12 @@ async def insight_rows(url: str) -> list[InsightDailyRow]:
 
 
 async def measure_writes(url: str) -> Any:
+    """Upsert vs COPY of the synced rows, after a VACUUM ANALYZE of the freshly written table
+    (else autovacuum wakes up on it in the middle of the timings)."""
     rows = await insight_rows(url)
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
     async with conn:
+        await conn.execute("vacuum (analyze) meta_sync.meta_insights_daily")
         return await measure_upsert_vs_copy(conn, rows)
 
 
