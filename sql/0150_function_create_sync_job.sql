@@ -10,7 +10,8 @@ create function meta_sync.create_sync_job(
   p_with_structure boolean,
   p_updated_since  timestamptz default null,
   p_requested_by   text default null,
-  p_now            timestamptz default now()
+  p_now            timestamptz default now(),
+  p_first_chunk_days integer default null
 )
 returns bigint
 language plpgsql
@@ -34,6 +35,10 @@ begin
   end if;
   if p_chunk_days is null or p_chunk_days < 1 then
     raise exception 'chunk size must be at least 1 day, got %', p_chunk_days using errcode = '22023';
+  end if;
+  if p_first_chunk_days is not null and p_first_chunk_days < 1 then
+    raise exception 'first chunk size must be at least 1 day, got %', p_first_chunk_days
+      using errcode = '22023';
   end if;
   v_account := meta_sync.lock_ad_account(p_account_id);
   v_priority := meta_sync.chunk_priority(p_phase, v_account.meta_sync_priority);
@@ -79,7 +84,10 @@ begin
     v_until := p_until;
     while v_until >= v_first loop
       v_order := v_order + 1;
-      v_since := greatest(v_first, v_until - (p_chunk_days - 1));
+      -- The newest daily chunk may be shorter (p_first_chunk_days): the first rows come sooner.
+      v_since := greatest(v_first, v_until - (case
+        when v_dataset = 'daily' and v_until = p_until then coalesce(p_first_chunk_days, p_chunk_days)
+        else p_chunk_days end - 1));
       insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
                                              date_since, date_until, chunk_order, priority,
                                              run_after, created_at, dataset)
@@ -95,5 +103,5 @@ begin
   return v_job_id;
 end;
 $$;
-comment on function meta_sync.create_sync_job(text, meta_sync.sync_phase, meta_sync.sync_type, date, date, integer, boolean, timestamptz, text, timestamptz) is
-  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n), each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';
+comment on function meta_sync.create_sync_job(text, meta_sync.sync_phase, meta_sync.sync_type, date, date, integer, boolean, timestamptz, text, timestamptz, integer) is
+  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n; the newest daily chunk p_first_chunk_days long when given, < 1 -> 22023), each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';
