@@ -163,7 +163,9 @@ async def test_console_pages_do_no_per_account_work_at_10000_accounts(
         account_id, job, recent, jit_above = await _ids(conn)
     offenders: dict[str, str] = {}
     for name, query in _page_queries(account_id, job, recent).items():
-        for plan in await _explained(big_world, member, plan_mode, query):
+        plans = await _explained(big_world, member, plan_mode, query)
+        assert plans, f"{name}: auto_explain reported no plan"
+        for plan in plans:
             top = plan["Plan"]
             scans = [n for n in _nodes(top) if n.get("Relation Name") not in LISTED]
             busiest = max(scans, key=lambda n: n["Actual Loops"], default=None)
