@@ -88,11 +88,15 @@ begin
       v_since := greatest(v_first, v_until - (case
         when v_dataset = 'daily' and v_until = p_until then coalesce(p_first_chunk_days, p_chunk_days)
         else p_chunk_days end - 1));
+      -- A short first chunk does not wait for the structure chunk: its rows are read while the
+      -- structure is listed (the worker stores the objects they name once the listing is in).
       insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
                                              date_since, date_until, chunk_order, priority,
                                              run_after, created_at, dataset)
-      values (v_job_id, v_account.id, v_structure, 'insights', v_since, v_until, v_order, v_priority,
-              p_now, p_now, v_dataset);
+      values (v_job_id, v_account.id,
+              case when p_first_chunk_days is not null and v_dataset = 'daily' and v_until = p_until
+                   then null else v_structure end,
+              'insights', v_since, v_until, v_order, v_priority, p_now, p_now, v_dataset);
       v_until := v_since - 1;
     end loop;
   end loop;
@@ -104,4 +108,4 @@ begin
 end;
 $$;
 comment on function meta_sync.create_sync_job(text, meta_sync.sync_phase, meta_sync.sync_type, date, date, integer, boolean, timestamptz, text, timestamptz, integer) is
-  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n; the newest daily chunk p_first_chunk_days long when given, < 1 -> 22023), each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';
+  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n; when p_first_chunk_days is given the newest daily chunk is that long and waits for no structure chunk, < 1 -> 22023), the others each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';
