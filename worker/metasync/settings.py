@@ -46,7 +46,7 @@ class Settings(BaseSettings):
 
     # --- worker ---------------------------------------------------------------------------
     worker_concurrency: int = Field(default=8, ge=1, le=256)
-    worker_per_account_concurrency: int = Field(default=3, ge=1, le=32)
+    worker_per_account_concurrency: int = Field(default=4, ge=1, le=32)
     # Phase-2 (history) chunks of one account a worker runs at once, counted apart from the
     # others: each is a 90-day async report run that waits on Meta far longer than it calls.
     worker_per_account_history_concurrency: int = Field(default=8, ge=1, le=32)
