@@ -16,18 +16,19 @@ returns bigint
 language plpgsql
 security invoker
 set search_path = ''
+-- Generic plans: lookups by key whatever the arguments; re-planning them cost more than running
+-- them (one call per job, 100 jobs per enqueue_due_syncs call).
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_account   meta_sync.meta_ad_accounts;
   v_priority  smallint;
   v_job_id    bigint;
   v_structure bigint;
-  v_order     integer := 0;
-  v_until     date := p_until;
-  v_since     date;
   v_hourly    boolean;
-  v_dataset   text;
-  v_first     date;
+  v_datasets  text[];
+  v_firsts    date[];
+  v_total     integer;
 begin
   if p_since is null or p_until is null or p_since > p_until then
     raise exception 'invalid date range % .. %', p_since, p_until using errcode = '22023';
@@ -38,11 +39,39 @@ begin
   v_account := meta_sync.lock_ad_account(p_account_id);
   v_priority := meta_sync.chunk_priority(p_phase, v_account.meta_sync_priority);
 
+  -- The datasets to slice, in chunk order, each from its first day: daily; the same again
+  -- hourly on tiers with hourly_enabled; each enabled breakdown set of the organisation (back
+  -- history_months). Phase 2 reads the daily data only.
+  select c.hourly_enabled into v_hourly
+  from meta_sync.meta_sync_config c where c.tier = v_account.meta_sync_priority;
+  select pg_catalog.array_agg(d.dataset order by d.rank, d.set_id),
+         pg_catalog.array_agg(d.first order by d.rank, d.set_id)
+  into v_datasets, v_firsts
+  from (
+    select 1 as rank, 0::bigint as set_id, 'daily' as dataset, p_since as first
+    union all
+    select 2, 0, 'hourly', p_since where coalesce(v_hourly, false) and p_phase <> 'historical_backfill'
+    union all
+    select 3, b.id, 'breakdown:' || b.id, greatest(p_since,
+             (meta_sync.account_today(v_account.timezone_name, p_now)
+              - pg_catalog.make_interval(months => b.history_months))::date + 1)
+    from meta_sync.insights_breakdown_sets b
+    where b.organization_id = v_account.organization_id and b.enabled
+      and p_phase <> 'historical_backfill') as d
+  where d.first <= p_until;
+
+  -- Slices of p_chunk_days back from p_until down to each first day: known before any row is
+  -- written, so the job is inserted with its total (one row version, one progress event).
+  v_total := case when p_with_structure then 1 else 0 end;
+  for i in 1 .. pg_catalog.cardinality(v_datasets) loop
+    v_total := v_total + (p_until - v_firsts[i]) / p_chunk_days + 1;
+  end loop;
+
   -- The unique partial indexes on sync_jobs refuse a second open job of the same kind.
   insert into meta_sync.sync_jobs (account_id, organization_id, sync_phase, sync_type, date_since,
-                                   date_until, requested_by, created_at, updated_at)
+                                   date_until, requested_by, total_chunks, created_at, updated_at)
   values (v_account.id, v_account.organization_id, p_phase, p_type, p_since, p_until,
-          p_requested_by, p_now, p_now)
+          p_requested_by, v_total, p_now, p_now)
   on conflict do nothing
   returning id into v_job_id;
   if v_job_id is null then
@@ -56,42 +85,19 @@ begin
     returning id into v_structure;
   end if;
 
-  -- Newest slice first: chunk_order and id (the claim's tie-breaker) both run backwards in time.
-  -- Tiers with hourly_enabled get the same slices again as hourly chunks, and each enabled
-  -- breakdown set of the organisation its own (back history_months), after the daily ones;
-  -- phase 2 reads the daily data only.
-  select c.hourly_enabled into v_hourly
-  from meta_sync.meta_sync_config c where c.tier = v_account.meta_sync_priority;
-  for v_dataset, v_first in
-    select 'daily', p_since
-    union all
-    select 'hourly', p_since where coalesce(v_hourly, false) and p_phase <> 'historical_backfill'
-    union all
-    select * from (
-      select 'breakdown:' || b.id, greatest(p_since,
-               (meta_sync.account_today(v_account.timezone_name, p_now)
-                - pg_catalog.make_interval(months => b.history_months))::date + 1)
-      from meta_sync.insights_breakdown_sets b
-      where b.organization_id = v_account.organization_id and b.enabled
-        and p_phase <> 'historical_backfill'
-      order by b.id) sets
-  loop
-    v_until := p_until;
-    while v_until >= v_first loop
-      v_order := v_order + 1;
-      v_since := greatest(v_first, v_until - (p_chunk_days - 1));
-      insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
-                                             date_since, date_until, chunk_order, priority,
-                                             run_after, created_at, dataset)
-      values (v_job_id, v_account.id, v_structure, 'insights', v_since, v_until, v_order, v_priority,
-              p_now, p_now, v_dataset);
-      v_until := v_since - 1;
-    end loop;
-  end loop;
-
-  update meta_sync.sync_jobs j
-  set total_chunks = v_order + (case when p_with_structure then 1 else 0 end)
-  where j.id = v_job_id;
+  -- Newest slice first: chunk_order and id (the claim's tie-breaker) both run backwards in time
+  -- (the ids are drawn in the order of the sorted rows). One statement for every slice.
+  insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
+                                         date_since, date_until, chunk_order, priority,
+                                         run_after, created_at, dataset)
+  select v_job_id, v_account.id, v_structure, 'insights',
+         greatest(d.first, p_until - s.n * p_chunk_days - (p_chunk_days - 1)),
+         p_until - s.n * p_chunk_days,
+         (pg_catalog.row_number() over (order by d.ord, s.n))::integer,
+         v_priority, p_now, p_now, d.dataset
+  from unnest(v_datasets, v_firsts) with ordinality as d (dataset, first, ord)
+  cross join lateral pg_catalog.generate_series(0, (p_until - d.first) / p_chunk_days) as s (n)
+  order by d.ord, s.n;
   return v_job_id;
 end;
 $$;
