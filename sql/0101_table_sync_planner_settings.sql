@@ -20,7 +20,9 @@ create table meta_sync.sync_planner_settings (
                             constraint insights_rows_per_chunk_in_range check (insights_rows_per_chunk between 1 and 1000000),
   structure_overlap_minutes integer not null default 30
                             constraint structure_overlap_minutes_in_range check (structure_overlap_minutes between 0 and 1440),
-  updated_at                timestamptz not null default now()
+  updated_at                timestamptz not null default now(),
+  phase_1_first_chunk_days  integer not null default 1
+                            constraint phase_1_first_chunk_days_in_range check (phase_1_first_chunk_days between 1 and 90)
 );
 insert into meta_sync.sync_planner_settings default values;
 
@@ -30,6 +32,8 @@ comment on column meta_sync.sync_planner_settings.phase_1_days is
   'Onboarding phase 1 (recent_window) reads the last N days ending today in the account time zone (90).';
 comment on column meta_sync.sync_planner_settings.phase_1_chunk_days is
   'Days per insights chunk of phase 1 while the account''s ads are unknown (a first onboarding), newest chunk first (7: the first week shows up fast). With ads known: insights_rows_per_chunk.';
+comment on column meta_sync.sync_planner_settings.phase_1_first_chunk_days is
+  'Days of the first (newest) insights chunk of phase 1 (1: today alone, about one page for most accounts), so the first rows a user sees come after one page, not after a week of them; the rest of phase 1 is cut as phase_1_chunk_days says.';
 comment on column meta_sync.sync_planner_settings.phase_2_period_days is
   'Days per insights chunk of phase 2 (historical_backfill), newest period first (90).';
 comment on column meta_sync.sync_planner_settings.history_limit_months is

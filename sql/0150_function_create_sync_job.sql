@@ -10,7 +10,8 @@ create function meta_sync.create_sync_job(
   p_with_structure boolean,
   p_updated_since  timestamptz default null,
   p_requested_by   text default null,
-  p_now            timestamptz default now()
+  p_now            timestamptz default now(),
+  p_first_chunk_days integer default null
 )
 returns bigint
 language plpgsql
@@ -28,6 +29,8 @@ declare
   v_hourly    boolean;
   v_datasets  text[];
   v_firsts    date[];
+  v_heads     integer[];
+  v_slices    integer[];
   v_total     integer;
 begin
   if p_since is null or p_until is null or p_since > p_until then
@@ -35,6 +38,10 @@ begin
   end if;
   if p_chunk_days is null or p_chunk_days < 1 then
     raise exception 'chunk size must be at least 1 day, got %', p_chunk_days using errcode = '22023';
+  end if;
+  if p_first_chunk_days is not null and p_first_chunk_days < 1 then
+    raise exception 'first chunk size must be at least 1 day, got %', p_first_chunk_days
+      using errcode = '22023';
   end if;
   v_account := meta_sync.lock_ad_account(p_account_id);
   v_priority := meta_sync.chunk_priority(p_phase, v_account.meta_sync_priority);
@@ -60,11 +67,18 @@ begin
       and p_phase <> 'historical_backfill') as d
   where d.first <= p_until;
 
-  -- Slices of p_chunk_days back from p_until down to each first day: known before any row is
-  -- written, so the job is inserted with its total (one row version, one progress event).
+  -- Slices back from p_until down to each first day: the newest one v_heads[i] days (the newest
+  -- daily chunk may be shorter, p_first_chunk_days: the first rows come sooner), the others
+  -- p_chunk_days. Known before any row is written, so the job is inserted with its total (one
+  -- row version, one progress event).
   v_total := case when p_with_structure then 1 else 0 end;
   for i in 1 .. pg_catalog.cardinality(v_datasets) loop
-    v_total := v_total + (p_until - v_firsts[i]) / p_chunk_days + 1;
+    v_heads[i] := case when v_datasets[i] = 'daily' then coalesce(p_first_chunk_days, p_chunk_days)
+                       else p_chunk_days end;
+    v_slices[i] := 1 + case when p_until - v_heads[i] >= v_firsts[i]
+                            then (p_until - v_heads[i] - v_firsts[i]) / p_chunk_days + 1
+                            else 0 end;
+    v_total := v_total + v_slices[i];
   end loop;
 
   -- The unique partial indexes on sync_jobs refuse a second open job of the same kind.
@@ -91,15 +105,17 @@ begin
                                          date_since, date_until, chunk_order, priority,
                                          run_after, created_at, dataset)
   select v_job_id, v_account.id, v_structure, 'insights',
-         greatest(d.first, p_until - s.n * p_chunk_days - (p_chunk_days - 1)),
-         p_until - s.n * p_chunk_days,
+         greatest(d.first, case when s.n = 0 then p_until - (d.head - 1)
+                                else p_until - d.head - s.n * p_chunk_days + 1 end),
+         case when s.n = 0 then p_until else p_until - d.head - (s.n - 1) * p_chunk_days end,
          (pg_catalog.row_number() over (order by d.ord, s.n))::integer,
          v_priority, p_now, p_now, d.dataset
-  from unnest(v_datasets, v_firsts) with ordinality as d (dataset, first, ord)
-  cross join lateral pg_catalog.generate_series(0, (p_until - d.first) / p_chunk_days) as s (n)
+  from unnest(v_datasets, v_firsts, v_heads, v_slices) with ordinality
+         as d (dataset, first, head, slices, ord)
+  cross join lateral pg_catalog.generate_series(0, d.slices - 1) as s (n)
   order by d.ord, s.n;
   return v_job_id;
 end;
 $$;
-comment on function meta_sync.create_sync_job(text, meta_sync.sync_phase, meta_sync.sync_type, date, date, integer, boolean, timestamptz, text, timestamptz) is
-  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n), each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';
+comment on function meta_sync.create_sync_job(text, meta_sync.sync_phase, meta_sync.sync_type, date, date, integer, boolean, timestamptz, text, timestamptz, integer) is
+  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n; the newest daily chunk p_first_chunk_days long when given, < 1 -> 22023), each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';

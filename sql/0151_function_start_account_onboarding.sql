@@ -43,8 +43,10 @@ begin
     -- may know them from its structure chunk.
     meta_sync.plan_insights_chunk_days(v_account.id, v_today - v_since + 1,
                                        v_settings.phase_1_chunk_days),
-    true, null, 'onboarding', p_now);
+    true, null, 'onboarding', p_now,
+    -- The newest day(s) alone first: the first rows a user sees cost one page.
+    v_settings.phase_1_first_chunk_days);
 end;
 $$;
 comment on function meta_sync.start_account_onboarding(text, timestamptz) is
-  'Phase 1 of onboarding: a recent_window/initial job with a structure chunk and insights chunks over the last sync_planner_settings.phase_1_days (90) ending today in the account time zone (not before its creation day), newest first, cut by plan_insights_chunk_days (phase_1_chunk_days while the ads are unknown, as on a first onboarding), each depending on the structure chunk. Idempotent: returns the existing open or completed phase-1 job. Malformed id -> 22007, unknown account -> P0002.';
+  'Phase 1 of onboarding: a recent_window/initial job with a structure chunk and insights chunks over the last sync_planner_settings.phase_1_days (90) ending today in the account time zone (not before its creation day), newest first, the newest chunk phase_1_first_chunk_days long (1), the others cut by plan_insights_chunk_days (phase_1_chunk_days while the ads are unknown, as on a first onboarding), each depending on the structure chunk. Idempotent: returns the existing open or completed phase-1 job. Malformed id -> 22007, unknown account -> P0002.';

@@ -1,11 +1,14 @@
 -- Workers claim chunks here: FOR UPDATE SKIP LOCKED, then a lease. Never two owners at once.
+-- Per account and worker, phase 2's chunks (history read as async report runs: mostly waiting on
+-- Meta, not calling) have their own limit, so a new account's history runs side by side.
 
 create function meta_sync.claim_sync_chunks(
   p_worker        text,
   p_limit         integer default 1,
   p_lease_seconds integer default 120,
   p_now           timestamptz default now(),
-  p_per_account   integer default null
+  p_per_account   integer default null,
+  p_per_account_history integer default null
 )
 returns table (
   chunk_id        bigint,
@@ -37,7 +40,12 @@ set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
-  v_held jsonb := '{}';   -- account -> chunks p_worker has in progress (with p_per_account)
+  -- account -> chunks p_worker has in progress; with p_per_account_history its phase-2 chunks
+  -- apart, under account || '/history'. Phase 2's chunks are the ones from v_history on
+  -- (chunk_priority orders by phase first, historical_backfill last).
+  v_held    jsonb := '{}';
+  v_history smallint := case when p_per_account_history is null then 32767::smallint
+                             else meta_sync.chunk_priority('historical_backfill', 'high') end;
 begin
   if p_worker is null or btrim(p_worker) = '' then
     raise exception 'worker name must not be blank' using errcode = '22023';
@@ -53,12 +61,19 @@ begin
     raise exception 'per-account limit must be between 1 and 1000, got %', p_per_account
       using errcode = '22023';
   end if;
-  if p_per_account is not null then
+  if p_per_account_history is not null and p_per_account_history not between 1 and 1000 then
+    raise exception 'per-account history limit must be between 1 and 1000, got %', p_per_account_history
+      using errcode = '22023';
+  end if;
+  if p_per_account is not null or p_per_account_history is not null then
     -- The running chunks are few (sync_job_chunks_lease_idx covers exactly them).
-    select coalesce(jsonb_object_agg(h.account_id, h.n), '{}') into v_held
-    from (select r.account_id, count(*) as n from meta_sync.sync_job_chunks as r
+    select coalesce(jsonb_object_agg(h.held_key, h.n), '{}') into v_held
+    from (select r.account_id || case when r.priority >= v_history then '/history' else '' end
+                   as held_key,
+                 count(*) as n
+          from meta_sync.sync_job_chunks as r
           where r.status = 'in_progress' and r.locked_by = p_worker
-          group by r.account_id) as h;
+          group by 1) as h;
   end if;
 
   return query
@@ -69,7 +84,9 @@ begin
     --    conditions are scalar sub-selects by primary key, evaluated only for the rows the scan
     --    reaches (the planner cannot turn them into joins over the whole queue), so a claim costs
     --    O(p_limit + skipped rows), not O(queue).
-    select c.id, c.account_id, c.priority, c.run_after
+    select c.id, c.account_id, c.priority, c.run_after,
+           c.account_id || case when c.priority >= v_history then '/history' else '' end
+             as held_key
     from meta_sync.sync_job_chunks as c
     where c.status = 'pending'
       and c.run_after <= p_now
@@ -81,8 +98,11 @@ begin
            from meta_sync.meta_ad_accounts as a
            left join meta_sync.meta_connections as mc on mc.id = a.connection_id
            where a.id = c.account_id)
-      and (p_per_account is null                            -- accounts p_worker has enough of
-           or coalesce((v_held ->> c.account_id)::integer, 0) < p_per_account)
+      and coalesce(                                         -- accounts p_worker has enough of
+        coalesce((v_held ->> (c.account_id || case when c.priority >= v_history
+                                                   then '/history' else '' end))::integer, 0)
+        < case when c.priority >= v_history then p_per_account_history else p_per_account end,
+        true)
       and coalesce(                                         -- prerequisite done (or failed)
         (select d.status from meta_sync.sync_job_chunks as d where d.id = c.depends_on_chunk_id),
         'completed') not in ('pending', 'in_progress')
@@ -91,15 +111,17 @@ begin
     for update of c skip locked
   ),
   allowed as (
-    -- 1b. With p_per_account: per account, what this worker holds plus what it takes now stays
-    --     within the limit (the rows left out stay pending; their row locks end with the claim).
+    -- 1b. With p_per_account: per account (and its phase-2 chunks apart), what this worker holds
+    --     plus what it takes now stays within the limit (the rows left out stay pending; their
+    --     row locks end with the claim).
     select r.id
-    from (select k.id, k.account_id,
-                 row_number() over (partition by k.account_id
+    from (select k.id, k.held_key, k.priority >= v_history as history,
+                 row_number() over (partition by k.held_key
                                     order by k.priority, k.run_after, k.id) as nth
           from candidates as k) as r
-    where p_per_account is null
-       or r.nth + coalesce((v_held ->> r.account_id)::integer, 0) <= p_per_account
+    where coalesce(r.nth + coalesce((v_held ->> r.held_key)::integer, 0)
+                   <= case when r.history then p_per_account_history else p_per_account end,
+                   true)
   ),
   claimed as (
     -- 2. The lease: a new token on every claim, so an earlier owner can no longer finish.
@@ -142,5 +164,5 @@ begin
   order by cl.priority, cl.run_after, cl.id;
 end;
 $$;
-comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz, integer) is
-  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, and jobs no longer open. With p_per_account, no account ends up with more than that many chunks in progress for p_worker: accounts it already runs that many of are skipped by the scan (not 1..1000 -> 22023). Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts (status in_progress, started_at) unless another transaction holds the job row at that moment (a concurrent claim starting it: never waited for), then the next claim or chunk outcome of the job starts it. Returns what the worker needs to run it.';
+comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz, integer, integer) is
+  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, and jobs no longer open. With p_per_account, no account ends up with more than that many chunks in progress for p_worker: accounts it already runs that many of are skipped by the scan (not 1..1000 -> 22023); with p_per_account_history, phase-2 chunks (historical_backfill, told by their priority) count apart, against that limit (not 1..1000 -> 22023): history is read as async report runs that mostly wait on Meta. A NULL limit is no limit. Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts (status in_progress, started_at) unless another transaction holds the job row at that moment (a concurrent claim starting it: never waited for), then the next claim or chunk outcome of the job starts it. Returns what the worker needs to run it.';

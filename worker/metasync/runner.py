@@ -2,7 +2,8 @@
 
 ``Worker.run(stop)`` is the daemon (``metasync run``); ``Worker.run_once(max_seconds)`` one
 bounded pass (``metasync run --once``). Both requeue expired leases, claim up to the free
-capacity (a global limit and a per-account limit), heartbeat the leases in the background and,
+capacity (a global limit and per-account limits: one for phase 2's report runs, one for the
+rest), heartbeat the leases in the background and,
 when idle, call ``enqueue_due_syncs``. The daemon then waits for ``NOTIFY meta_sync_wake`` or
 the poll interval. Every SQL call gets the clock's ``db_now()`` as ``p_now``: with the
 :class:`~metasync.clock.SystemClock` none at all, so leases, ``run_after`` and requeues follow
@@ -182,6 +183,7 @@ class Worker:
             claimed = await claim_sync_chunks(
                 conn, self.worker_id, free, self.settings.lease_seconds, now,
                 per_account=self.settings.worker_per_account_concurrency,
+                per_account_history=self.settings.worker_per_account_history_concurrency,
             )  # fmt: skip
         stats.claimed += len(claimed)
         for chunk in claimed:

@@ -46,7 +46,10 @@ class Settings(BaseSettings):
 
     # --- worker ---------------------------------------------------------------------------
     worker_concurrency: int = Field(default=8, ge=1, le=256)
-    worker_per_account_concurrency: int = Field(default=2, ge=1, le=32)
+    worker_per_account_concurrency: int = Field(default=3, ge=1, le=32)
+    # Phase-2 (history) chunks of one account a worker runs at once, counted apart from the
+    # others: each is a 90-day async report run that waits on Meta far longer than it calls.
+    worker_per_account_history_concurrency: int = Field(default=8, ge=1, le=32)
     lease_seconds: int = Field(default=120, ge=10, le=3600)
     poll_interval_seconds: float = Field(default=5.0, gt=0)
     # Page size of entity listings and of insights reads (Meta's default is 25).

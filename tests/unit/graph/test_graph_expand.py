@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -109,3 +110,34 @@ async def test_against_the_emulator_rows_equal_the_plain_edges() -> None:
             assert got.rows[req.edge] == plain, req.edge
         pages = sum(-(-len(rows) // 2) for rows in got.rows.values())
         assert calls == 1 + pages - len(EDGES)  # first pages shared in one call
+
+
+async def test_edges_are_followed_side_by_side_each_in_page_order() -> None:
+    in_flight, most = 0, 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, most
+        if request.url.path == "/v25.0/act_1":
+            base = "https://graph.facebook.com/v25.0/act_1"
+            return reply(body={"id": "act_1",
+                               "campaigns": page(["c1"], f"{base}/campaigns?after=c1"),
+                               "ads": page(["a1"], f"{base}/ads?after=a1")})  # fmt: skip
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+        after = params(request)["after"]
+        if after.endswith("1"):
+            return reply(
+                body=page(
+                    [after[0] + "2"], f"{request.url.copy_with(query=None)}?after={after[0]}2"
+                )
+            )
+        return reply(body=page([after[0] + "3"]))
+
+    client, server, _ = make_client(handler)  # type: ignore[arg-type]
+    got = await read_with_edges(client, "act_1", ("id",), EDGES[:2])
+    assert got.rows == {"campaigns": [{"id": f"c{i}"} for i in (1, 2, 3)],
+                        "ads": [{"id": f"a{i}"} for i in (1, 2, 3)]}  # fmt: skip
+    assert most == 2  # the two edges' second pages were asked at the same time
+    assert len(server.requests) == 5

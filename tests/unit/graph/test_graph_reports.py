@@ -185,6 +185,23 @@ async def test_run_report_pages_every_row() -> None:
     assert [r["ad_id"] for r in rows] == ["1", "2"]
 
 
+async def test_run_report_polls_first_after_one_interval_then_at_the_reported_pace() -> None:
+    fake = Runs(
+        {
+            "r1": [
+                item(200, run_status("Job Running", 20)),
+                item(200, run_status("Job Completed", 100)),
+            ]
+        }
+    )
+    client, _, clock = make_client(fake)
+    policy = PollPolicy(interval_seconds=2, max_interval_seconds=30)
+    await run_report(client, "act_1", {}, policy=policy, clock=clock.monotonic)
+    # 2 s after the start (not at once), then 20 % after 2 s: 8 s more; two polls in all
+    assert clock.sleeps == [2, 8]
+    assert len(fake.polls) == 2
+
+
 async def test_run_report_raises_the_run_failure() -> None:
     fake = Runs({"r1": [item(200, run_status("Job Failed", 0))]})
     client, _, clock = make_client(fake)

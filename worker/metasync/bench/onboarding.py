@@ -3,9 +3,10 @@
 The emulator runs as ``meta-emulator`` in its own process (150 ms per call, 10 s report runs,
 frozen clock); one in-process worker onboards the account into a throwaway database. Measured:
 Graph calls by kind; Graph calls per 1 000 insight rows against the minimum for the page size
-used (target <= 1.25x; report-run polls count, as they do against Meta's quota); phase 1 wall
-time (target < 60 s); full onboarding (target < 5 min); throttle errors; the upsert's rows/s as
-a fraction of a plain COPY into the same table in the same run (target >= 0.5); ground truth.
+used (target <= 1.25x; report-run polls count, as they do against Meta's quota); when the first
+ad-day rows were readable (target < 1 s); phase 1 wall time (target < 5 s); full onboarding
+(target < 30 s); throttle errors; the upsert's rows/s as a fraction of a plain COPY into the
+same table in the same run (target >= 0.8); ground truth.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ async def wait_phases(url: str, timeline: Timeline, limit_s: float) -> None:
                 return
             if time.monotonic() - timeline.started > limit_s:
                 raise TimeoutError(f"onboarding still open after {limit_s:.0f} s")
-            await asyncio.sleep(0.25)
+            # Until the first rows are seen, look every 20 ms: that moment is measured.
+            await asyncio.sleep(0.02 if timeline.first_rows == math.inf else 0.25)
 
 
 async def prepare_extras(url: str, hourly: bool, breakdowns: list[str]) -> None:
@@ -158,9 +160,12 @@ async def insight_rows(url: str) -> list[InsightDailyRow]:
 
 
 async def measure_writes(url: str) -> Any:
+    """Upsert vs COPY of the synced rows, after a VACUUM ANALYZE of the freshly written table
+    (else autovacuum wakes up on it in the middle of the timings)."""
     rows = await insight_rows(url)
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
     async with conn:
+        await conn.execute("vacuum (analyze) meta_sync.meta_insights_daily")
         return await measure_upsert_vs_copy(conn, rows)
 
 
@@ -205,25 +210,28 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
     for kind, count in sorted(by_kind.items()):
         report.add(f"  calls: {kind}", count, KIND_NOTES.get(kind, ""))
     report.add("Graph calls per 1 000 rows", per_1000, f"min {1000 / page:.2f} at limit={page}")
-    report.add("Graph calls vs minimum", ratio, "every call, objects by id included")
-    report.add("insight calls vs minimum", data_ratio, "pages, runs, polls; target <= 1.25")
+    report.add("Graph calls vs minimum", ratio, "every call; target <= 1.25")
+    report.add("insight calls vs minimum", data_ratio, "pages, runs, polls")
     concurrency = settings.worker_per_account_concurrency
     report.add("phase 1 chunks", counts["phase_1_chunks"], f"{concurrency} at a time per account")
     report.add("phase 2 chunks", counts["phase_2_chunks"])
-    report.add("first ad-day rows readable (s)", timeline.first_rows, "the newest days first")
-    report.add("phase 1 wall time (s)", phase_1, "target < 60")
-    report.add("full onboarding wall time (s)", full, "target < 300")
+    history = settings.worker_per_account_history_concurrency
+    report.add("phase 2 chunks at a time", history, "per account (async report runs)")
+    report.add("first ad-day rows readable (s)", timeline.first_rows, "target < 1")
+    report.add("phase 1 wall time (s)", phase_1, "target < 5")
+    report.add("full onboarding wall time (s)", full, "target < 30")
     report.add("throttle errors", int(stats.get("throttled", 0)), "target 0")
     report.add("upsert rows/s", writes.upsert_rows_per_second)
     report.add("COPY rows/s", writes.copy_rows_per_second)
-    report.add("upsert / COPY", writes.ratio, "target >= 0.5")
+    report.add("upsert / COPY", writes.ratio, "target >= 0.8")
     report.add("ground-truth differences", len(comparison.differences), comparison.summary())
+    report.check(ratio <= 1.25, f"Graph calls are {ratio:.2f}x the minimum (target 1.25x)")
     report.check(
-        data_ratio <= 1.25, f"insight calls are {data_ratio:.2f}x the minimum (target 1.25x)"
+        timeline.first_rows < 1, f"first rows took {timeline.first_rows:.2f} s (target < 1 s)"
     )
-    report.check(phase_1 < 60, f"phase 1 took {phase_1:.1f} s (target < 60 s)")
-    report.check(full < 300, f"full onboarding took {full:.1f} s (target < 300 s)")
-    report.check(writes.ratio >= 0.5, f"upsert is {writes.ratio:.2f} of COPY (target >= 0.5)")
+    report.check(phase_1 < 5, f"phase 1 took {phase_1:.1f} s (target < 5 s)")
+    report.check(full < 30, f"full onboarding took {full:.1f} s (target < 30 s)")
+    report.check(writes.ratio >= 0.8, f"upsert is {writes.ratio:.2f} of COPY (target >= 0.8)")
     report.check(comparison.ok, f"{len(comparison.differences)} differences with ground truth")
     report.data.update({
         "insight_rows": rows, "page_size": page, "calls_by_kind": by_kind,

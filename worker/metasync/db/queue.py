@@ -85,15 +85,24 @@ async def claim_sync_chunks(
     now: datetime | None = None,
     *,
     per_account: int | None = None,
+    per_account_history: int | None = None,
 ) -> list[ClaimedChunk]:
     """Lease up to ``limit`` chunks; with ``per_account``, never more than that many in
-    progress per account for ``worker`` (Postgres counts what the worker holds)."""
+    progress per account for ``worker`` (Postgres counts what the worker holds); with
+    ``per_account_history``, the account's phase-2 chunks count apart, against that limit."""
     rows = await _rows(
         conn,
         "select * from meta_sync.claim_sync_chunks(p_worker => %(w)s, p_limit => %(n)s,"
         " p_lease_seconds => %(l)s, p_now => coalesce(%(now)s, now()),"
-        " p_per_account => %(per)s)",
-        {"w": worker, "n": limit, "l": lease_seconds, "now": now, "per": per_account},
+        " p_per_account => %(per)s, p_per_account_history => %(hist)s)",
+        {
+            "w": worker,
+            "n": limit,
+            "l": lease_seconds,
+            "now": now,
+            "per": per_account,
+            "hist": per_account_history,
+        },
     )
     return [ClaimedChunk.from_row(r) for r in rows]
 

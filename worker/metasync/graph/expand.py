@@ -3,8 +3,9 @@
 ``GET /act_X?fields=id,campaigns.limit(500).filtering([...]){id,name},ads.limit(500){...}``
 answers each edge as ``{"data": [...], "paging": {..., "next": <plain edge URL>}}``, or leaves
 an edge out when it has no data (Graph API field expansion). Each edge's following pages are
-then read with the client's ordinary paging (``next`` only). An edge may be read to its end
-(``follow``) or only as far as its first page, which costs nothing extra.
+then read with the client's ordinary paging (``next`` only), the edges side by side (each edge's
+pages in order: a cursor leads to the next). An edge may be read to its end (``follow``) or only
+as far as its first page, which costs nothing extra.
 
 When Meta refuses the combined call as too much data (code 1 "reduce the amount of data" or
 100/1487534), every edge is read on its own, as plain edge requests: more calls, same rows.
@@ -12,6 +13,7 @@ When Meta refuses the combined call as too much data (code 1 "reduce the amount 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,20 +67,42 @@ async def read_with_edges(
         return await _edge_by_edge(graph, path, fields, edges, access_token, account_id)
     names = {e.edge for e in edges}
     out = ExpandedNode({k: v for k, v in body.items() if k not in names})
-    for req in edges:
-        first = body.get(req.edge) or {"data": []}
-        if not isinstance(first, dict) or not isinstance(first.get("data"), list):
-            raise UnexpectedResponseError(f"expanded edge {req.edge} is not a page: {path}")
-        rows: Rows = list(first["data"])
-        if req.follow:
-            pages = graph.follow_pages(
-                first, f"{path}/{req.edge}", access_token=access_token, account_id=account_id
-            )
-            async for data in pages:
-                rows.extend(data)
+    firsts = [_first_page(body, req.edge, path) for req in edges]
+    follows = [
+        _follow(graph, first, f"{path}/{req.edge}", access_token, account_id)
+        if req.follow else _rows_of(first)
+        for req, first in zip(edges, firsts, strict=True)
+    ]  # fmt: skip
+    for req, first, rows in zip(edges, firsts, await asyncio.gather(*follows), strict=True):
         out.rows[req.edge] = rows
         out.complete[req.edge] = req.follow or not _has_next(first)
     return out
+
+
+def _first_page(body: Mapping[str, Any], edge: str, path: str) -> dict[str, Any]:
+    first = body.get(edge) or {"data": []}
+    if not isinstance(first, dict) or not isinstance(first.get("data"), list):
+        raise UnexpectedResponseError(f"expanded edge {edge} is not a page: {path}")
+    return first
+
+
+async def _rows_of(first: Mapping[str, Any]) -> Rows:
+    return list(first["data"])
+
+
+async def _follow(
+    graph: GraphClient,
+    first: Mapping[str, Any],
+    edge_path: str,
+    access_token: str | None,
+    account_id: str | None,
+) -> Rows:
+    """The first page's rows and every following page's, in order."""
+    rows: Rows = list(first["data"])
+    pages = graph.follow_pages(first, edge_path, access_token=access_token, account_id=account_id)
+    async for data in pages:
+        rows.extend(data)
+    return rows
 
 
 async def _edge_by_edge(

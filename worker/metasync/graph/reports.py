@@ -2,7 +2,10 @@
 
 Polling waits as long as the runs say they need: once a run reports a completion percentage,
 the next poll comes when that pace says it ends (bounded by the policy's interval and maximum),
-so a run costs about two polls instead of one per growing interval.
+so a run costs about two polls instead of one per growing interval. :func:`run_report` polls a
+new run first after one interval, not at once: right after creation a run reports 0-1 %, a pace
+that says nothing (one percent after 0.15 s reads as 15 s to go for a 10 s run), while after an
+interval the percentage is worth reading and the second poll usually finds the run done.
 ``Job Failed`` / ``Job Skipped`` become :class:`ReportRunFailedError` (a ``TooMuchDataError``:
 the caller splits the chunk). The ``100/33`` error a poll may get right after creation is a race
 and is polled again within ``race_grace_seconds``. Time is injected (``clock``/``sleep``) so
@@ -107,12 +110,15 @@ async def poll_report_runs(
     clock: Callable[[], float] = SYSTEM_CLOCK.monotonic,
     sleep: Callable[[float], Awaitable[None]] | None = None,
     account_id: str | None = None,
+    created_at: float | None = None,
 ) -> dict[str, ReportRun | GraphError]:
-    """Poll every run (one batch per 50) until each is completed, failed or timed out."""
+    """Poll every run (one batch per 50) until each is completed, failed or timed out. Paces
+    and the timeout count from ``created_at`` (``clock`` time the runs were started; default:
+    now)."""
     policy = policy or PollPolicy()
     sleep = sleep or client.sleep
     pending, done = list(dict.fromkeys(run_ids)), dict[str, ReportRun | GraphError]()
-    started, interval = clock(), policy.interval_seconds
+    started, interval = clock() if created_at is None else created_at, policy.interval_seconds
     percent: dict[str, int] = {}
     while pending:
         requests = [
@@ -191,8 +197,12 @@ async def run_report(
     clock: Callable[[], float] = SYSTEM_CLOCK.monotonic,
     sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Start one run, wait for it and return every row; raises the run's error."""
+    """Start one run, wait for it (the first poll one interval after the start) and return
+    every row; raises the run's error."""
+    policy = policy or PollPolicy()
     run_id = await start_report_run(client, account_id, params, access_token=access_token)
+    created_at = clock()
+    await (sleep or client.sleep)(policy.interval_seconds)
     outcome = (
         await poll_report_runs(
             client,
@@ -202,6 +212,7 @@ async def run_report(
             clock=clock,
             sleep=sleep,
             account_id=account_id,
+            created_at=created_at,
         )
     )[run_id]
     if isinstance(outcome, GraphError):
