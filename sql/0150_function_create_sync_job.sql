@@ -100,11 +100,16 @@ begin
   end if;
 
   -- Newest slice first: chunk_order and id (the claim's tie-breaker) both run backwards in time
-  -- (the ids are drawn in the order of the sorted rows). One statement for every slice.
+  -- (the ids are drawn in the order of the sorted rows). One statement for every slice. A short
+  -- first chunk does not wait for the structure chunk: its rows are read while the structure is
+  -- listed (the worker stores the objects they name once the listing is in).
   insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
                                          date_since, date_until, chunk_order, priority,
                                          run_after, created_at, dataset)
-  select v_job_id, v_account.id, v_structure, 'insights',
+  select v_job_id, v_account.id,
+         case when p_first_chunk_days is not null and d.dataset = 'daily' and s.n = 0
+              then null else v_structure end,
+         'insights',
          greatest(d.first, case when s.n = 0 then p_until - (d.head - 1)
                                 else p_until - d.head - s.n * p_chunk_days + 1 end),
          case when s.n = 0 then p_until else p_until - d.head - (s.n - 1) * p_chunk_days end,
@@ -118,4 +123,4 @@ begin
 end;
 $$;
 comment on function meta_sync.create_sync_job(text, meta_sync.sync_phase, meta_sync.sync_type, date, date, integer, boolean, timestamptz, text, timestamptz, integer) is
-  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n; the newest daily chunk p_first_chunk_days long when given, < 1 -> 22023), each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';
+  'Internal planner: inserts a job for [p_since, p_until] with an optional structure chunk (order 0) and insights chunks of p_chunk_days, newest first (order 1..n; when p_first_chunk_days is given the newest daily chunk is that long and waits for no structure chunk, < 1 -> 22023), the others each depending on the structure chunk; when the tier has meta_sync_config.hourly_enabled the same slices again as dataset hourly chunks, and for each enabled insights_breakdown_sets row of the organisation as dataset breakdown:<id> chunks (not before today - history_months), after the daily ones (not for historical_backfill); priority = chunk_priority(phase, tier), total_chunks filled, every timestamp p_now. Returns NULL (and creates nothing) when an open job of the same kind exists (unique partial indexes).';

@@ -6,6 +6,8 @@ create function meta_sync.set_sync_config(
   p_date_range_days         integer default null,
   p_settle_lookback_days    integer default null,
   p_settle_interval_minutes integer default null,
+  p_structure_refresh_minutes integer default null,
+  p_hourly_enabled          boolean default null,
   p_now                     timestamptz default now()
 )
 returns meta_sync.meta_sync_config
@@ -38,11 +40,17 @@ begin
     raise exception 'settle interval % minutes is out of range: 60 to 43200 (30 days)',
       p_settle_interval_minutes using errcode = '22023';
   end if;
+  if p_structure_refresh_minutes is not null and p_structure_refresh_minutes not between 5 and 10080 then
+    raise exception 'structure refresh % minutes is out of range: 5 to 10080 (a week)',
+      p_structure_refresh_minutes using errcode = '22023';
+  end if;
   update meta_sync.meta_sync_config c
   set interval_minutes = coalesce(p_interval_minutes, c.interval_minutes),
       date_range_days = coalesce(p_date_range_days, c.date_range_days),
       settle_lookback_days = coalesce(p_settle_lookback_days, c.settle_lookback_days),
       settle_interval_minutes = coalesce(p_settle_interval_minutes, c.settle_interval_minutes),
+      structure_refresh_minutes = coalesce(p_structure_refresh_minutes, c.structure_refresh_minutes),
+      hourly_enabled = coalesce(p_hourly_enabled, c.hourly_enabled),
       updated_at = p_now
   where c.tier = v_tier::meta_sync.sync_tier
   returning c.* into v_row;
@@ -52,7 +60,7 @@ begin
   return v_row;
 end;
 $$;
-comment on function meta_sync.set_sync_config(text, integer, integer, integer, integer, timestamptz) is
-  'Changes a tier''s schedule: interval_minutes (5..10080), date_range_days (1..90), settle_lookback_days (1..90), settle_interval_minutes (60..43200); null keeps a value. Returns the new row; the accounts of the tier are rescheduled by the config trigger. Unknown tier or value out of range -> 22023 (nothing changed).';
+comment on function meta_sync.set_sync_config(text, integer, integer, integer, integer, integer, boolean, timestamptz) is
+  'Changes a tier''s schedule: interval_minutes (5..10080), date_range_days (1..90), settle_lookback_days (1..90), settle_interval_minutes (60..43200), structure_refresh_minutes (5..10080), hourly_enabled; null keeps a value. Returns the new row; the accounts of the tier are rescheduled by the config trigger. Unknown tier or value out of range -> 22023 (nothing changed).';
 
 select meta_sync.secure_schema();

@@ -30,11 +30,11 @@ def worker(h: Harness, clock: Any, name: str) -> Worker:
     return Worker(settings, h.pool, h.http, h.cipher, clock, name, retry=FAST_RETRY)
 
 
-async def hold_one_chunk(h: Harness) -> ClaimedChunk:
-    """The honest worker's live lease on the first claimable chunk (the database's clock)."""
+async def hold_first_chunks(h: Harness) -> list[ClaimedChunk]:
+    """The honest worker's live leases on the claimable chunks of a new phase 1: the structure
+    chunk and the first day, read beside it (the database's clock)."""
     async with h.pool.connection() as conn:
-        (chunk,) = await claim_sync_chunks(conn, "honest", 1, LEASE)
-    return chunk
+        return await claim_sync_chunks(conn, "honest", 10, LEASE)
 
 
 async def lease_of(h: Harness, chunk: ClaimedChunk) -> tuple[Any, ...]:
@@ -46,9 +46,9 @@ async def lease_of(h: Harness, chunk: ClaimedChunk) -> tuple[Any, ...]:
     return tuple(row)
 
 
-async def release(h: Harness, chunk: ClaimedChunk) -> int:
+async def release(h: Harness, chunks: list[ClaimedChunk]) -> int:
     async with h.pool.connection() as conn:
-        return await release_sync_chunks(conn, "honest", [chunk.chunk_id])
+        return await release_sync_chunks(conn, "honest", [c.chunk_id for c in chunks])
 
 
 async def test_a_worker_ten_minutes_ahead_takes_no_live_lease(
@@ -56,16 +56,17 @@ async def test_a_worker_ten_minutes_ahead_takes_no_live_lease(
 ) -> None:
     h: Harness = await make_harness("small", clock=datetime.now(UTC).replace(microsecond=0))
     await h.connect()
-    held = await hold_one_chunk(h)  # phase 1's structure chunk: everything else waits on it
-    before = await lease_of(h, held)
-    assert before[:4] == ("in_progress", "honest", held.lease_token, 1)
+    held = await hold_first_chunks(h)  # everything else waits on the structure chunk
+    assert [c.chunk_type for c in held] == ["structure", "insights"]
+    before = [await lease_of(h, c) for c in held]
+    assert [b[:4] for b in before] == [("in_progress", "honest", c.lease_token, 1) for c in held]
 
     ahead = worker(h, SystemClock(AHEAD), "ahead")
     assert ahead.clock.now() - datetime.now(UTC) > AHEAD - timedelta(seconds=5)
     stats = await ahead.run_once(30)  # requeue, claim, enqueue: all on the database's clock
     assert stats.claimed == 0
-    assert await lease_of(h, held) == before  # neither requeued nor taken nor extended
-    assert await release(h, held) == 1  # still the honest worker's lease
+    assert [await lease_of(h, c) for c in held] == before  # not requeued, taken nor extended
+    assert await release(h, held) == 2  # still the honest worker's leases
 
     outcomes_ok(await h.drain(ahead))  # the skewed host syncs everything else correctly
     assert (
@@ -84,12 +85,13 @@ async def test_the_same_skew_sent_as_p_now_would_take_the_lease(
     today = datetime.now(UTC).date()
     async with h.pool.connection() as conn:
         await request_manual_sync(conn, h.accounts[0], today - timedelta(days=3), today)
-    held = await hold_one_chunk(h)
+    async with h.pool.connection() as conn:
+        (held,) = await claim_sync_chunks(conn, "honest", 1, LEASE)
     sent = worker(h, SimulatedClock(lambda: datetime.now(UTC) + AHEAD), "ahead-sent")
     stats = await sent.run_once(30)
     assert stats.claimed >= 1
     status, locked_by, token, claimed, _ = await lease_of(h, held)
     assert (token, claimed) != (held.lease_token, 1)  # requeued and claimed again
     assert locked_by != "honest"
-    assert await release(h, held) == 0  # the honest worker lost a live lease
+    assert await release(h, [held]) == 0  # the honest worker lost a live lease
     assert status in ("completed", "in_progress")  # the skewed worker ran it

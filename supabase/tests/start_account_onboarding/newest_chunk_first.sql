@@ -11,6 +11,7 @@ select is(array(select id from meta_sync.sync_job_chunks where job_id = :job and
   'newest first in chunk_order and in id (the claim tie-breaker)');
 select is((select count(*)::int from meta_sync.sync_job_chunks where job_id = :job and chunk_type = 'insights'
            and depends_on_chunk_id = (select id from meta_sync.sync_job_chunks where job_id = :job and chunk_type = 'structure')),
-  (select total_chunks - 1 from meta_sync.sync_jobs where id = :job), 'every insights chunk waits for the structure chunk; total_chunks filled');
+  (select total_chunks - 2 from meta_sync.sync_jobs where id = :job),
+  'every insights chunk but the newest (read beside the structure) waits for the structure chunk; total_chunks filled');
 select * from finish();
 rollback;

@@ -1,11 +1,13 @@
 -- Phase 1's first insights chunk is the newest phase_1_first_chunk_days (1) alone: the first rows
 -- a user sees cost one page. The rest keeps phase_1_chunk_days (7), no gap, no overlap.
 begin;
-select plan(5);
+select plan(6);
 select meta_sync_tests.create_account('act_5400004', p_created_time => '2015-01-01');
 select meta_sync.start_account_onboarding('act_5400004', '2026-02-01 12:00Z') as job \gset
 select is((select (date_since, date_until)::text from meta_sync.sync_job_chunks where job_id = :job and chunk_order = 1),
   ('2026-02-01', '2026-02-01')::text, 'chunk 1 is today alone');
+select is((select depends_on_chunk_id from meta_sync.sync_job_chunks where job_id = :job and chunk_order = 1), null,
+  'and waits for no structure chunk');
 select is((select (date_since, date_until)::text from meta_sync.sync_job_chunks where job_id = :job and chunk_order = 2),
   ('2026-01-25', '2026-01-31')::text, 'chunk 2 is the week before');
 select is((select sum(date_until - date_since + 1)::int from meta_sync.sync_job_chunks where job_id = :job and chunk_type = 'insights'),

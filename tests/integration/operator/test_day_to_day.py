@@ -104,7 +104,8 @@ def test_config_show_and_set_with_the_sql_checks(
     assert {r["tier"] for r in shown} == {"high", "medium", "low"}
     before = fingerprint(conn)
     for args in (["--interval-minutes", "0"], ["--range-days", "91"],
-                 ["--settle-days", "0"], ["--settle-interval-minutes", "5"]):  # fmt: skip
+                 ["--settle-days", "0"], ["--settle-interval-minutes", "5"],
+                 ["--structure-refresh-minutes", "1"]):  # fmt: skip
         assert "out of range" in one_line_error(invoke(env, "config", "set", "high", *args))
     assert "unknown tier" in one_line_error(
         invoke(env, "config", "set", "urgent", "--range-days", "2")
@@ -118,6 +119,17 @@ def test_config_show_and_set_with_the_sql_checks(
     row = conn.execute("select interval_minutes, date_range_days from meta_sync.meta_sync_config"
                        " where tier = 'high'").fetchone()  # fmt: skip
     assert row == (30, 4)
+
+    changed = invoke(env, "config", "set", "low", "--structure-refresh-minutes", "720", "--hourly")
+    assert changed.exit_code == 0, changed.output
+    assert "structure listed every 720 min; hourly on" in changed.output
+    row = conn.execute("select structure_refresh_minutes, hourly_enabled, interval_minutes from"
+                       " meta_sync.meta_sync_config where tier = 'low'").fetchone()  # fmt: skip
+    assert row == (720, True, 240)  # the rest kept
+    assert "720 min" in invoke(env, "config", "show").output
+    invoke(env, "config", "set", "low", "--no-hourly")
+    assert conn.execute("select hourly_enabled from meta_sync.meta_sync_config"
+                        " where tier = 'low'").fetchone() == (False,)  # fmt: skip
 
 
 async def _enqueue(url: str) -> int:

@@ -118,8 +118,8 @@ async def test_the_paced_wait_stays_within_the_policy() -> None:
     client, _, clock = make_client(fake)
     await poll_report_runs(client, ["r1"], policy=POLICY, clock=clock.monotonic)
     # at 0 s no pace yet (interval); 1 % after 2 s: 198 s, capped at the maximum (10);
-    # 99 % after 12 s: 0.1 s, raised to the interval (2)
-    assert clock.sleeps == [2, 10, 2]
+    # 99 % after 12 s: 0.12 s, raised to half the interval, grown to 4.5 by then (2.25)
+    assert clock.sleeps == [2, 10, 2.25]
 
 
 async def test_many_runs_are_polled_in_one_batch_each_round() -> None:
@@ -200,6 +200,22 @@ async def test_run_report_polls_first_after_one_interval_then_at_the_reported_pa
     # 2 s after the start (not at once), then 20 % after 2 s: 8 s more; two polls in all
     assert clock.sleeps == [2, 8]
     assert len(fake.polls) == 2
+
+
+async def test_a_short_run_is_polled_again_when_its_pace_says_even_within_the_interval() -> None:
+    fake = Runs(
+        {
+            "r1": [
+                item(200, run_status("Job Running", 60)),
+                item(200, run_status("Job Completed", 100)),
+            ]
+        }
+    )
+    client, _, clock = make_client(fake)
+    policy = PollPolicy(interval_seconds=2, max_interval_seconds=30)
+    await run_report(client, "act_1", {}, policy=policy, clock=clock.monotonic)
+    # a 3-4 s run: 60 % at 2 s says 1.33 s more (not a whole interval of 2 s)
+    assert clock.sleeps == [2, pytest.approx(4 / 3)]
 
 
 async def test_run_report_raises_the_run_failure() -> None:

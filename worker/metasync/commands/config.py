@@ -25,11 +25,15 @@ def show_command(
         print_json(rows)
         return
     table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0))
-    for header in ("tier", "every", "re-reads", "settle", "settle every", "changed UTC"):
+    headers = ("tier", "every", "re-reads", "settle", "settle every", "structure every", "hourly",
+               "changed UTC")  # fmt: skip
+    for header in headers:
         table.add_column(header, no_wrap=True)
     for r in rows:
         table.add_row(r["tier"], f"{r['interval_minutes']} min", f"{r['date_range_days']} days",
                       f"{r['settle_lookback_days']} days", f"{r['settle_interval_minutes']} min",
+                      f"{r['structure_refresh_minutes']} min",
+                      "on" if r["hourly_enabled"] else "off",
                       when(r["updated_at"], short=True))  # fmt: skip
     Console().print(table)
 
@@ -51,18 +55,33 @@ def set_command(
         int | None,
         typer.Option("--settle-interval-minutes", help="Minutes between settles (60..43200)."),
     ] = None,
+    structure_refresh_minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--structure-refresh-minutes",
+            help="Minutes after which a scheduled run lists the structure again (5..10080).",
+        ),
+    ] = None,
+    hourly: Annotated[
+        bool | None,
+        typer.Option("--hourly/--no-hourly", help="Also read hourly insights for this tier."),
+    ] = None,
 ) -> None:
     """Change a tier's schedule; values out of range are refused and nothing changes."""
     check_tier(tier)
-    values: dict[str, int | None] = {
+    values: dict[str, int | bool | None] = {
         "interval_minutes": interval_minutes, "date_range_days": date_range_days,
         "settle_lookback_days": settle_lookback_days,
         "settle_interval_minutes": settle_interval_minutes,
+        "structure_refresh_minutes": structure_refresh_minutes, "hourly_enabled": hourly,
     }  # fmt: skip
     if all(v is None for v in values.values()):
         raise typer.BadParameter("give at least one of --interval-minutes, --range-days,"
-                                 " --settle-days, --settle-interval-minutes")  # fmt: skip
+                                 " --settle-days, --settle-interval-minutes,"
+                                 " --structure-refresh-minutes, --hourly/--no-hourly")  # fmt: skip
     row = run_db(lambda conn: db.set_sync_config(conn, tier, values))
     typer.echo(f"tier {row['tier']}: every {row['interval_minutes']} min, re-reads"
                f" {row['date_range_days']} days; settle {row['settle_lookback_days']} days every"
-               f" {row['settle_interval_minutes']} min")  # fmt: skip
+               f" {row['settle_interval_minutes']} min; structure listed every"
+               f" {row['structure_refresh_minutes']} min; hourly"
+               f" {'on' if row['hourly_enabled'] else 'off'}")  # fmt: skip

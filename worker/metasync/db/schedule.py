@@ -13,7 +13,12 @@ from metasync.db._query import Conn, rows, scalar
 _NOW = "coalesce(%(now)s::timestamptz, now())"
 CONFIG_FIELDS = (
     "interval_minutes", "date_range_days", "settle_lookback_days", "settle_interval_minutes",
+    "structure_refresh_minutes", "hourly_enabled",
 )  # fmt: skip
+_CONFIG_COLUMNS = (
+    "tier::text, interval_minutes, date_range_days, settle_lookback_days,"
+    " settle_interval_minutes, structure_refresh_minutes, hourly_enabled"
+)
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,12 @@ async def schedule_state(conn: Conn) -> ScheduleState:
 async def get_sync_config(conn: Conn) -> list[dict[str, Any]]:
     return await rows(
         conn,
-        "select tier::text, interval_minutes, date_range_days, settle_lookback_days,"
-        " settle_interval_minutes, updated_at from meta_sync.meta_sync_config order by tier",
+        f"select {_CONFIG_COLUMNS}, updated_at from meta_sync.meta_sync_config order by tier",
     )
 
 
 async def set_sync_config(
-    conn: Conn, tier: str, values: Mapping[str, int | None], now: datetime | None = None
+    conn: Conn, tier: str, values: Mapping[str, int | bool | None], now: datetime | None = None
 ) -> dict[str, Any]:
     """Change a tier's schedule (``values``: CONFIG_FIELDS, None keeps); the new row."""
     unknown = set(values) - set(CONFIG_FIELDS)
@@ -64,8 +68,7 @@ async def set_sync_config(
         raise TypeError(f"unknown config fields: {sorted(unknown)}")
     args = ", ".join(f"p_{n} => %({n})s" for n in CONFIG_FIELDS)
     sql = (
-        "select tier::text, interval_minutes, date_range_days, settle_lookback_days,"
-        " settle_interval_minutes"
+        f"select {_CONFIG_COLUMNS}"
         f" from meta_sync.set_sync_config(%(tier)s, {args}, p_now => {_NOW})"
     )
     params = {n: values.get(n) for n in CONFIG_FIELDS}

@@ -1,5 +1,5 @@
-"""When the account's structure was last listed, and recording a listing made outside a
-structure chunk (``sql/0218``)."""
+"""When the account's structure was last listed, recording a listing made outside a structure
+chunk (``sql/0218``), and whether a job's structure chunk is still open."""
 
 from __future__ import annotations
 
@@ -39,6 +39,18 @@ async def structure_listing_is_current(
         " from meta_sync.data_freshness f cross join meta_sync.sync_planner_settings s"
         " where f.account_id = %s and f.dataset = 'structure'",
         (now, account_id),
+    )
+    row = await cur.fetchone()
+    return bool(row and row[0])
+
+
+async def structure_chunk_open(conn: Conn, job_id: int) -> bool:
+    """Whether the job's structure chunk is still pending or running (a chunk that does not
+    wait for it, phase 1's first, may be reading rows beside it)."""
+    cur = await conn.execute(
+        "select exists (select from meta_sync.sync_job_chunks c where c.job_id = %s"
+        " and c.chunk_type = 'structure' and c.status in ('pending', 'in_progress'))",
+        (job_id,),
     )
     row = await cur.fetchone()
     return bool(row and row[0])

@@ -1,7 +1,8 @@
 """Async insights report runs: create, poll many at once through batch, page the results.
 
 Polling waits as long as the runs say they need: once a run reports a completion percentage,
-the next poll comes when that pace says it ends (bounded by the policy's interval and maximum),
+the next poll comes when that pace says it ends (at most the policy's maximum, at least half the
+current interval, which grows with every poll),
 so a run costs about two polls instead of one per growing interval. :func:`run_report` polls a
 new run first after one interval, not at once: right after creation a run reports 0-1 %, a pace
 that says nothing (one percent after 0.15 s reads as 15 s to go for a 10 s run), while after an
@@ -134,7 +135,10 @@ async def poll_report_runs(
             elif isinstance(result, BatchItem) and isinstance(result.body, dict):
                 percent[run_id] = int(result.body.get("async_percent_completion") or 0)
         pending = [r for r in pending if r not in done]
-        wait = _paced_wait(elapsed, [percent.get(r, 0) for r in pending], policy) or interval
+        paced = _paced_wait(elapsed, [percent.get(r, 0) for r in pending], policy)
+        # A paced wait may be shorter than the interval (a 3 s run polled at 2 s needs 1 s more),
+        # but not shorter than half of it: a run stuck at 99 % is polled ever more rarely.
+        wait = max(paced, interval / 2) if paced is not None else interval
         if pending and clock() - started + wait > policy.timeout_seconds:
             done |= {r: ReportRunTimeoutError(f"report run {r} did not finish") for r in pending}
             break
@@ -146,11 +150,11 @@ async def poll_report_runs(
 
 def _paced_wait(elapsed: float, percents: list[int], policy: PollPolicy) -> float | None:
     """Seconds until the first pending run should end at the pace it reported (its percentage
-    after ``elapsed`` seconds), within the policy's bounds; ``None`` when no run reported one."""
+    after ``elapsed`` seconds), at most the policy's maximum; ``None`` when no run reported one."""
     remaining = [elapsed * (100 - p) / p for p in percents if 0 < p < 100]
     if not remaining or elapsed <= 0:
         return None
-    return max(policy.interval_seconds, min(min(remaining), policy.max_interval_seconds))
+    return min(min(remaining), policy.max_interval_seconds)
 
 
 def _outcome(

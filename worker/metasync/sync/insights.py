@@ -8,7 +8,9 @@ archived ads are included through the ``ad.effective_status`` filter; a split ch
 paged GET, larger ones an async report run. Objects the rows name that the database does not
 know (deleted before the structure sync, or created since) are read by id and stored too, an
 ad's ad set and campaign riding on the ad's read, so every row's campaign objective is known
-when conversions are derived (:mod:`.mapping`).
+when conversions are derived (:mod:`.mapping`). Phase 1's first chunk (the newest day) does
+not wait for its job's structure chunk: its rows are written as soon as they are read, and the
+objects they name are stored once that listing has ended (it says which are deleted).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from metasync.db import entities
 from metasync.db.breakdowns import BreakdownSet, breakdown_set
 from metasync.db.insights import InsightsWindow
 from metasync.db.queue import complete_sync_chunk
-from metasync.db.structure import structure_listing_is_current
+from metasync.db.structure import structure_chunk_open, structure_listing_is_current
 from metasync.db.writers import upsert_rows
 from metasync.graph import PollPolicy, ReportRunFailedError, run_report
 from metasync.graph.fields import INSIGHTS_FIELDS
@@ -36,6 +38,8 @@ from metasync.sync.datasets import (
 from metasync.sync.hourly import write_hourly_chunk
 from metasync.sync.mapping import map_ad, map_adset, map_campaign, map_creative, map_insights
 from metasync.sync.structure import list_structure, read_by_ids, read_unlisted
+
+LISTING_WAIT_STEP_SECONDS = 0.05
 
 AD_STATUSES = (
     "ACTIVE", "PAUSED", "DELETED", "ARCHIVED", "IN_PROCESS", "WITH_ISSUES", "CAMPAIGN_PAUSED",
@@ -203,6 +207,28 @@ async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -
                     await upsert_rows(conn, group, ctx.clock.db_now())
 
 
+async def listing_in_progress(ctx: ChunkContext) -> bool:
+    async with ctx.pool.connection() as conn:
+        return await structure_chunk_open(conn, ctx.chunk.job_id)
+
+
+async def wait_for_listing(ctx: ChunkContext) -> None:
+    """Until the job's structure chunk has ended, at most a lease long (then the objects are
+    listed here if they must be: :func:`store_missing_objects`)."""
+    waited = 0.0
+    while waited < ctx.settings.lease_seconds and await listing_in_progress(ctx):
+        await ctx.clock.sleep(LISTING_WAIT_STEP_SECONDS)
+        waited += LISTING_WAIT_STEP_SECONDS
+
+
+async def write_before_listing(ctx: ChunkContext, raws: list[dict[str, Any]]) -> int:
+    """Daily rows read beside the structure listing, written at once (readable now; the chunk
+    completes later): conversions from each row's own objective."""
+    rows = map_insights(raws, ctx.account_id, ctx.chunk.currency, {})
+    async with ctx.pool.connection() as conn, conn.transaction():
+        return await upsert_rows(conn, rows, ctx.clock.db_now())
+
+
 async def _breakdown_set(ctx: ChunkContext, dataset: str) -> BreakdownSet | None:
     if not dataset.startswith("breakdown:"):
         return None
@@ -213,11 +239,17 @@ async def _breakdown_set(ctx: ChunkContext, dataset: str) -> BreakdownSet | None
 async def run_insights_chunk(
     ctx: ChunkContext, plan: InsightsPlan | None, dataset: str = "daily"
 ) -> int:
-    """Fetch the chunk's rows, write them and complete the chunk in one transaction."""
+    """Fetch the chunk's rows, write them and complete the chunk in one transaction (rows read
+    beside the structure listing are written first, on their own: :func:`write_before_listing`)."""
     bset = await _breakdown_set(ctx, dataset)
     query = HOURLY_QUERY if dataset == "hourly" else breakdown_query(bset) if bset else DAILY
     raws = await fetch_rows(ctx, plan, query) if plan is not None else []
+    early = 0
     if raws and ctx.settings.unlisted_objects != "skip":
+        if await listing_in_progress(ctx):  # read beside the structure chunk (phase 1's first)
+            if dataset == "daily":
+                early = await write_before_listing(ctx, raws)
+            await wait_for_listing(ctx)
         await store_missing_objects(ctx, raws)
     if dataset == "hourly":
         return await write_hourly_chunk(ctx, raws, await objectives(ctx))
@@ -230,7 +262,7 @@ async def run_insights_chunk(
     async with ctx.pool.connection() as conn, conn.transaction():
         written = await upsert_rows(conn, rows, now)
         await complete_sync_chunk(
-            conn, ctx.chunk, rows_written=written, api_calls=ctx.counter.calls,
+            conn, ctx.chunk, rows_written=early + written, api_calls=ctx.counter.calls,
             fresh_through=plan.until if plan and bset is None else None, now=now,
         )  # fmt: skip
-    return written
+    return early + written
