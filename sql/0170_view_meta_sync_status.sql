@@ -36,16 +36,28 @@ select
               cfg.interval_minutes, (5 * power(2, least(a.sync_error_count, 20) - 1))::integer))
   end                                    as onboarding_retry_at,
   (select s.paused from meta_sync.schedule_state s where s.singleton) as schedule_paused,
-  w.waiting_reason,
-  w.waiting_until,
-  w.waiting_hint,
+  -- Why the account's work waits (the rule of ad_account_waiting, inlined: no second scan of
+  -- the accounts, so a page of this view joined to a keyset reaches its rows by index).
+  meta_sync_private.waiting_reason(
+    a.paused, a.connection_id, c.status, greatest(a.rate_limit_backoff_until, s.blocked_until),
+    (select max(r.blocked_until) from meta_sync.meta_rate_limit_state r
+     where r.scope_type = 'app' and r.blocked_until > now())) as waiting_reason,
+  meta_sync_private.waiting_until(
+    a.paused, a.connection_id, c.status, greatest(a.rate_limit_backoff_until, s.blocked_until),
+    (select max(r.blocked_until) from meta_sync.meta_rate_limit_state r
+     where r.scope_type = 'app' and r.blocked_until > now())) as waiting_until,
+  meta_sync_private.waiting_hint(a.id, o.name, a.paused, a.connection_id, c.status) as waiting_hint,
   c.expires_at                           as connection_expires_at,
   c.data_access_expires_at               as connection_data_access_expires_at
 from meta_sync.meta_ad_accounts a
-left join meta_sync.ad_account_waiting w on w.account_id = a.id::text
 join meta_sync.organizations o on o.id = a.organization_id
 left join meta_sync.meta_sync_config cfg on cfg.tier = a.meta_sync_priority
 left join meta_sync.meta_connections c on c.id = a.connection_id
+left join (
+  select r.scope_id, max(r.blocked_until) as blocked_until from meta_sync.meta_rate_limit_state r
+  where r.scope_type = 'ad_account' and r.blocked_until > now()
+  group by r.scope_id
+) s on s.scope_id = a.id::text
 left join meta_sync.data_freshness f on f.account_id = a.id and f.dataset = 'insights'
 left join lateral (
   select jj.id, jj.sync_phase, jj.status, jj.progress_percentage, jj.estimated_completion_at
@@ -55,4 +67,4 @@ left join lateral (
   limit 1
 ) j on true;
 comment on view meta_sync.meta_sync_status is
-  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, and onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open); schedule_paused (pause_schedule), and why the account''s work waits (waiting_reason, waiting_until, waiting_hint from ad_account_waiting), and the connection''s token expiry and data-access expiry (connection_expires_at, connection_data_access_expires_at; NULL: never).';
+  'One row per ad account: organization, tier, paused, last/next sync, minutes until next sync, due flag, errors, backoff, connection status (never the token), insights fresh_through, onboarding phases, the running (else the next pending) job with its progress and ETA, and onboarding_retry_at: when a failed onboarding phase 1 is enqueued again (NULL unless it failed and is not open); schedule_paused (pause_schedule), and why the account''s work waits (waiting_reason, waiting_until, waiting_hint: the rule of ad_account_waiting), and the connection''s token expiry and data-access expiry (connection_expires_at, connection_data_access_expires_at; NULL: never).';

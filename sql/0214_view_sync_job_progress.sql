@@ -38,7 +38,7 @@ select
   j.started_at,
   j.completed_at,
   -- Why an open job makes no progress now: nothing of it runs, and its account cannot be
-  -- claimed (ad_account_waiting) or its chunks wait for their retry time.
+  -- claimed (the rule of ad_account_waiting, inlined: w) or its chunks wait for their retry time.
   case when j.status in ('pending', 'in_progress') and coalesce(c.running_chunks, 0) = 0
        then coalesce(w.waiting_reason,
                      case when c.next_run_after > now() then 'chunks wait to be retried' end)
@@ -52,7 +52,26 @@ select
   end as waiting_hint
 from meta_sync.sync_jobs as j
 join meta_sync.meta_ad_accounts as a on a.id = j.account_id
-left join meta_sync.ad_account_waiting as w on w.account_id = j.account_id::text
+left join meta_sync.organizations as o on o.id = a.organization_id
+left join meta_sync.meta_connections as cn on cn.id = a.connection_id
+left join (
+  select r.scope_id, max(r.blocked_until) as blocked_until from meta_sync.meta_rate_limit_state as r
+  where r.scope_type = 'ad_account' and r.blocked_until > now()
+  group by r.scope_id
+) as s on s.scope_id = j.account_id::text
+cross join lateral (
+  select
+    meta_sync_private.waiting_reason(
+      a.paused, a.connection_id, cn.status, greatest(a.rate_limit_backoff_until, s.blocked_until),
+      (select max(r.blocked_until) from meta_sync.meta_rate_limit_state as r
+       where r.scope_type = 'app' and r.blocked_until > now())) as waiting_reason,
+    meta_sync_private.waiting_until(
+      a.paused, a.connection_id, cn.status, greatest(a.rate_limit_backoff_until, s.blocked_until),
+      (select max(r.blocked_until) from meta_sync.meta_rate_limit_state as r
+       where r.scope_type = 'app' and r.blocked_until > now())) as waiting_until,
+    meta_sync_private.waiting_hint(a.id, o.name, a.paused, a.connection_id, cn.status)
+      as waiting_hint
+) as w
 left join lateral (
   select count(*) filter (where ch.status = 'in_progress') as running_chunks,
          count(*) filter (where ch.status = 'pending') as pending_chunks,
@@ -61,4 +80,4 @@ left join lateral (
   where ch.job_id = j.id and j.status in ('pending', 'in_progress')
 ) as c on true;
 comment on view meta_sync.sync_job_progress is
-  'One row per job: account, organization, phase, status, percentage, chunks (total, completed, failed, running, pending), ETA, elapsed seconds, rows written, api calls, entity counts; for an open job with nothing running, waiting_reason (the account''s from ad_account_waiting, else "chunks wait to be retried"), waiting_until (NULL with a reason: until someone acts, waiting_hint says how).';
+  'One row per job: account, organization, phase, status, percentage, chunks (total, completed, failed, running, pending), ETA, elapsed seconds, rows written, api calls, entity counts; for an open job with nothing running, waiting_reason (the account''s, the rule of ad_account_waiting, else "chunks wait to be retried"), waiting_until (NULL with a reason: until someone acts, waiting_hint says how).';

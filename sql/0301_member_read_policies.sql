@@ -40,13 +40,17 @@ create policy members_read_sync_jobs on meta_sync.sync_jobs
 -- Account-keyed tables: the account must be visible to the member. The subquery goes through
 -- the ad accounts' own policy and runs once per statement (hashed subplan), not once per row,
 -- which matters for meta_insights_daily.
+-- Chunks and freshness are read row by row inside the status and progress views (a job's
+-- chunks, an account's freshness): their policy is an EXISTS, so the planner picks per plan
+-- between the same hashed subplan (a scan of many rows) and one index probe of the account (a
+-- few rows per job or account) instead of costing a scan of every visible account each time.
 create policy members_read_sync_job_chunks on meta_sync.sync_job_chunks
   for select to authenticated
-  using (account_id in (select a.id from meta_sync.meta_ad_accounts a));
+  using (exists (select 1 from meta_sync.meta_ad_accounts a where a.id = account_id));
 
 create policy members_read_data_freshness on meta_sync.data_freshness
   for select to authenticated
-  using (account_id in (select a.id from meta_sync.meta_ad_accounts a));
+  using (exists (select 1 from meta_sync.meta_ad_accounts a where a.id = account_id));
 
 create policy members_read_campaigns on meta_sync.meta_campaigns
   for select to authenticated

@@ -37,6 +37,7 @@ async def test_a_worker_registers_counts_and_logs_its_jobs(
     assert start.worker_id == worker.worker_id  # type: ignore[attr-defined]
     assert start.graph_url == "http://emulator.test/v25.0"  # type: ignore[attr-defined]
     assert start.concurrency == 6 and start.database  # type: ignore[attr-defined]
+    assert (start.per_account, start.per_account_history) == (3, 8)  # type: ignore[attr-defined]
     jobs = await h.fetch("select id, status::text from meta_sync.sync_jobs order by id")
     finished = records(caplog, "job finished")
     assert sorted(r.job_id for r in finished) == [j[0] for j in jobs]  # type: ignore[attr-defined]

@@ -56,10 +56,11 @@ class Presence:
     counters: WorkerCounters
     clock: Clock
 
-    def log_start(self, graph_url: str, per_account: int) -> None:
+    def log_start(self, graph_url: str, per_account: int, per_account_history: int) -> None:
         log.info("worker started", extra={
             "worker_id": self.worker_id, "database": database_host(self.pool.conninfo),
             "graph_url": graph_url, "concurrency": self.concurrency, "per_account": per_account,
+            "per_account_history": per_account_history,
         })  # fmt: skip
 
     async def register(self) -> None:

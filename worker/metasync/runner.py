@@ -115,7 +115,11 @@ class Worker:
     async def _loop(self, stop: asyncio.Event, deadline: float | None, daemon: bool) -> RunStats:
         stats = RunStats()
         graph_url = f"{self.graph.base_url}/{self.graph.api_version}"
-        self.presence.log_start(graph_url, self.settings.worker_per_account_concurrency)
+        self.presence.log_start(
+            graph_url,
+            self.settings.worker_per_account_concurrency,
+            self.settings.worker_per_account_history_concurrency,
+        )
         try:
             await self.presence.register()
         except DB_DOWN as exc:  # the first heartbeat that reaches the database registers

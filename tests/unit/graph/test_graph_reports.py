@@ -185,11 +185,20 @@ async def test_run_report_pages_every_row() -> None:
     assert [r["ad_id"] for r in rows] == ["1", "2"]
 
 
-async def test_run_report_polls_first_after_one_interval_then_at_the_reported_pace() -> None:
+@pytest.mark.parametrize(
+    ("percent", "second_wait"),
+    [
+        (20, 8.0),  # a 10 s run: 20 % after 2 s says 8 s more
+        (60, 4 / 3),  # a 3-4 s run: 60 % after 2 s says 1.33 s more, within the interval
+    ],
+)
+async def test_run_report_polls_first_after_one_interval_then_at_the_reported_pace(
+    percent: int, second_wait: float
+) -> None:
     fake = Runs(
         {
             "r1": [
-                item(200, run_status("Job Running", 20)),
+                item(200, run_status("Job Running", percent)),
                 item(200, run_status("Job Completed", 100)),
             ]
         }
@@ -197,25 +206,9 @@ async def test_run_report_polls_first_after_one_interval_then_at_the_reported_pa
     client, _, clock = make_client(fake)
     policy = PollPolicy(interval_seconds=2, max_interval_seconds=30)
     await run_report(client, "act_1", {}, policy=policy, clock=clock.monotonic)
-    # 2 s after the start (not at once), then 20 % after 2 s: 8 s more; two polls in all
-    assert clock.sleeps == [2, 8]
+    # the first poll 2 s after the start (not at once), the second when the pace says
+    assert clock.sleeps == [2, pytest.approx(second_wait)]
     assert len(fake.polls) == 2
-
-
-async def test_a_short_run_is_polled_again_when_its_pace_says_even_within_the_interval() -> None:
-    fake = Runs(
-        {
-            "r1": [
-                item(200, run_status("Job Running", 60)),
-                item(200, run_status("Job Completed", 100)),
-            ]
-        }
-    )
-    client, _, clock = make_client(fake)
-    policy = PollPolicy(interval_seconds=2, max_interval_seconds=30)
-    await run_report(client, "act_1", {}, policy=policy, clock=clock.monotonic)
-    # a 3-4 s run: 60 % at 2 s says 1.33 s more (not a whole interval of 2 s)
-    assert clock.sleeps == [2, pytest.approx(4 / 3)]
 
 
 async def test_run_report_raises_the_run_failure() -> None:
