@@ -17,18 +17,21 @@ returns bigint
 language plpgsql
 security invoker
 set search_path = ''
+-- Generic plans: lookups by key whatever the arguments; re-planning them cost more than running
+-- them (one call per job, 100 jobs per enqueue_due_syncs call).
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_account   meta_sync.meta_ad_accounts;
   v_priority  smallint;
   v_job_id    bigint;
   v_structure bigint;
-  v_order     integer := 0;
-  v_until     date := p_until;
-  v_since     date;
   v_hourly    boolean;
-  v_dataset   text;
-  v_first     date;
+  v_datasets  text[];
+  v_firsts    date[];
+  v_heads     integer[];
+  v_slices    integer[];
+  v_total     integer;
 begin
   if p_since is null or p_until is null or p_since > p_until then
     raise exception 'invalid date range % .. %', p_since, p_until using errcode = '22023';
@@ -43,11 +46,46 @@ begin
   v_account := meta_sync.lock_ad_account(p_account_id);
   v_priority := meta_sync.chunk_priority(p_phase, v_account.meta_sync_priority);
 
+  -- The datasets to slice, in chunk order, each from its first day: daily; the same again
+  -- hourly on tiers with hourly_enabled; each enabled breakdown set of the organisation (back
+  -- history_months). Phase 2 reads the daily data only.
+  select c.hourly_enabled into v_hourly
+  from meta_sync.meta_sync_config c where c.tier = v_account.meta_sync_priority;
+  select pg_catalog.array_agg(d.dataset order by d.rank, d.set_id),
+         pg_catalog.array_agg(d.first order by d.rank, d.set_id)
+  into v_datasets, v_firsts
+  from (
+    select 1 as rank, 0::bigint as set_id, 'daily' as dataset, p_since as first
+    union all
+    select 2, 0, 'hourly', p_since where coalesce(v_hourly, false) and p_phase <> 'historical_backfill'
+    union all
+    select 3, b.id, 'breakdown:' || b.id, greatest(p_since,
+             (meta_sync.account_today(v_account.timezone_name, p_now)
+              - pg_catalog.make_interval(months => b.history_months))::date + 1)
+    from meta_sync.insights_breakdown_sets b
+    where b.organization_id = v_account.organization_id and b.enabled
+      and p_phase <> 'historical_backfill') as d
+  where d.first <= p_until;
+
+  -- Slices back from p_until down to each first day: the newest one v_heads[i] days (the newest
+  -- daily chunk may be shorter, p_first_chunk_days: the first rows come sooner), the others
+  -- p_chunk_days. Known before any row is written, so the job is inserted with its total (one
+  -- row version, one progress event).
+  v_total := case when p_with_structure then 1 else 0 end;
+  for i in 1 .. pg_catalog.cardinality(v_datasets) loop
+    v_heads[i] := case when v_datasets[i] = 'daily' then coalesce(p_first_chunk_days, p_chunk_days)
+                       else p_chunk_days end;
+    v_slices[i] := 1 + case when p_until - v_heads[i] >= v_firsts[i]
+                            then (p_until - v_heads[i] - v_firsts[i]) / p_chunk_days + 1
+                            else 0 end;
+    v_total := v_total + v_slices[i];
+  end loop;
+
   -- The unique partial indexes on sync_jobs refuse a second open job of the same kind.
   insert into meta_sync.sync_jobs (account_id, organization_id, sync_phase, sync_type, date_since,
-                                   date_until, requested_by, created_at, updated_at)
+                                   date_until, requested_by, total_chunks, created_at, updated_at)
   values (v_account.id, v_account.organization_id, p_phase, p_type, p_since, p_until,
-          p_requested_by, p_now, p_now)
+          p_requested_by, v_total, p_now, p_now)
   on conflict do nothing
   returning id into v_job_id;
   if v_job_id is null then
@@ -61,49 +99,26 @@ begin
     returning id into v_structure;
   end if;
 
-  -- Newest slice first: chunk_order and id (the claim's tie-breaker) both run backwards in time.
-  -- Tiers with hourly_enabled get the same slices again as hourly chunks, and each enabled
-  -- breakdown set of the organisation its own (back history_months), after the daily ones;
-  -- phase 2 reads the daily data only.
-  select c.hourly_enabled into v_hourly
-  from meta_sync.meta_sync_config c where c.tier = v_account.meta_sync_priority;
-  for v_dataset, v_first in
-    select 'daily', p_since
-    union all
-    select 'hourly', p_since where coalesce(v_hourly, false) and p_phase <> 'historical_backfill'
-    union all
-    select * from (
-      select 'breakdown:' || b.id, greatest(p_since,
-               (meta_sync.account_today(v_account.timezone_name, p_now)
-                - pg_catalog.make_interval(months => b.history_months))::date + 1)
-      from meta_sync.insights_breakdown_sets b
-      where b.organization_id = v_account.organization_id and b.enabled
-        and p_phase <> 'historical_backfill'
-      order by b.id) sets
-  loop
-    v_until := p_until;
-    while v_until >= v_first loop
-      v_order := v_order + 1;
-      -- The newest daily chunk may be shorter (p_first_chunk_days): the first rows come sooner.
-      v_since := greatest(v_first, v_until - (case
-        when v_dataset = 'daily' and v_until = p_until then coalesce(p_first_chunk_days, p_chunk_days)
-        else p_chunk_days end - 1));
-      -- A short first chunk does not wait for the structure chunk: its rows are read while the
-      -- structure is listed (the worker stores the objects they name once the listing is in).
-      insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
-                                             date_since, date_until, chunk_order, priority,
-                                             run_after, created_at, dataset)
-      values (v_job_id, v_account.id,
-              case when p_first_chunk_days is not null and v_dataset = 'daily' and v_until = p_until
-                   then null else v_structure end,
-              'insights', v_since, v_until, v_order, v_priority, p_now, p_now, v_dataset);
-      v_until := v_since - 1;
-    end loop;
-  end loop;
-
-  update meta_sync.sync_jobs j
-  set total_chunks = v_order + (case when p_with_structure then 1 else 0 end)
-  where j.id = v_job_id;
+  -- Newest slice first: chunk_order and id (the claim's tie-breaker) both run backwards in time
+  -- (the ids are drawn in the order of the sorted rows). One statement for every slice. A short
+  -- first chunk does not wait for the structure chunk: its rows are read while the structure is
+  -- listed (the worker stores the objects they name once the listing is in).
+  insert into meta_sync.sync_job_chunks (job_id, account_id, depends_on_chunk_id, chunk_type,
+                                         date_since, date_until, chunk_order, priority,
+                                         run_after, created_at, dataset)
+  select v_job_id, v_account.id,
+         case when p_first_chunk_days is not null and d.dataset = 'daily' and s.n = 0
+              then null else v_structure end,
+         'insights',
+         greatest(d.first, case when s.n = 0 then p_until - (d.head - 1)
+                                else p_until - d.head - s.n * p_chunk_days + 1 end),
+         case when s.n = 0 then p_until else p_until - d.head - (s.n - 1) * p_chunk_days end,
+         (pg_catalog.row_number() over (order by d.ord, s.n))::integer,
+         v_priority, p_now, p_now, d.dataset
+  from unnest(v_datasets, v_firsts, v_heads, v_slices) with ordinality
+         as d (dataset, first, head, slices, ord)
+  cross join lateral pg_catalog.generate_series(0, d.slices - 1) as s (n)
+  order by d.ord, s.n;
   return v_job_id;
 end;
 $$;

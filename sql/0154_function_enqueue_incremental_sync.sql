@@ -10,6 +10,9 @@ returns bigint
 language plpgsql
 security invoker
 set search_path = ''
+-- Generic plans: lookups by key whatever the arguments; re-planning them cost more than running
+-- them (one call per job, 100 jobs per enqueue_due_syncs call).
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_account   meta_sync.meta_ad_accounts;

@@ -17,6 +17,8 @@ declare
   v_throttled boolean;
   v_account   text;
   v_job_id    bigint;
+  v_tier      meta_sync.sync_tier;
+  v_settle    integer;
 begin
   if p_limit is null or p_limit not between 1 and 10000 then
     raise exception 'p_limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
@@ -79,24 +81,32 @@ begin
     end loop;
   end if;
 
-  -- (c) The daily settle of onboarded accounts.
-  if v_left > 0 then
+  -- (c) The daily settle of onboarded accounts, tier by tier (HIGH first), the least recently
+  --     settled first: each tier's bound is a constant, so its accounts due for a settle come
+  --     from meta_ad_accounts_settle_idx (a bound taken from a join with meta_sync_config
+  --     made the plan read every account).
+  for v_tier, v_settle in
+    select cfg.tier, cfg.settle_interval_minutes
+    from meta_sync.meta_sync_config cfg
+    where not v_throttled or cfg.tier = 'high'
+    order by cfg.tier
+  loop
+    exit when v_left <= 0;
     for v_account in
       select a.id::text
-      from meta_sync.meta_sync_config cfg
-      join meta_sync.meta_ad_accounts a on a.meta_sync_priority = cfg.tier
-      where a.phase_1_completed_at is not null
+      from meta_sync.meta_ad_accounts a
+      where a.meta_sync_priority = v_tier
+        and a.phase_1_completed_at is not null
         and not a.paused
-        and (not v_throttled or a.meta_sync_priority = 'high')
         and (a.last_settle_at is null
-             or a.last_settle_at <= p_now - pg_catalog.make_interval(mins => cfg.settle_interval_minutes))
+             or a.last_settle_at <= p_now - pg_catalog.make_interval(mins => v_settle))
         and (a.rate_limit_backoff_until is null or a.rate_limit_backoff_until <= p_now)
         and exists (select 1 from meta_sync.meta_connections c
                     where c.id = a.connection_id and c.status = 'active')
         and not exists (select 1 from meta_sync.sync_jobs j
                         where j.account_id = a.id and j.sync_phase = 'settle'
                           and j.status in ('pending', 'in_progress'))
-      order by a.meta_sync_priority, a.last_settle_at nulls first, a.id
+      order by a.last_settle_at nulls first, a.id
       limit v_left
     loop
       v_job_id := meta_sync.enqueue_settle_sync(v_account, p_now);
@@ -106,7 +116,7 @@ begin
         v_left := v_left - 1;
       end if;
     end loop;
-  end if;
+  end loop;
 end;
 $$;
 comment on function meta_sync.enqueue_due_syncs(integer, timestamptz) is

@@ -68,7 +68,10 @@ begin
                      from meta_sync.meta_ad_accounts a where a.id = v_job.account_id), interval '0')
   end;
 
+  -- A job still pending has a chunk running (its claim found the job row held by another
+  -- transaction and left the start to later, claim_sync_chunks): it starts now.
   v_status := case
+    when not v_final and v_job.status = 'pending' then 'in_progress'
     when not v_final then v_job.status
     when v_failed = 0 then 'completed'
     when v_completed = 0 then 'failed'
@@ -92,6 +95,8 @@ begin
     estimated_completion_at = v_eta,
     status                  = v_status,
     completed_at            = case when v_final then p_now else j.completed_at end,
+    started_at              = case when v_job.status = 'pending' then coalesce(j.started_at, p_now)
+                                   else j.started_at end,
     updated_at              = p_now
   where j.id = p_job_id;
 
@@ -102,4 +107,4 @@ begin
 end;
 $$;
 comment on function meta_sync.apply_chunk_outcome(bigint, integer, integer, integer, bigint, integer, jsonb, text, date, timestamptz) is
-  'Internal: adds a chunk outcome to its job (counts, rows, calls, entity counts), recomputes progress and the ETA (remaining x average chunk duration / observed parallelism, parallelism = busy chunk-seconds / elapsed job seconds, plus what is left of the account''s rate-limit backoff) and, when every chunk is final, ends the job (completed, completed_with_errors or failed) and runs finish_sync_job.';
+  'Internal: adds a chunk outcome to its job (counts, rows, calls, entity counts), starts it when it is still pending (in_progress, started_at = p_now), recomputes progress and the ETA (remaining x average chunk duration / observed parallelism, parallelism = busy chunk-seconds / elapsed job seconds, plus what is left of the account''s rate-limit backoff) and, when every chunk is final, ends the job (completed, completed_with_errors or failed) and runs finish_sync_job.';

@@ -34,6 +34,9 @@ returns table (
 language plpgsql
 security invoker
 set search_path = ''
+-- One plan for every call: the statement below is index-driven whatever the arguments (custom
+-- plans cost more to make than to run, every call).
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
@@ -134,29 +137,32 @@ begin
     returning c.*
   ),
   jobs_to_start as (
-    -- 3. Jobs still pending start now; locked in id order so claimers never deadlock.
+    -- 3. Jobs still pending start now (by primary key). A job row another transaction holds is
+    --    skipped, not waited for: that is nearly always a concurrent claim starting the same
+    --    job (two claimers taking the two halves of one job must not run one after the other);
+    --    any other holder (a cancel, a webhook resync, an ETA push) leaves the start to the
+    --    next claim of the job's chunks or to the first chunk outcome (apply_chunk_outcome).
     select j.id
     from meta_sync.sync_jobs as j
-    where j.id in (select claimed.job_id from claimed) and j.status = 'pending'
+    where j.id = any (array(select distinct cl.job_id from claimed as cl)) and j.status = 'pending'
     order by j.id
-    for update of j
+    for no key update of j skip locked
   ),
   started as (
     update meta_sync.sync_jobs as j
     set status = 'in_progress', started_at = coalesce(j.started_at, p_now), updated_at = p_now
-    from jobs_to_start
-    where j.id = jobs_to_start.id
+    where j.id = any (array(select s.id from jobs_to_start as s))
     returning j.id
   )
   select cl.id, cl.lease_token, cl.locked_until, cl.job_id, cl.account_id::text,
-         a.organization_id, a.connection_id, a.timezone_name, a.currency, j.sync_phase,
+         a.organization_id, a.connection_id, a.timezone_name, a.currency,
+         (select j.sync_phase from meta_sync.sync_jobs as j where j.id = cl.job_id),
          cl.chunk_type, cl.date_since, cl.date_until, cl.campaign_ids, cl.updated_since,
          cl.retry_count, cl.max_retries, cl.claimed_count, cl.parent_chunk_id
   from claimed as cl
-  join meta_sync.sync_jobs as j on j.id = cl.job_id
   join meta_sync.meta_ad_accounts as a on a.id = cl.account_id
   order by cl.priority, cl.run_after, cl.id;
 end;
 $$;
 comment on function meta_sync.claim_sync_chunks(text, integer, integer, timestamptz, integer, integer) is
-  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, and jobs no longer open. With p_per_account, no account ends up with more than that many chunks in progress for p_worker: accounts it already runs that many of are skipped by the scan (not 1..1000 -> 22023); with p_per_account_history, phase-2 chunks (historical_backfill, told by their priority) count apart, against that limit (not 1..1000 -> 22023): history is read as async report runs that mostly wait on Meta. A NULL limit is no limit. Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts. Returns what the worker needs to run it.';
+  'Claims up to p_limit pending chunks due at p_now (priority, run_after, id order) with FOR UPDATE SKIP LOCKED, skipping chunks whose prerequisite chunk is pending or running, paused or backed-off accounts, accounts without an active connection, and jobs no longer open. With p_per_account, no account ends up with more than that many chunks in progress for p_worker: accounts it already runs that many of are skipped by the scan (not 1..1000 -> 22023); with p_per_account_history, phase-2 chunks (historical_backfill, told by their priority) count apart, against that limit (not 1..1000 -> 22023): history is read as async report runs that mostly wait on Meta. A NULL limit is no limit. Each gets a lease (locked_by, locked_until = p_now + p_lease_seconds, a new lease_token); its job starts (status in_progress, started_at) unless another transaction holds the job row at that moment (a concurrent claim starting it: never waited for), then the next claim or chunk outcome of the job starts it. Returns what the worker needs to run it.';

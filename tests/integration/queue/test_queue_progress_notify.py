@@ -56,3 +56,22 @@ def test_no_event_for_a_no_op_update(
         assert _drain(listener) == []
         conn.execute("update meta_sync.sync_jobs set api_calls = api_calls + 1")
         assert len(_drain(listener)) == 1
+
+
+def test_a_new_job_is_announced_once_with_its_total(
+    database_url: str, conn: psycopg.Connection, seed_chunks: Callable[..., list[int]]
+) -> None:
+    seed_chunks(chunks=1)
+    with psycopg.connect(database_url, autocommit=True) as listener:
+        listener.execute("listen meta_sync_progress")
+        row = conn.execute(
+            "select meta_sync.create_sync_job('act_700001', 'manual', 'manual', '2030-01-01',"
+            " '2030-01-14', 7, true, p_now => %s)",
+            (T0,),
+        ).fetchone()
+        events = _drain(listener)
+
+    assert row is not None
+    assert [(event["job_id"], event["status"], event["total_chunks"]) for event in events] == [
+        (row[0], "pending", 3)
+    ]

@@ -46,14 +46,22 @@ insert into meta_sync.sync_job_chunks (job_id, account_id, chunk_type, date_sinc
                                        chunk_order, priority, run_after, created_at)
 select j.id, j.account_id, 'insights', '2024-01-01'::date + n, '2024-01-01'::date + n, n,
        20, %(now)s, %(now)s
-from jobs as j, generate_series(1, %(per_job)s) as n;
+from jobs as j, generate_series(1, %(per_job)s) as n
 """
+# Chunk ids (the claim's last tie-breaker) round-robin over the jobs, or job after job as
+# create_sync_job writes them (concurrent claimers then take the halves of one job at once).
+_ORDER = {False: "order by n, j.id", True: "order by j.id, n"}
 
-_RESET = """
+_RESET_CHUNKS = """
 update meta_sync.sync_job_chunks
 set status = 'pending', locked_by = null, locked_until = null, lease_token = null,
     claimed_count = 0, started_at = null
-where status <> 'pending';
+where status <> 'pending'
+"""
+_RESET_JOBS = """
+update meta_sync.sync_jobs
+set status = 'pending', started_at = null, updated_at = created_at
+where status <> 'pending'
 """
 
 
@@ -71,15 +79,25 @@ def seed_accounts(conn: psycopg.Connection, accounts: int, now: datetime) -> Non
     conn.execute("vacuum analyze meta_sync.meta_ad_accounts")
 
 
-def seed_chunks(conn: psycopg.Connection, chunks: int, per_job: int, now: datetime) -> None:
-    """``chunks`` pending insights chunks, ``per_job`` per manual job, one job per account."""
+def seed_chunks(
+    conn: psycopg.Connection, chunks: int, per_job: int, now: datetime, by_job: bool = False
+) -> None:
+    """``chunks`` pending insights chunks, ``per_job`` per manual job, one job per account.
+
+    Ids go round-robin over the jobs (chunk 1 of every job, then chunk 2 ...), or with
+    ``by_job`` job after job.
+    """
+    params = {"jobs": max(chunks // per_job, 1), "per_job": per_job, "now": now}
     with conn.transaction():
-        conn.execute(_CHUNKS, {"jobs": max(chunks // per_job, 1), "per_job": per_job, "now": now})
+        conn.execute(_CHUNKS + _ORDER[by_job], params)
     conn.execute("vacuum analyze meta_sync.sync_job_chunks")
     conn.execute("vacuum analyze meta_sync.sync_jobs")
 
 
 def reset_chunks(conn: psycopg.Connection) -> None:
-    """Every chunk pending again (between claim rounds)."""
-    conn.execute(_RESET)
+    """Every chunk and every job pending again (between claim rounds): each round starts the
+    jobs as its claims reach them, as the first round does."""
+    conn.execute(_RESET_CHUNKS)
+    conn.execute(_RESET_JOBS)
     conn.execute("vacuum analyze meta_sync.sync_job_chunks")
+    conn.execute("vacuum analyze meta_sync.sync_jobs")
