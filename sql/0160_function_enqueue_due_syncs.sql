@@ -128,7 +128,7 @@ create index if not exists meta_ad_accounts_onboarding_idx
 comment on index meta_sync.meta_ad_accounts_onboarding_idx is
   'enqueue_due_syncs (a): the few accounts still waiting for onboarding phase 1.';
 create index if not exists meta_ad_accounts_settle_idx
-  on meta_sync.meta_ad_accounts (meta_sync_priority, last_settle_at)
+  on meta_sync.meta_ad_accounts (meta_sync_priority, last_settle_at nulls first, id)
   where phase_1_completed_at is not null and not paused;
 comment on index meta_sync.meta_ad_accounts_settle_idx is
-  'enqueue_due_syncs (c): onboarded accounts by last settle, per tier.';
+  'enqueue_due_syncs (c): onboarded accounts by last settle, per tier, in the order (c) takes them (never settled first, then the oldest, id): the first 100 of a tier whose every account is due are read, not sorted out of all of them.';
