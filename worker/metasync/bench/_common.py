@@ -18,9 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import psycopg
+import typer
 from psycopg.conninfo import make_conninfo
 from rich.console import Console
 from rich.table import Table
@@ -30,6 +31,14 @@ from metasync.postgres.migrate import migrate
 from metasync.settings import Settings
 
 console = Console()
+
+# The options several benchmarks share.
+JsonFile = Annotated[Path | None, typer.Option("--json", help="Write JSON here.")]
+LatencyMs = Annotated[float, typer.Option("--latency-ms", help="Per Graph call.")]
+ReportSeconds = Annotated[
+    float, typer.Option("--report-seconds", help="Seconds an async report run takes.")
+]
+TimeoutSeconds = Annotated[float, typer.Option("--timeout", help="Give up after (s).")]
 
 
 def free_port() -> int:

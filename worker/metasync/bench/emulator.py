@@ -22,7 +22,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 
-from metasync.bench._common import Report
+from metasync.bench._common import JsonFile, Report
 from metasync.graph.encoding import appsecret_proof
 
 START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -99,7 +99,7 @@ async def over_http(runs: int) -> list[float]:
 
 def emulator(
     runs: Annotated[int, typer.Option("--runs", min=1, max=50, help="Pages served per path.")] = 5,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+    json_file: JsonFile = None,
 ) -> None:
     """World build times per preset; rows/s of a 5 000-row insights page, in process and HTTP."""
     report = Report("emulator")

@@ -22,7 +22,6 @@ import itertools
 import math
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
@@ -30,7 +29,7 @@ import typer
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
-from metasync.bench._common import Report, throwaway_database
+from metasync.bench._common import JsonFile, Report, throwaway_database
 from metasync.clock import SimulatedClock
 from metasync.crypto import TokenCipher, generate_key
 from metasync.db.scheduling import enqueue_due_syncs
@@ -205,7 +204,7 @@ def fleet_day(
         int, typer.Option("--accounts", min=1, max=5000, help="Accounts of the fleet.")
     ] = 5000,
     hours: Annotated[int, typer.Option("--hours", min=1, max=72, help="Simulated hours.")] = 24,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+    json_file: JsonFile = None,
 ) -> None:
     """The fleet world over a simulated day: freshness per tier and Graph calls vs re-reading."""
     report = Report("fleet-day")

@@ -22,14 +22,13 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Any
 
 import psycopg
 import typer
 from psycopg import sql
 
-from metasync.bench._common import Report, median, postgres_version, throwaway_database
+from metasync.bench._common import JsonFile, Report, median, postgres_version, throwaway_database
 from metasync.db.writers import INSIGHTS, copy_values, upsert_rows
 from metasync.settings import get_settings
 from metasync.sync.mapping import InsightDailyRow
@@ -185,7 +184,7 @@ def ingest(
     batch: Annotated[int, typer.Option("--batch", min=1, help="Rows per write (chunk).")] = 10_000,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Runs (medians).")] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generated rows.")] = 1,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+    json_file: JsonFile = None,
 ) -> None:
     """Upsert path vs plain COPY (ratio, same run), then an idempotent re-run."""
     with throwaway_database(get_settings(), "ingest") as url:

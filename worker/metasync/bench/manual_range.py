@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import httpx
 import psycopg
@@ -27,7 +27,14 @@ import typer
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
-from metasync.bench._common import Report, throwaway_database
+from metasync.bench._common import (
+    JsonFile,
+    LatencyMs,
+    Report,
+    ReportSeconds,
+    TimeoutSeconds,
+    throwaway_database,
+)
 from metasync.bench.onboarding import onboard, verify
 from metasync.clock import SYSTEM_CLOCK
 from metasync.commands.sync import request_manual_sync
@@ -137,12 +144,10 @@ def fill_report(report: Report, phase_2: JobCost, manual: JobCost, emulated_call
 
 
 def manual_range(
-    latency_ms: Annotated[float, typer.Option("--latency-ms", help="Per Graph call.")] = 150.0,
-    report_seconds: Annotated[
-        float, typer.Option("--report-seconds", help="Seconds an async report run takes.")
-    ] = 10.0,
-    timeout: Annotated[float, typer.Option("--timeout", help="Give up after (s).")] = 900.0,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+    latency_ms: LatencyMs = 150.0,
+    report_seconds: ReportSeconds = 10.0,
+    timeout: TimeoutSeconds = 900.0,
+    json_file: JsonFile = None,
 ) -> None:
     """Onboard the large account, then sync 35 months by hand: its calls against phase 2's."""
     from meta_emulator.serving import EmulatorProcess

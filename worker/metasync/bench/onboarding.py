@@ -27,7 +27,14 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
-from metasync.bench._common import Report, throwaway_database
+from metasync.bench._common import (
+    JsonFile,
+    LatencyMs,
+    Report,
+    ReportSeconds,
+    TimeoutSeconds,
+    throwaway_database,
+)
 from metasync.clock import SYSTEM_CLOCK
 from metasync.crypto import TokenCipher, generate_key
 from metasync.db.accounts import ensure_organization
@@ -249,13 +256,11 @@ def fill_report(report: Report, settings: Settings, stats: dict[str, Any], count
 
 
 def onboarding(
-    latency_ms: Annotated[float, typer.Option("--latency-ms", help="Per Graph call.")] = 150.0,
-    report_seconds: Annotated[
-        float, typer.Option("--report-seconds", help="Seconds an async report run takes.")
-    ] = 10.0,
+    latency_ms: LatencyMs = 150.0,
+    report_seconds: ReportSeconds = 10.0,
     world: Annotated[str, typer.Option("--world", help="Emulator world to onboard.")] = "large",
-    timeout: Annotated[float, typer.Option("--timeout", help="Give up after (s).")] = 900.0,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+    timeout: TimeoutSeconds = 900.0,
+    json_file: JsonFile = None,
     per_account: Annotated[
         int | None, typer.Option("--per-account-concurrency", help="Default: settings.")
     ] = None,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from metasync.bench._common import Report, median, throwaway_database
+from metasync.bench._common import JsonFile, Report, median, throwaway_database
 from metasync.crypto import TokenCipher, generate_key
 from metasync.devsupport.fleet import (
     KEY_ID,
@@ -76,7 +76,7 @@ def workers(
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Fixed part.")] = 100.0,
     jitter_ms: Annotated[float, typer.Option("--jitter-ms", help="Random part.")] = 100.0,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per run.")] = 1800.0,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+    json_file: JsonFile = None,
 ) -> None:
     """Onboard a world with 1, 2 and 4 worker processes: wall time, Graph calls, correctness."""
     report = Report("workers")

@@ -15,8 +15,10 @@ objects they name are stored once that listing has ended (it says which are dele
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from metasync.db import entities
@@ -151,12 +153,9 @@ def named_objects(
     return {edge: list(objects.values()) for edge, objects in found.items()}
 
 
-async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list[Any]:
-    """Entity rows for the campaigns, ad sets, ads (and their creatives) the rows name that the
-    database does not hold yet: from the rows themselves, or read by id (parents riding on
-    their children's reads: :func:`read_unlisted`), as ``unlisted_objects`` says."""
-    act = ctx.account_id
-    wanted = {
+async def unknown_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """Per edge, the ids the rows name that the database does not hold (no Graph call)."""
+    return {
         edge: await unknown_ids(ctx, table, {str(r[key]) for r in raws if r.get(key)})
         for key, table, edge in (
             ("campaign_id", "meta_campaigns", "campaigns"),
@@ -164,6 +163,18 @@ async def missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> list
             ("ad_id", "meta_ads", "ads"),
         )
     }
+
+
+async def missing_objects(
+    ctx: ChunkContext, raws: list[dict[str, Any]], wanted: dict[str, set[str]] | None = None
+) -> list[Any]:
+    """Entity rows for the campaigns, ad sets, ads (and their creatives) the rows name that the
+    database does not hold yet (``wanted``: :func:`unknown_objects`): from the rows themselves,
+    or read by id (parents riding on their children's reads: :func:`read_unlisted`), as
+    ``unlisted_objects`` says."""
+    act = ctx.account_id
+    if wanted is None:
+        wanted = await unknown_objects(ctx, raws)
     if ctx.settings.unlisted_objects == "from_insights":
         named = named_objects(raws, wanted)
         return [
@@ -189,14 +200,26 @@ async def listing_is_current(ctx: ChunkContext) -> bool:
         return await structure_listing_is_current(conn, ctx.account_id, ctx.clock.db_now())
 
 
-async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -> None:
+async def store_missing_objects(
+    ctx: ChunkContext,
+    raws: list[dict[str, Any]],
+    before_waiting: Callable[[], Awaitable[int]] | None = None,
+) -> int:
     """Read and store (committed at once: idempotent) the objects the rows name that the
-    database lacks. Taking an object no listing shows as deleted needs a current listing: when
-    the last one is older, the structure is listed first (a new ad, not a deleted one). One
-    chunk of an account at a time in this worker, so chunks running side by side do not read
-    the same objects again."""
+    database lacks. A chunk read beside its job's structure chunk (phase 1's first) waits for
+    that listing first, ``before_waiting`` writing its rows meanwhile (what it wrote is
+    returned). Taking an object no listing shows as deleted needs a current listing: when the
+    last one is older, the structure is listed first (a new ad, not a deleted one). One chunk
+    of an account at a time in this worker, so chunks running side by side do not read the
+    same objects again."""
+    early = 0
     async with ctx.entity_lock:
-        groups = await missing_objects(ctx, raws)
+        wanted = await unknown_objects(ctx, raws)
+        if any(wanted.values()) and await listing_in_progress(ctx):
+            early = await before_waiting() if before_waiting else 0
+            await wait_for_listing(ctx)
+            wanted = await unknown_objects(ctx, raws)
+        groups = await missing_objects(ctx, raws, wanted)
         from_rows = ctx.settings.unlisted_objects == "from_insights"
         if any(groups) and from_rows and not await listing_is_current(ctx):
             await list_structure(ctx)
@@ -205,6 +228,7 @@ async def store_missing_objects(ctx: ChunkContext, raws: list[dict[str, Any]]) -
             async with ctx.pool.connection() as conn, conn.transaction():
                 for group in groups:
                     await upsert_rows(conn, group, ctx.clock.db_now())
+    return early
 
 
 async def listing_in_progress(ctx: ChunkContext) -> bool:
@@ -246,11 +270,8 @@ async def run_insights_chunk(
     raws = await fetch_rows(ctx, plan, query) if plan is not None else []
     early = 0
     if raws and ctx.settings.unlisted_objects != "skip":
-        if await listing_in_progress(ctx):  # read beside the structure chunk (phase 1's first)
-            if dataset == "daily":
-                early = await write_before_listing(ctx, raws)
-            await wait_for_listing(ctx)
-        await store_missing_objects(ctx, raws)
+        write_early = partial(write_before_listing, ctx, raws) if dataset == "daily" else None
+        early = await store_missing_objects(ctx, raws, write_early)
     if dataset == "hourly":
         return await write_hourly_chunk(ctx, raws, await objectives(ctx))
     if bset is None:
